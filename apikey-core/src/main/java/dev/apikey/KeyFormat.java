@@ -1,0 +1,282 @@
+package dev.apikey;
+
+import dev.apikey.internal.Base62;
+
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.zip.CRC32;
+
+/**
+ * The key format {@code <prefix>_<env>_<random><checksum>}: a generator over {@link SecureRandom} and
+ * a parser that checks shape, alphabet, length and checksum without hashing and without any store call.
+ *
+ * <ul>
+ *   <li>{@code prefix}: 2-16 chars {@code [a-z][a-z0-9]*}, fixed per deployment (default {@code ak});</li>
+ *   <li>{@code env}: {@code live} or {@code test};</li>
+ *   <li>{@code random}: 32 base62 chars ({@code 0-9A-Za-z}), about 190 bits;</li>
+ *   <li>{@code checksum}: CRC32 (IEEE) of the UTF-8 bytes of everything before it, in base62,
+ *       left-padded with {@code 0} to 6 chars.</li>
+ * </ul>
+ *
+ * A default key is 46 chars long and matches {@link #REGEX}. Instances are immutable and thread-safe.
+ */
+public final class KeyFormat {
+    /** Regular expression matching keys of any valid prefix (the checksum is not checked by a regex). */
+    public static final String REGEX = "[a-z][a-z0-9]{1,15}_(live|test)_[0-9A-Za-z]{38}";
+    /** The default prefix. */
+    public static final String DEFAULT_PREFIX = "ak";
+    /** Number of random base62 characters. */
+    public static final int RANDOM_LENGTH = 32;
+    /** Number of checksum characters. */
+    public static final int CHECKSUM_LENGTH = 6;
+    /** Longest possible key of any prefix; longer input is rejected before any other work. */
+    public static final int MAX_LENGTH = 16 + 1 + 4 + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH;
+
+    private static final KeyFormat DEFAULT = new KeyFormat(DEFAULT_PREFIX);
+
+    /** Why a string is not a valid key. */
+    public enum Check {
+        /** The string is a well-formed key with a correct checksum. */
+        OK("valid"),
+        /** Null or empty. */
+        EMPTY("empty"),
+        /** Length differs from the format's fixed length. */
+        WRONG_LENGTH("wrong length"),
+        /** The prefix differs from this deployment's prefix. */
+        WRONG_PREFIX("wrong prefix"),
+        /** The environment segment is neither {@code live} nor {@code test}. */
+        WRONG_ENVIRONMENT("environment must be live or test"),
+        /** A character outside the base62 alphabet in the random or checksum part. */
+        WRONG_ALPHABET("character outside 0-9A-Za-z"),
+        /** The checksum does not match. */
+        WRONG_CHECKSUM("checksum mismatch");
+
+        private final String description;
+
+        Check(String description) {
+            this.description = description;
+        }
+
+        /** A short human-readable description (it never contains the input). */
+        public String description() {
+            return description;
+        }
+    }
+
+    private final String prefix;
+    private final int length;
+
+    private KeyFormat(String prefix) {
+        this.prefix = prefix;
+        this.length = prefix.length() + 1 + 4 + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH;
+    }
+
+    /** The format with the default prefix {@code ak}. */
+    public static KeyFormat ofDefaults() {
+        return DEFAULT;
+    }
+
+    /**
+     * The format with a deployment-specific prefix.
+     *
+     * @throws InvalidConfigurationException if the prefix is not 2-16 chars of {@code [a-z][a-z0-9]*}
+     */
+    public static KeyFormat withPrefix(String prefix) {
+        if (!isValidPrefix(prefix)) {
+            throw new InvalidConfigurationException(
+                    "key prefix must be 2-16 chars matching [a-z][a-z0-9]*, got '" + Text.safe(prefix) + "'");
+        }
+        return prefix.equals(DEFAULT_PREFIX) ? DEFAULT : new KeyFormat(prefix);
+    }
+
+    private static boolean isValidPrefix(String p) {
+        if (p == null || p.length() < 2 || p.length() > 16) {
+            return false;
+        }
+        if (p.charAt(0) < 'a' || p.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** This format's prefix. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** The exact length of every key of this format. */
+    public int length() {
+        return length;
+    }
+
+    /** Generates a new key for {@code environment} with randomness from the shared {@link SecureRandom}. */
+    public ApiKey generate(Environment environment) {
+        return generate(environment, Holder.RANDOM);
+    }
+
+    /** Generates a new key drawing its random part from {@code random} (tests may pass a seeded source). */
+    public ApiKey generate(Environment environment, SecureRandom random) {
+        Objects.requireNonNull(environment, "environment");
+        char[] chars = new char[length];
+        int pos = 0;
+        prefix.getChars(0, prefix.length(), chars, 0);
+        pos += prefix.length();
+        chars[pos++] = '_';
+        environment.token().getChars(0, 4, chars, pos);
+        pos += 4;
+        chars[pos++] = '_';
+        Base62.randomDigits(random, chars, pos, RANDOM_LENGTH);
+        pos += RANDOM_LENGTH;
+        Base62.encodeFixed(crc(chars, pos), CHECKSUM_LENGTH, chars, pos);
+        return new ApiKey(new String(chars), prefix.length(), environment);
+    }
+
+    /**
+     * Checks {@code candidate} against this format without hashing or any other lookup.
+     *
+     * @return {@link Check#OK} or the first failed check
+     */
+    public Check check(CharSequence candidate) {
+        if (candidate == null || candidate.length() == 0) {
+            return Check.EMPTY;
+        }
+        if (candidate.length() != length) {
+            return Check.WRONG_LENGTH;
+        }
+        int p = prefix.length();
+        for (int i = 0; i < p; i++) {
+            if (candidate.charAt(i) != prefix.charAt(i)) {
+                return Check.WRONG_PREFIX;
+            }
+        }
+        if (candidate.charAt(p) != '_') {
+            return Check.WRONG_PREFIX;
+        }
+        if (environmentAt(candidate, p + 1) == null || candidate.charAt(p + 5) != '_') {
+            return Check.WRONG_ENVIRONMENT;
+        }
+        int body = p + 6;
+        for (int i = body; i < length; i++) {
+            if (!Base62.isDigit(candidate.charAt(i))) {
+                return Check.WRONG_ALPHABET;
+            }
+        }
+        int sumAt = length - CHECKSUM_LENGTH;
+        return checksumMatches(candidate, sumAt) ? Check.OK : Check.WRONG_CHECKSUM;
+    }
+
+    /** True if {@code candidate} is a well-formed key of this format with a correct checksum. */
+    public boolean isValid(CharSequence candidate) {
+        return check(candidate) == Check.OK;
+    }
+
+    /**
+     * Parses a key of this format.
+     *
+     * @throws InvalidKeyFormatException naming the failed check (never the input)
+     */
+    public ApiKey parse(CharSequence candidate) {
+        Check c = check(candidate);
+        if (c != Check.OK) {
+            throw new InvalidKeyFormatException(c);
+        }
+        return new ApiKey(candidate.toString(), prefix.length(), environmentAt(candidate, prefix.length() + 1));
+    }
+
+    /**
+     * Parses a key with a valid checksum and any valid prefix, as a leak scanner needs.
+     *
+     * @return the key, or {@code null} when {@code candidate} is not a key of any prefix
+     */
+    public static ApiKey parseAnyPrefix(CharSequence candidate) {
+        if (candidate == null || candidate.length() > MAX_LENGTH) {
+            return null;
+        }
+        int underscore = -1;
+        for (int i = 0; i < candidate.length() && i <= 16; i++) {
+            if (candidate.charAt(i) == '_') {
+                underscore = i;
+                break;
+            }
+        }
+        if (underscore < 2) {
+            return null;
+        }
+        String p = candidate.subSequence(0, underscore).toString();
+        if (!isValidPrefix(p)) {
+            return null;
+        }
+        KeyFormat f = withPrefix(p);
+        return f.isValid(candidate) ? f.parse(candidate) : null;
+    }
+
+    private static Environment environmentAt(CharSequence s, int at) {
+        if (regionEquals(s, at, "live")) {
+            return Environment.LIVE;
+        }
+        if (regionEquals(s, at, "test")) {
+            return Environment.TEST;
+        }
+        return null;
+    }
+
+    private static boolean regionEquals(CharSequence s, int at, String token) {
+        for (int i = 0; i < token.length(); i++) {
+            if (s.charAt(at + i) != token.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean checksumMatches(CharSequence s, int sumAt) {
+        CRC32 crc = new CRC32();
+        for (int i = 0; i < sumAt; i++) {
+            crc.update(s.charAt(i));
+        }
+        long v = crc.getValue();
+        for (int i = sumAt + CHECKSUM_LENGTH - 1; i >= sumAt; i--) {
+            if (s.charAt(i) != Base62.ALPHABET.charAt((int) (v % 62))) {
+                return false;
+            }
+            v /= 62;
+        }
+        return true;
+    }
+
+    /** The checksum of {@code text} (all ASCII) as the format writes it: 6 base62 chars. */
+    public static String checksum(String text) {
+        CRC32 crc = new CRC32();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 0x7f) {
+                throw new IllegalArgumentException("key text is ASCII only");
+            }
+            crc.update(c);
+        }
+        return Base62.encodeFixed(crc.getValue(), CHECKSUM_LENGTH);
+    }
+
+    private static long crc(char[] chars, int end) {
+        CRC32 crc = new CRC32();
+        for (int i = 0; i < end; i++) {
+            crc.update(chars[i]);
+        }
+        return crc.getValue();
+    }
+
+    @Override
+    public String toString() {
+        return "KeyFormat[" + prefix + "_<env>_<38 base62>]";
+    }
+
+    private static final class Holder {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
+}

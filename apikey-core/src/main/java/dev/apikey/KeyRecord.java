@@ -1,0 +1,344 @@
+package dev.apikey;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Everything stored about one key; never the plaintext. Immutable: changes go through
+ * {@link #toBuilder()} and {@link dev.apikey.spi.KeyStore#update}, which checks {@link #version()}.
+ *
+ * @param id              public id ({@code key_...}), used in logs, audit events and admin calls
+ * @param digest          the key's digest, the lookup key
+ * @param hint            display hint ({@code ak_live_…x9Qz})
+ * @param owner           who the key was issued to (an application or team), 1-128 printable chars
+ * @param tenant          optional tenant, or {@code null}
+ * @param environment     live or test
+ * @param scopes          granted scopes
+ * @param allowedCidrs    networks the key may be used from; empty means anywhere
+ * @param created         when the key was issued
+ * @param notBefore       the key is not valid before this instant, or {@code null}
+ * @param expires         the key is not valid from this instant on, or {@code null} for no expiry
+ * @param status          lifecycle status
+ * @param rateLimitPolicy the key's limits, or {@code null} to use the deployment's default policy
+ * @param quota           requests per calendar day or month, or {@code null}
+ * @param credits         total uses allowed over the key's life, or {@code null} for unlimited
+ * @param labels          free-form metadata (at most 32 entries)
+ * @param lastUsed        when the key was last accepted (recorded at most once a minute), or {@code null}
+ * @param replaces        id of the key this one succeeded by rotation, or {@code null}
+ * @param replacedBy      id of this key's successor, or {@code null}
+ * @param version         optimistic-concurrency version, 0 for a record not yet stored
+ */
+public record KeyRecord(
+        String id,
+        KeyDigest digest,
+        String hint,
+        String owner,
+        String tenant,
+        Environment environment,
+        ScopeSet scopes,
+        List<Cidr> allowedCidrs,
+        Instant created,
+        Instant notBefore,
+        Instant expires,
+        KeyStatus status,
+        RateLimitPolicy rateLimitPolicy,
+        Quota quota,
+        Long credits,
+        Map<String, String> labels,
+        Instant lastUsed,
+        String replaces,
+        String replacedBy,
+        long version) {
+
+    /** Validates every field and copies the collections. */
+    public KeyRecord {
+        KeyIds.check(id, "id");
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(hint, "hint");
+        checkName(owner, "owner");
+        if (tenant != null) {
+            checkName(tenant, "tenant");
+        }
+        Objects.requireNonNull(environment, "environment");
+        scopes = scopes == null ? ScopeSet.empty() : scopes;
+        allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+        Objects.requireNonNull(created, "created");
+        if (notBefore != null && expires != null && !notBefore.isBefore(expires)) {
+            throw new InvalidConfigurationException("notBefore must be before expires");
+        }
+        Objects.requireNonNull(status, "status");
+        if (credits != null && credits < 0) {
+            throw new InvalidConfigurationException("credits must be >= 0, got " + credits);
+        }
+        labels = labels == null || labels.isEmpty() ? Map.of() : Map.copyOf(new TreeMap<>(labels));
+        if (labels.size() > 32) {
+            throw new InvalidConfigurationException("a key holds at most 32 labels, got " + labels.size());
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            checkName(e.getKey(), "label name");
+            if (e.getValue() == null || e.getValue().length() > 256 || hasControl(e.getValue())) {
+                throw new InvalidConfigurationException("label '" + Text.safe(e.getKey())
+                        + "' value must be at most 256 chars without control characters");
+            }
+        }
+        if (replaces != null) {
+            KeyIds.check(replaces, "replaces");
+        }
+        if (replacedBy != null) {
+            KeyIds.check(replacedBy, "replacedBy");
+        }
+        if (version < 0) {
+            throw new InvalidConfigurationException("version must be >= 0");
+        }
+    }
+
+    static void checkName(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigurationException(field + " is required");
+        }
+        if (value.length() > 128) {
+            throw new InvalidConfigurationException(field + " must be at most 128 chars, got " + value.length());
+        }
+        if (hasControl(value)) {
+            throw new InvalidConfigurationException(field + " '" + Text.safe(value) + "' contains control characters");
+        }
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Why a key cannot be used at some instant, or {@link Usability#USABLE}. */
+    public enum Usability {
+        /** Active and inside its validity window. */
+        USABLE,
+        /** Revoked. */
+        REVOKED,
+        /** Suspended. */
+        SUSPENDED,
+        /** Before its not-before instant. */
+        NOT_YET_VALID,
+        /** At or after its expiry. */
+        EXPIRED
+    }
+
+    /** Whether the key may be used at {@code now}, considering status, not-before and expiry. */
+    public Usability usabilityAt(Instant now) {
+        if (status == KeyStatus.REVOKED) {
+            return Usability.REVOKED;
+        }
+        if (status == KeyStatus.SUSPENDED) {
+            return Usability.SUSPENDED;
+        }
+        if (notBefore != null && now.isBefore(notBefore)) {
+            return Usability.NOT_YET_VALID;
+        }
+        if (expires != null && !now.isBefore(expires)) {
+            return Usability.EXPIRED;
+        }
+        return Usability.USABLE;
+    }
+
+    /** A builder holding this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** An empty builder; {@code created} and {@code status} default to now (set explicitly) and ACTIVE. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Shows the id, hint, owner and status; never the digest. */
+    @Override
+    public String toString() {
+        return "KeyRecord[id=" + id + ", hint=" + hint + ", owner=" + owner + ", status=" + status
+                + ", environment=" + environment + ", scopes=" + scopes + ", version=" + version + "]";
+    }
+
+    /** Builder for {@link KeyRecord}; {@link #build()} runs the record's validation. */
+    public static final class Builder {
+        private String id;
+        private KeyDigest digest;
+        private String hint;
+        private String owner;
+        private String tenant;
+        private Environment environment = Environment.LIVE;
+        private ScopeSet scopes = ScopeSet.empty();
+        private List<Cidr> allowedCidrs = List.of();
+        private Instant created;
+        private Instant notBefore;
+        private Instant expires;
+        private KeyStatus status = KeyStatus.ACTIVE;
+        private RateLimitPolicy rateLimitPolicy;
+        private Quota quota;
+        private Long credits;
+        private Map<String, String> labels = Map.of();
+        private Instant lastUsed;
+        private String replaces;
+        private String replacedBy;
+        private long version;
+
+        private Builder() {
+        }
+
+        private Builder(KeyRecord r) {
+            id = r.id;
+            digest = r.digest;
+            hint = r.hint;
+            owner = r.owner;
+            tenant = r.tenant;
+            environment = r.environment;
+            scopes = r.scopes;
+            allowedCidrs = r.allowedCidrs;
+            created = r.created;
+            notBefore = r.notBefore;
+            expires = r.expires;
+            status = r.status;
+            rateLimitPolicy = r.rateLimitPolicy;
+            quota = r.quota;
+            credits = r.credits;
+            labels = r.labels;
+            lastUsed = r.lastUsed;
+            replaces = r.replaces;
+            replacedBy = r.replacedBy;
+            version = r.version;
+        }
+
+        /** Sets the id. */
+        public Builder id(String v) {
+            id = v;
+            return this;
+        }
+
+        /** Sets the digest. */
+        public Builder digest(KeyDigest v) {
+            digest = v;
+            return this;
+        }
+
+        /** Sets the display hint. */
+        public Builder hint(String v) {
+            hint = v;
+            return this;
+        }
+
+        /** Sets the owner. */
+        public Builder owner(String v) {
+            owner = v;
+            return this;
+        }
+
+        /** Sets the tenant (may be null). */
+        public Builder tenant(String v) {
+            tenant = v;
+            return this;
+        }
+
+        /** Sets the environment. */
+        public Builder environment(Environment v) {
+            environment = v;
+            return this;
+        }
+
+        /** Sets the granted scopes. */
+        public Builder scopes(ScopeSet v) {
+            scopes = v;
+            return this;
+        }
+
+        /** Sets the networks the key may be used from (empty: anywhere). */
+        public Builder allowedCidrs(List<Cidr> v) {
+            allowedCidrs = v;
+            return this;
+        }
+
+        /** Sets the creation instant. */
+        public Builder created(Instant v) {
+            created = v;
+            return this;
+        }
+
+        /** Sets not-before (may be null). */
+        public Builder notBefore(Instant v) {
+            notBefore = v;
+            return this;
+        }
+
+        /** Sets the expiry (may be null). */
+        public Builder expires(Instant v) {
+            expires = v;
+            return this;
+        }
+
+        /** Sets the status. */
+        public Builder status(KeyStatus v) {
+            status = v;
+            return this;
+        }
+
+        /** Sets the rate-limit policy (null: the deployment default). */
+        public Builder rateLimitPolicy(RateLimitPolicy v) {
+            rateLimitPolicy = v;
+            return this;
+        }
+
+        /** Sets the quota (may be null). */
+        public Builder quota(Quota v) {
+            quota = v;
+            return this;
+        }
+
+        /** Sets the credits (null: unlimited). */
+        public Builder credits(Long v) {
+            credits = v;
+            return this;
+        }
+
+        /** Sets the labels. */
+        public Builder labels(Map<String, String> v) {
+            labels = v;
+            return this;
+        }
+
+        /** Sets last-used (may be null). */
+        public Builder lastUsed(Instant v) {
+            lastUsed = v;
+            return this;
+        }
+
+        /** Sets the predecessor id (may be null). */
+        public Builder replaces(String v) {
+            replaces = v;
+            return this;
+        }
+
+        /** Sets the successor id (may be null). */
+        public Builder replacedBy(String v) {
+            replacedBy = v;
+            return this;
+        }
+
+        /** Sets the version. */
+        public Builder version(long v) {
+            version = v;
+            return this;
+        }
+
+        /** Builds and validates the record. */
+        public KeyRecord build() {
+            return new KeyRecord(id, digest, hint, owner, tenant, environment, scopes, allowedCidrs, created,
+                    notBefore, expires, status, rateLimitPolicy, quota, credits, labels, lastUsed, replaces,
+                    replacedBy, version);
+        }
+    }
+}
