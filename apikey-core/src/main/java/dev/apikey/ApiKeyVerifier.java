@@ -1,0 +1,774 @@
+package dev.apikey;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.apikey.internal.FailureThrottle;
+import dev.apikey.internal.LastUsedRecorder;
+import dev.apikey.spi.AuditEvent;
+import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.RateLimitResult;
+import dev.apikey.spi.RateLimiter;
+import dev.apikey.spi.UsageCounters;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The verification pipeline: the one entry point both adapters call, once per request.
+ *
+ * <pre>
+ * extract credential -> parse + checksum -> client throttle -> hash -> store lookup -> status/expiry/env
+ *   -> IP allowlist -> rate limits + quota -> scope check -> audit event -> principal
+ * </pre>
+ *
+ * Every decision (which status, which headers, which body) is made here, so the servlet filter and the
+ * JAX-RS filter answer the same request identically. Thread-safe. {@link #close()} stops the background
+ * last-used writer.
+ */
+public final class ApiKeyVerifier implements AutoCloseable {
+    /** Longest credential accepted; longer values are rejected (400) before any other work. */
+    public static final int MAX_CREDENTIAL_LENGTH = 256;
+    /** Most credential-carrying header or parameter values examined; more is a 400. */
+    public static final int MAX_CREDENTIAL_VALUES = 16;
+    /** The default name of the key header. */
+    public static final String DEFAULT_HEADER = "X-API-Key";
+    /** The default realm. */
+    public static final String DEFAULT_REALM = "api";
+    /** The default base of problem {@code type} URIs; the slug is appended. */
+    public static final String DEFAULT_PROBLEM_BASE = "https://apikey.dev/problems/";
+
+    private static final System.Logger LOG = System.getLogger("dev.apikey");
+    private static final long SECOND = 1_000_000_000L;
+
+    private final KeyStore store;
+    private final KeyFormat format;
+    private final KeyHasher hasher;
+    private final Clock clock;
+    private final RateLimiter rateLimiter;
+    private final UsageCounters counters;
+    private final AuditSink audit;
+    private final FailureThrottle throttle;
+    private final LastUsedRecorder lastUsed;
+    private final ExecutorService ownedExecutor;
+    private final String headerName;
+    private final String queryParameter;
+    private final String realm;
+    private final String problemBase;
+    private final List<Cidr> trustedProxies;
+    private final Set<Environment> environments;
+    private final RateLimitPolicy defaultPolicy;
+    private final boolean rateLimitHeaders;
+    private final boolean limiterFailOpen;
+
+    private final Decision missing;
+    private final Decision invalid;
+    private final Decision ambiguous;
+    private final Decision badCredential;
+    private final Decision forbidden;
+    private final Decision unavailable;
+    private final ConcurrentHashMap<ScopeRequirement, ScopeAnswer> scopeAnswers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RateLimitPolicy, String> policyHeaders = new ConcurrentHashMap<>();
+
+    private ApiKeyVerifier(Builder b) {
+        this.store = b.store;
+        this.format = b.format;
+        this.hasher = b.hasher;
+        this.clock = b.clock;
+        this.rateLimiter = b.rateLimiter != null ? b.rateLimiter : new LocalRateLimiter();
+        this.counters = b.counters != null ? b.counters : new LocalUsageCounters(b.clock);
+        this.audit = b.audit;
+        this.throttle = new FailureThrottle(b.throttle);
+        if (b.lastUsedExecutor != null) {
+            this.ownedExecutor = null;
+            this.lastUsed = new LastUsedRecorder(store, b.lastUsedExecutor);
+        } else {
+            ThreadPoolExecutor ex = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                    new LinkedBlockingQueue<>(10_000), r -> {
+                        Thread t = new Thread(r, "apikey-last-used");
+                        t.setDaemon(true);
+                        return t;
+                    }, new ThreadPoolExecutor.DiscardPolicy());
+            this.ownedExecutor = ex;
+            this.lastUsed = new LastUsedRecorder(store, ex);
+        }
+        this.headerName = b.headerName;
+        this.queryParameter = b.queryParameter;
+        this.realm = b.realm;
+        this.problemBase = b.problemBase;
+        this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.environments = Set.copyOf(b.environments);
+        this.defaultPolicy = b.defaultPolicy;
+        this.rateLimitHeaders = b.rateLimitHeaders;
+        this.limiterFailOpen = b.limiterFailOpen;
+
+        String challenge = "ApiKey realm=\"" + realm + "\"";
+        missing = reject(Outcome.MISSING_KEY, "This endpoint needs an API key, sent in the " + headerName
+                + " header or as Authorization: Bearer <key>.", List.of(new HttpHeader("WWW-Authenticate", challenge)));
+        invalid = reject(Outcome.UNKNOWN_KEY, "The API key is not valid.",
+                List.of(new HttpHeader("WWW-Authenticate", challenge + ", error=\"invalid_key\"")));
+        ambiguous = reject(Outcome.AMBIGUOUS_CREDENTIALS, "The request carries more than one API key.", List.of());
+        badCredential = reject(Outcome.BAD_CREDENTIAL,
+                "The API key contains characters that are not allowed or is longer than "
+                        + MAX_CREDENTIAL_LENGTH + " characters.", List.of());
+        forbidden = reject(Outcome.ADDRESS_NOT_ALLOWED, "This API key may not be used from this address.", List.of());
+        unavailable = reject(Outcome.STORE_UNAVAILABLE, "API keys cannot be checked right now; retry later.",
+                List.of(new HttpHeader("Retry-After", "1")));
+    }
+
+    /** A builder; only the store is required. */
+    public static Builder builder(KeyStore store) {
+        return new Builder(store);
+    }
+
+    /** The name of the header that carries keys (default {@value #DEFAULT_HEADER}). */
+    public String headerName() {
+        return headerName;
+    }
+
+    /** The query parameter that may carry keys, or {@code null} when that is off (the default). */
+    public String queryParameter() {
+        return queryParameter;
+    }
+
+    /** The realm named in {@code WWW-Authenticate}. */
+    public String realm() {
+        return realm;
+    }
+
+    /** The store. */
+    public KeyStore store() {
+        return store;
+    }
+
+    /** The key format. */
+    public KeyFormat format() {
+        return format;
+    }
+
+    /** The hasher. */
+    public KeyHasher hasher() {
+        return hasher;
+    }
+
+    /** The clock. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Decides one request. Never throws for anything the request contains; a failing store gives a 503
+     * decision (fail closed), never an allowed one.
+     */
+    public Decision verify(AccessRequest request) {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        long nowNanos = now.getEpochSecond() * SECOND + now.getNano();
+        String client = clientAddress(request);
+        Decision d;
+        KeyRecord record = null;
+        String hint = null;
+        try {
+            Object extracted = extract(request);
+            if (extracted instanceof Decision rejection) {
+                d = rejection;
+            } else {
+                String credential = (String) extracted;
+                Environment env = format.check(credential) == KeyFormat.Check.OK
+                        ? (credential.charAt(format.prefix().length() + 1) == 'l' ? Environment.LIVE : Environment.TEST)
+                        : null;
+                if (env == null) {
+                    throttle.recordFailure(client, nowNanos);
+                    d = invalidAs(Outcome.MALFORMED_KEY);
+                } else {
+                    ApiKey key = new ApiKey(credential, format.prefix().length(), env);
+                    hint = key.hint();
+                    long blocked = throttle.blockedFor(client, nowNanos);
+                    if (blocked > 0) {
+                        d = throttled(blocked);
+                    } else {
+                        record = lookup(key);
+                        d = record == null ? invalidAs(Outcome.UNKNOWN_KEY) : afterLookup(record, request, client, now, nowNanos);
+                        if (d.outcome().countsAsFailure()) {
+                            throttle.recordFailure(client, nowNanos);
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // Store (or anything it calls) failed: fail closed. The message may hold store details, so it is
+            // logged at a level below WARN and never sent to the client.
+            LOG.log(System.Logger.Level.DEBUG, () -> "key lookup failed: " + e.getClass().getName());
+            d = unavailable;
+        }
+        emit(now, record, hint, d, client, request, started);
+        return d;
+    }
+
+    private Decision afterLookup(KeyRecord r, AccessRequest request, String client, Instant now, long nowNanos) {
+        switch (r.usabilityAt(now)) {
+            case REVOKED:
+                return invalidAs(Outcome.REVOKED_KEY);
+            case SUSPENDED:
+                return invalidAs(Outcome.SUSPENDED_KEY);
+            case EXPIRED:
+                return invalidAs(Outcome.EXPIRED_KEY);
+            case NOT_YET_VALID:
+                return invalidAs(Outcome.NOT_YET_VALID_KEY);
+            default:
+                break;
+        }
+        if (!environments.contains(r.environment())) {
+            return invalidAs(Outcome.WRONG_ENVIRONMENT);
+        }
+        if (!r.allowedCidrs().isEmpty() && !addressAllowed(r.allowedCidrs(), client)) {
+            return forbidden;
+        }
+        List<HttpHeader> limitHeaders = List.of();
+        RateLimitPolicy policy = r.rateLimitPolicy() != null ? r.rateLimitPolicy() : defaultPolicy;
+        if (policy != null) {
+            RateLimitResult result;
+            try {
+                result = rateLimiter.tryAcquire(r.id(), policy, nowNanos);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "rate limiter failed: " + e.getClass().getName());
+                if (!limiterFailOpen) {
+                    return limiterUnavailable();
+                }
+                result = null;
+            }
+            if (result != null) {
+                if (rateLimitHeaders) {
+                    limitHeaders = rateLimitHeaders(policy, result);
+                }
+                if (!result.allowed()) {
+                    return limited(Outcome.RATE_LIMITED, result.retryAfterNanos(), limitHeaders,
+                            "The API key's rate limit is exhausted; retry after the time in Retry-After.");
+                }
+            }
+        }
+        Decision quota = checkCounters(r, now, nowNanos, limitHeaders);
+        if (quota != null) {
+            return quota;
+        }
+        ScopeRequirement requirement = request.requirement();
+        if (!requirement.isSatisfiedBy(r.scopes())) {
+            ScopeAnswer a = scopeAnswers.computeIfAbsent(requirement, this::scopeAnswer);
+            return limitHeaders.isEmpty() ? a.decision : withHeaders(a.decision, limitHeaders);
+        }
+        lastUsed.used(r, now);
+        return new Decision(Outcome.ALLOWED, ApiKeyPrincipal.of(r), limitHeaders, null);
+    }
+
+    private Decision checkCounters(KeyRecord r, Instant now, long nowNanos, List<HttpHeader> limitHeaders) {
+        try {
+            Quota q = r.quota();
+            if (q != null) {
+                Instant start = q.periodStart(now);
+                Instant end = q.periodEnd(now);
+                if (counters.tryIncrement(r.id() + ":q:" + start.getEpochSecond(), q.limit(), end) < 0) {
+                    long wait = (end.getEpochSecond() - now.getEpochSecond()) * SECOND - now.getNano();
+                    return limited(Outcome.QUOTA_EXCEEDED, wait, limitHeaders,
+                            "The API key's " + (q.period() == Quota.Period.DAY ? "daily" : "monthly")
+                                    + " quota is used up; retry after the time in Retry-After.");
+                }
+            }
+            Long credits = r.credits();
+            if (credits != null && counters.tryIncrement(r.id() + ":c", credits, r.expires()) < 0) {
+                return limited(Outcome.CREDITS_EXHAUSTED, 86_400 * SECOND, limitHeaders,
+                        "The API key's credits are used up.");
+            }
+            return null;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "usage counters failed: " + e.getClass().getName());
+            return limiterFailOpen ? null : limiterUnavailable();
+        }
+    }
+
+    private KeyRecord lookup(ApiKey key) {
+        byte[] bytes = key.bytes();
+        int schemes = hasher.schemeCount();
+        for (int i = 0; i < schemes; i++) {
+            KeyDigest digest = hasher.digestAt(i, bytes);
+            KeyRecord r = store instanceof InMemoryKeyStore mem ? mem.get(digest) : store.findByDigest(digest).orElse(null);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Extracts the one credential, or returns the rejection (missing, ambiguous, bad). */
+    private Object extract(AccessRequest request) {
+        String found = null;
+        int seen = 0;
+        List<String> values = request.headers().get(headerName);
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            if (++seen > MAX_CREDENTIAL_VALUES) {
+                return badCredential;
+            }
+            Object r = consider(found, v);
+            if (r instanceof Decision) {
+                return r;
+            }
+            found = (String) r;
+        }
+        List<String> auth = request.headers().get("Authorization");
+        for (int i = 0; i < auth.size(); i++) {
+            if (++seen > MAX_CREDENTIAL_VALUES) {
+                return badCredential;
+            }
+            String token = bearerToken(auth.get(i));
+            if (token == null) {
+                continue;
+            }
+            Object r = consider(found, token);
+            if (r instanceof Decision) {
+                return r;
+            }
+            found = (String) r;
+        }
+        if (queryParameter != null) {
+            List<String> q = request.queryParameters().get(queryParameter);
+            for (int i = 0; i < q.size(); i++) {
+                if (++seen > MAX_CREDENTIAL_VALUES) {
+                    return badCredential;
+                }
+                Object r = consider(found, q.get(i));
+                if (r instanceof Decision) {
+                    return r;
+                }
+                found = (String) r;
+            }
+        }
+        return found == null ? missing : found;
+    }
+
+    private Object consider(String found, String value) {
+        if (value == null) {
+            return found;
+        }
+        if (value.length() > MAX_CREDENTIAL_LENGTH) {
+            return badCredential;
+        }
+        String v = trimSpaces(value);
+        if (v.isEmpty()) {
+            return found;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                return badCredential;
+            }
+        }
+        if (found != null && !found.equals(v)) {
+            return ambiguous;
+        }
+        return v;
+    }
+
+    /** The token of {@code Bearer <t>} or {@code ApiKey <t>} (scheme case-insensitive), "" if empty, null for other schemes. */
+    private static String bearerToken(String header) {
+        if (header == null) {
+            return null;
+        }
+        String h = trimSpaces(header);
+        int sp = 0;
+        while (sp < h.length() && h.charAt(sp) != ' ' && h.charAt(sp) != '\t') {
+            sp++;
+        }
+        String scheme = h.substring(0, sp);
+        if (!scheme.equalsIgnoreCase("Bearer") && !scheme.equalsIgnoreCase("ApiKey")) {
+            return null;
+        }
+        return h.substring(sp);
+    }
+
+    private static String trimSpaces(String s) {
+        int a = 0;
+        int b = s.length();
+        while (a < b && (s.charAt(a) == ' ' || s.charAt(a) == '\t')) {
+            a++;
+        }
+        while (b > a && (s.charAt(b - 1) == ' ' || s.charAt(b - 1) == '\t')) {
+            b--;
+        }
+        return a == 0 && b == s.length() ? s : s.substring(a, b);
+    }
+
+    /**
+     * The client address: the connection peer, or, when the peer is a trusted proxy, the right-most
+     * {@code X-Forwarded-For} entry that is not itself a trusted proxy.
+     */
+    String clientAddress(AccessRequest request) {
+        String peer = request.remoteAddress();
+        if (trustedProxies.isEmpty() || peer == null || !isTrusted(peer)) {
+            return peer;
+        }
+        List<String> xff = request.headers().get("X-Forwarded-For");
+        List<String> hops = new ArrayList<>();
+        for (String v : xff) {
+            if (v.length() > 2048 || hops.size() > 64) {
+                return peer;
+            }
+            for (String part : v.split(",")) {
+                hops.add(part.trim());
+            }
+        }
+        String client = peer;
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            String hop = hops.get(i);
+            if (Cidr.literal(hop) == null) {
+                return client;
+            }
+            client = hop;
+            if (!isTrusted(hop)) {
+                return hop;
+            }
+        }
+        return client;
+    }
+
+    private boolean isTrusted(String address) {
+        byte[] a = Cidr.literal(address);
+        if (a == null) {
+            return false;
+        }
+        for (Cidr c : trustedProxies) {
+            if (c.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean addressAllowed(List<Cidr> cidrs, String client) {
+        byte[] a = client == null ? null : Cidr.literal(client);
+        if (a == null) {
+            return false;
+        }
+        for (Cidr c : cidrs) {
+            if (c.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void emit(Instant now, KeyRecord r, String hint, Decision d, String client, AccessRequest request, long started) {
+        try {
+            audit.record(new AuditEvent(now, r == null ? null : r.id(), hint, r == null ? null : r.owner(),
+                    d.outcome(), d.status(), client, request.method(), request.path(),
+                    request.requirement().text(), System.nanoTime() - started));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "audit sink failed: " + e.getClass().getName());
+        }
+    }
+
+    // ---- rendering ---------------------------------------------------------------------------------------
+
+    private Decision invalidAs(Outcome outcome) {
+        return outcome == Outcome.UNKNOWN_KEY ? invalid : new Decision(outcome, null, invalid.headers(), invalid.body());
+    }
+
+    private Decision throttled(long waitNanos) {
+        return new Decision(Outcome.CLIENT_THROTTLED, null,
+                List.of(new HttpHeader("Retry-After", retryAfter(waitNanos)), noStore()),
+                body(Problem.TOO_MANY_FAILURES, "Too many failed attempts from this client; retry after the time in Retry-After."));
+    }
+
+    private Decision limiterUnavailable() {
+        return new Decision(Outcome.LIMITER_UNAVAILABLE, null, unavailable.headers(), unavailable.body());
+    }
+
+    private Decision limited(Outcome outcome, long waitNanos, List<HttpHeader> limitHeaders, String detail) {
+        List<HttpHeader> h = new ArrayList<>(2 + limitHeaders.size());
+        h.add(new HttpHeader("Retry-After", retryAfter(waitNanos)));
+        h.add(noStore());
+        h.addAll(limitHeaders);
+        return new Decision(outcome, null, List.copyOf(h), body(outcome.problem(), detail));
+    }
+
+    private static Decision withHeaders(Decision d, List<HttpHeader> extra) {
+        List<HttpHeader> h = new ArrayList<>(d.headers());
+        h.addAll(extra);
+        return new Decision(d.outcome(), d.principal(), List.copyOf(h), d.body());
+    }
+
+    private ScopeAnswer scopeAnswer(ScopeRequirement req) {
+        String scope = req.text();
+        String detail = (req.mode() == RequiresScope.Mode.ANY && req.scopes().size() > 1
+                ? "The API key needs one of the scopes: " : "The API key lacks the required scope: ") + scope;
+        return new ScopeAnswer(reject(Outcome.INSUFFICIENT_SCOPE, detail, List.of(new HttpHeader("WWW-Authenticate",
+                "ApiKey realm=\"" + realm + "\", error=\"insufficient_scope\", scope=\"" + scope + "\""))));
+    }
+
+    private record ScopeAnswer(Decision decision) {
+    }
+
+    private List<HttpHeader> rateLimitHeaders(RateLimitPolicy policy, RateLimitResult result) {
+        String policyHeader = policyHeaders.computeIfAbsent(policy, ApiKeyVerifier::policyHeader);
+        RateLimitResult.LimitState s = result.decisive();
+        String value = "\"" + s.limit().name() + "\";r=" + s.remaining() + ";t=" + ceilSeconds(s.resetNanos(), 0);
+        return List.of(new HttpHeader("RateLimit-Policy", policyHeader), new HttpHeader("RateLimit", value));
+    }
+
+    private static String policyHeader(RateLimitPolicy policy) {
+        StringBuilder b = new StringBuilder();
+        for (RateLimit l : policy.limits()) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append('"').append(l.name()).append("\";q=").append(l.permits())
+                    .append(";w=").append(ceilSeconds(l.period().toNanos(), 1));
+        }
+        return b.toString();
+    }
+
+    private static long ceilSeconds(long nanos, long min) {
+        return Math.max(min, (nanos + SECOND - 1) / SECOND);
+    }
+
+    private static String retryAfter(long nanos) {
+        return Long.toString(ceilSeconds(nanos, 1));
+    }
+
+    private static HttpHeader noStore() {
+        return new HttpHeader("Cache-Control", "no-store");
+    }
+
+    private Decision reject(Outcome outcome, String detail, List<HttpHeader> headers) {
+        List<HttpHeader> h = new ArrayList<>(headers);
+        h.add(noStore());
+        return new Decision(outcome, null, List.copyOf(h), body(outcome.problem(), detail));
+    }
+
+    private String body(Problem p, String detail) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", problemBase + p.slug());
+        m.put("title", p.title());
+        m.put("status", p.status());
+        m.put("detail", detail);
+        try {
+            return JSON.std.asString(m);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot render problem body", e);
+        }
+    }
+
+    /** Stops the background last-used writer (pending writes are finished, up to 5 s). */
+    @Override
+    public void close() {
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+            try {
+                ownedExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Builder for {@link ApiKeyVerifier}. Programmatic users and the adapters' configuration (web.xml
+     * init-params) go through the same methods; each fails fast with a message naming the wrong value.
+     */
+    public static final class Builder {
+        private final KeyStore store;
+        private KeyFormat format = KeyFormat.ofDefaults();
+        private KeyHasher hasher = KeyHasher.sha256();
+        private Clock clock = Clock.systemUTC();
+        private RateLimiter rateLimiter;
+        private UsageCounters counters;
+        private AuditSink audit = new LoggingAuditSink();
+        private ClientThrottle throttle = ClientThrottle.ofDefaults();
+        private Executor lastUsedExecutor;
+        private String headerName = DEFAULT_HEADER;
+        private String queryParameter;
+        private String realm = DEFAULT_REALM;
+        private String problemBase = DEFAULT_PROBLEM_BASE;
+        private final List<Cidr> trustedProxies = new ArrayList<>();
+        private final Set<Environment> environments = EnumSet.allOf(Environment.class);
+        private RateLimitPolicy defaultPolicy;
+        private boolean rateLimitHeaders = true;
+        private boolean limiterFailOpen;
+
+        private Builder(KeyStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /** Settings shared with a {@link KeyManager}: its store must be this builder's store. */
+        public Builder from(KeyManager manager) {
+            if (manager.store() != store) {
+                throw new InvalidConfigurationException("the key manager writes to a different store");
+            }
+            return format(manager.format()).hasher(manager.hasher()).clock(manager.clock());
+        }
+
+        /** The key format (default prefix {@code ak}). */
+        public Builder format(KeyFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /** The hasher (default SHA-256); must match the one keys were issued with. */
+        public Builder hasher(KeyHasher hasher) {
+            this.hasher = Objects.requireNonNull(hasher, "hasher");
+            return this;
+        }
+
+        /** The clock (default system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The rate limiter (default {@link LocalRateLimiter}). */
+        public Builder rateLimiter(RateLimiter rateLimiter) {
+            this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+            return this;
+        }
+
+        /** The quota and credit counters (default {@link LocalUsageCounters}). */
+        public Builder usageCounters(UsageCounters counters) {
+            this.counters = Objects.requireNonNull(counters, "counters");
+            return this;
+        }
+
+        /** Where audit events go (default {@link LoggingAuditSink}). */
+        public Builder auditSink(AuditSink audit) {
+            this.audit = Objects.requireNonNull(audit, "auditSink");
+            return this;
+        }
+
+        /** Failed-attempt throttling per client address (default {@link ClientThrottle#ofDefaults()}). */
+        public Builder clientThrottle(ClientThrottle throttle) {
+            this.throttle = Objects.requireNonNull(throttle, "clientThrottle");
+            return this;
+        }
+
+        /** Where last-used writes run (default: one daemon thread owned by the verifier). */
+        public Builder lastUsedExecutor(Executor executor) {
+            this.lastUsedExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * The header that carries keys (default {@value #DEFAULT_HEADER}; matched case-insensitively).
+         *
+         * @throws InvalidConfigurationException if it is not an HTTP token or is {@code Authorization}
+         */
+        public Builder headerName(String name) {
+            if (name == null || name.isEmpty() || name.length() > 64 || !name.chars().allMatch(Builder::isTokenChar)) {
+                throw new InvalidConfigurationException("header name must be an HTTP token of 1-64 chars, got '"
+                        + Text.safe(name) + "'");
+            }
+            if (name.equalsIgnoreCase("Authorization")) {
+                throw new InvalidConfigurationException("header name cannot be Authorization; it is always read");
+            }
+            this.headerName = name;
+            return this;
+        }
+
+        /**
+         * Accepts keys in this query parameter too. Off by default, and unsafe: URLs end up in access logs,
+         * browser history and Referer headers. {@code null} turns it off.
+         */
+        public Builder queryParameter(String name) {
+            if (name != null && (name.isEmpty() || name.length() > 64 || !name.chars().allMatch(Builder::isTokenChar))) {
+                throw new InvalidConfigurationException("query parameter name must be 1-64 token chars, got '"
+                        + Text.safe(name) + "'");
+            }
+            this.queryParameter = name;
+            return this;
+        }
+
+        /** The realm in {@code WWW-Authenticate} (default {@value #DEFAULT_REALM}); printable ASCII without quotes. */
+        public Builder realm(String realm) {
+            if (realm == null || realm.isEmpty() || realm.length() > 64
+                    || !realm.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+                throw new InvalidConfigurationException(
+                        "realm must be 1-64 printable ASCII chars without quotes or backslashes, got '" + Text.safe(realm) + "'");
+            }
+            this.realm = realm;
+            return this;
+        }
+
+        /** The base of problem {@code type} URIs (default {@value #DEFAULT_PROBLEM_BASE}). */
+        public Builder problemTypeBase(String base) {
+            if (base == null || base.isEmpty() || base.length() > 200 || !base.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new InvalidConfigurationException("problem type base must be a URI prefix, got '" + Text.safe(base) + "'");
+            }
+            this.problemBase = base;
+            return this;
+        }
+
+        /** Proxies whose {@code X-Forwarded-For} is believed (CIDRs). Default none: the peer address is the client. */
+        public Builder trustedProxies(Collection<String> cidrs) {
+            for (String c : cidrs) {
+                trustedProxies.add(Cidr.parse(c));
+            }
+            return this;
+        }
+
+        /** Accepts only keys of these environments (default both); others get 401 like an unknown key. */
+        public Builder environments(Environment... accepted) {
+            if (accepted.length == 0) {
+                throw new InvalidConfigurationException("at least one environment must be accepted");
+            }
+            environments.clear();
+            environments.addAll(List.of(accepted));
+            return this;
+        }
+
+        /** The policy for keys that have none (default: no limit). */
+        public Builder defaultRateLimit(RateLimitPolicy policy) {
+            this.defaultPolicy = policy;
+            return this;
+        }
+
+        /** Whether responses carry {@code RateLimit-Policy} and {@code RateLimit} headers (default true). */
+        public Builder rateLimitHeaders(boolean on) {
+            this.rateLimitHeaders = on;
+            return this;
+        }
+
+        /**
+         * When the rate limiter or usage counters fail: {@code false} (default) answers 503, {@code true}
+         * lets the request through without rate-limit headers. Authentication itself always fails closed.
+         */
+        public Builder rateLimiterFailOpen(boolean failOpen) {
+            this.limiterFailOpen = failOpen;
+            return this;
+        }
+
+        private static boolean isTokenChar(int c) {
+            return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+        }
+
+        /** Builds the verifier. */
+        public ApiKeyVerifier build() {
+            return new ApiKeyVerifier(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKeyVerifier[header=" + headerName + ", realm=" + realm + ", store=" + store + "]";
+    }
+}

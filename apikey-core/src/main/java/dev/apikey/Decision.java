@@ -1,0 +1,80 @@
+package dev.apikey;
+
+import java.util.List;
+
+/**
+ * The pipeline's answer for one request: allowed with a principal, or a rejection already rendered into
+ * status, headers and an {@code application/problem+json} body. Adapters write it as it is:
+ * <ul>
+ *   <li>allowed: continue, put {@link #principal()} on the request, add {@link #headers()} to the response
+ *       (the RateLimit headers);</li>
+ *   <li>rejected: respond with {@link #status()}, every header of {@link #headers()}, content type
+ *       {@link #CONTENT_TYPE} and {@link #body()}.</li>
+ * </ul>
+ */
+public final class Decision {
+    /** The content type of every rejection body. */
+    public static final String CONTENT_TYPE = "application/problem+json";
+
+    private final Outcome outcome;
+    private final ApiKeyPrincipal principal;
+    private final List<HttpHeader> headers;
+    private final String body;
+
+    Decision(Outcome outcome, ApiKeyPrincipal principal, List<HttpHeader> headers, String body) {
+        this.outcome = outcome;
+        this.principal = principal;
+        this.headers = headers;
+        this.body = body;
+    }
+
+    /** True if the request may proceed. */
+    public boolean isAllowed() {
+        return outcome == Outcome.ALLOWED;
+    }
+
+    /** The internal reason (for metrics and audit; never sent to the client as such). */
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /** The external answer. */
+    public Problem problem() {
+        return outcome.problem();
+    }
+
+    /** The HTTP status to send: 200 when allowed (the application picks its own), else the rejection's. */
+    public int status() {
+        return outcome.problem().status();
+    }
+
+    /** The authenticated key; {@code null} for rejections. */
+    public ApiKeyPrincipal principal() {
+        return principal;
+    }
+
+    /** Headers to add to the response (rejection headers, or the RateLimit headers when allowed). */
+    public List<HttpHeader> headers() {
+        return headers;
+    }
+
+    /** The problem+json body of a rejection; {@code null} when allowed. */
+    public String body() {
+        return body;
+    }
+
+    /** The value of the first header named {@code name} (case-insensitive), or {@code null}. */
+    public String header(String name) {
+        for (HttpHeader h : headers) {
+            if (h.name().equalsIgnoreCase(name)) {
+                return h.value();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "Decision[" + outcome + ", status=" + status() + (principal == null ? "" : ", key=" + principal.id()) + "]";
+    }
+}

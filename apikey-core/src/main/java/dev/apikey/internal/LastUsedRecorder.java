@@ -1,0 +1,68 @@
+package dev.apikey.internal;
+
+import dev.apikey.KeyRecord;
+import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.VersionConflictException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Writes a key's last-used time at most once per {@link #INTERVAL}, off the request thread. A write that
+ * loses a version race is dropped: last-used is advisory and must never delay or fail a request.
+ */
+public final class LastUsedRecorder {
+    /** The finest granularity of last-used. */
+    public static final Duration INTERVAL = Duration.ofMinutes(1);
+    private static final System.Logger LOG = System.getLogger("dev.apikey");
+    private static final int MAX_PENDING = 100_000;
+
+    private final KeyStore store;
+    private final Executor executor;
+    private final ConcurrentHashMap<String, Instant> lastWritten = new ConcurrentHashMap<>();
+
+    /** A recorder writing to {@code store} on {@code executor}. */
+    public LastUsedRecorder(KeyStore store, Executor executor) {
+        this.store = store;
+        this.executor = executor;
+    }
+
+    /** Notes that {@code r} was used at {@code now}; writes if the stored value is a minute old or more. */
+    public void used(KeyRecord r, Instant now) {
+        if (r.lastUsed() != null && r.lastUsed().plus(INTERVAL).isAfter(now)) {
+            return;
+        }
+        Instant prev = lastWritten.get(r.id());
+        if (prev != null && prev.plus(INTERVAL).isAfter(now)) {
+            return;
+        }
+        if (lastWritten.size() > MAX_PENDING) {
+            lastWritten.clear();
+        }
+        if ((prev == null ? lastWritten.putIfAbsent(r.id(), now) : lastWritten.replace(r.id(), prev, now) ? null : now) != null) {
+            return;
+        }
+        try {
+            executor.execute(() -> write(r.id(), now));
+        } catch (RejectedExecutionException e) {
+            lastWritten.remove(r.id(), now);
+        }
+    }
+
+    private void write(String id, Instant now) {
+        try {
+            KeyRecord current = store.findById(id).orElse(null);
+            if (current == null || (current.lastUsed() != null && !current.lastUsed().isBefore(now))) {
+                return;
+            }
+            store.update(current.toBuilder().lastUsed(now).build());
+        } catch (VersionConflictException e) {
+            // Another change won; the next use after INTERVAL records the time again.
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "last-used update of " + id + " failed: " + e.getClass().getSimpleName());
+        }
+    }
+}

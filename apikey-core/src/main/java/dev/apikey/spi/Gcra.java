@@ -1,0 +1,70 @@
+package dev.apikey.spi;
+
+import dev.apikey.RateLimit;
+import dev.apikey.RateLimitPolicy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The generic cell rate algorithm, shared by every {@link RateLimiter} so that the local and the
+ * distributed limiter answer alike. The state of a limit is one number, its theoretical arrival time (TAT).
+ *
+ * <p>A limit {@code N/P burst B} has emission interval {@code T = P/N} and admits a request at time {@code t}
+ * if {@code TAT - t <= (B-1)T}; an admitted request moves TAT to {@code max(TAT, t) + T}. So a fresh key
+ * may send B requests at once, then one every T. Over any window of length W it admits at most
+ * {@code B + floor(W/T)} requests (with the default B = N: at most N at once, and N per period on average).
+ */
+public final class Gcra {
+    private Gcra() {
+    }
+
+    /** Emission interval of a limit, in nanoseconds (at least 1). */
+    public static long interval(RateLimit limit) {
+        return Math.max(1L, limit.period().toNanos() / limit.permits());
+    }
+
+    /**
+     * Takes a permit from every limit if all conform. {@code tats} holds one TAT per limit of the policy
+     * (0 for a fresh limit) and is updated in place only when the request is admitted.
+     */
+    public static RateLimitResult tryAcquire(RateLimitPolicy policy, long[] tats, long now) {
+        List<RateLimit> limits = policy.limits();
+        boolean allowed = true;
+        long retry = 0;
+        for (int i = 0; i < limits.size(); i++) {
+            RateLimit l = limits.get(i);
+            long t = interval(l);
+            long tolerance = (l.burst() - 1) * t;
+            long tat = Math.max(tats[i], now);
+            if (tat - now > tolerance) {
+                allowed = false;
+                retry = Math.max(retry, tat - now - tolerance);
+            }
+        }
+        List<RateLimitResult.LimitState> states = new ArrayList<>(limits.size());
+        for (int i = 0; i < limits.size(); i++) {
+            RateLimit l = limits.get(i);
+            long t = interval(l);
+            long tolerance = (l.burst() - 1) * t;
+            long tat = Math.max(tats[i], now);
+            boolean denied = tat - now > tolerance;
+            if (allowed) {
+                tat += t;
+                tats[i] = tat;
+            }
+            long remaining = Math.max(0, (now + tolerance + t - tat) / t);
+            if (remaining > l.burst()) {
+                remaining = l.burst();
+            }
+            states.add(new RateLimitResult.LimitState(l, remaining, Math.max(0, tat - now), denied));
+        }
+        return new RateLimitResult(allowed, states, allowed ? 0 : retry);
+    }
+
+    /** True if a request at {@code now} would conform to {@code limit} with state {@code tat}; changes nothing. */
+    public static boolean wouldConform(RateLimit limit, long tat, long now) {
+        long t = interval(limit);
+        return Math.max(tat, now) - now <= (limit.burst() - 1) * t;
+    }
+}
