@@ -1,0 +1,132 @@
+package dev.apikey;
+
+import org.junit.jupiter.api.Test;
+
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KeyFormatTest {
+    private static final KeyFormat FORMAT = KeyFormat.ofDefaults();
+    private static final Pattern REGEX = Pattern.compile(KeyFormat.REGEX);
+
+    @Test
+    void aMillionGeneratedKeysAreDistinctAndAllParse() {
+        Set<String> seen = new HashSet<>(2_000_000);
+        for (int i = 0; i < 1_000_000; i++) {
+            ApiKey k = FORMAT.generate(i % 2 == 0 ? Environment.LIVE : Environment.TEST);
+            String text = k.reveal();
+            assertThat(seen.add(text)).isTrue();
+            if (FORMAT.check(text) != KeyFormat.Check.OK) {
+                throw new AssertionError("generated key " + i + " failed " + FORMAT.check(text));
+            }
+        }
+        assertThat(seen).hasSize(1_000_000);
+    }
+
+    @Test
+    void aDefaultKeyHas46CharsAndMatchesThePublishedRegex() {
+        String k = FORMAT.generate(Environment.LIVE).reveal();
+        assertThat(k).hasSize(46).startsWith("ak_live_");
+        assertThat(REGEX.matcher(k).matches()).isTrue();
+        assertThat(FORMAT.length()).isEqualTo(46);
+    }
+
+    @Test
+    void everySingleCharacterChangeFailsTheCheck() {
+        String alphabet = dev.apikey.internal.Base62.ALPHABET + "_-!é";
+        for (int n = 0; n < 20; n++) {
+            String k = FORMAT.generate(Environment.LIVE).reveal();
+            for (int i = 0; i < k.length(); i++) {
+                for (int j = 0; j < alphabet.length(); j++) {
+                    char c = alphabet.charAt(j);
+                    if (c == k.charAt(i)) {
+                        continue;
+                    }
+                    String changed = k.substring(0, i) + c + k.substring(i + 1);
+                    assertThat(FORMAT.isValid(changed)).as("change at %d", i).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    void checksumMatchesFixedVectors() {
+        // CRC32 (IEEE) of the ASCII text, in base62 (0-9A-Za-z), left-padded to 6 chars.
+        assertThat(KeyFormat.checksum("")).isEqualTo("000000");
+        // crc32("a") = 0xE8B7BE43 = 3904355907
+        assertThat(KeyFormat.checksum("a")).isEqualTo(dev.apikey.internal.Base62.encodeFixed(3904355907L, 6));
+        // crc32("123456789") = 0xCBF43926 = 3421780262, the standard check value
+        assertThat(KeyFormat.checksum("123456789")).isEqualTo("3jZRME");
+        String body = "ak_live_" + "0".repeat(32);
+        assertThat(KeyFormat.checksum(body)).isEqualTo("4YzvZp");
+        assertThat(FORMAT.isValid(body + KeyFormat.checksum(body))).isTrue();
+        assertThat(FORMAT.check(body + "000000")).isEqualTo(KeyFormat.Check.WRONG_CHECKSUM);
+    }
+
+    @Test
+    void wrongLengthAlphabetPrefixAndEnvironmentAreRejected() {
+        String k = FORMAT.generate(Environment.LIVE).reveal();
+        assertThat(FORMAT.check(null)).isEqualTo(KeyFormat.Check.EMPTY);
+        assertThat(FORMAT.check("")).isEqualTo(KeyFormat.Check.EMPTY);
+        assertThat(FORMAT.check(k + "0")).isEqualTo(KeyFormat.Check.WRONG_LENGTH);
+        assertThat(FORMAT.check(k.substring(1))).isEqualTo(KeyFormat.Check.WRONG_LENGTH);
+        assertThat(FORMAT.check("bk" + k.substring(2))).isEqualTo(KeyFormat.Check.WRONG_PREFIX);
+        assertThat(FORMAT.check("ak_prod_" + k.substring(8))).isEqualTo(KeyFormat.Check.WRONG_ENVIRONMENT);
+        assertThat(FORMAT.check(k.substring(0, 10) + "+" + k.substring(11))).isEqualTo(KeyFormat.Check.WRONG_ALPHABET);
+        // a full-width digit looks like a digit but is outside the alphabet
+        assertThat(FORMAT.check(k.substring(0, 10) + "\uFF10" + k.substring(11))).isEqualTo(KeyFormat.Check.WRONG_ALPHABET);
+        assertThat(FORMAT.check("x".repeat(100_000))).isEqualTo(KeyFormat.Check.WRONG_LENGTH);
+    }
+
+    @Test
+    void parseReportsTheFailedCheckWithoutTheInput() {
+        String k = FORMAT.generate(Environment.TEST).reveal();
+        String broken = k.substring(0, 45) + (k.charAt(45) == 'a' ? 'b' : 'a');
+        assertThatThrownBy(() -> FORMAT.parse(broken))
+                .isInstanceOf(InvalidKeyFormatException.class)
+                .hasMessageNotContaining(broken)
+                .hasMessageContaining("checksum");
+        assertThat(FORMAT.parse(k).environment()).isEqualTo(Environment.TEST);
+    }
+
+    @Test
+    void customPrefixesAreValidatedAndUsed() {
+        KeyFormat f = KeyFormat.withPrefix("acme2");
+        ApiKey k = f.generate(Environment.LIVE);
+        assertThat(k.reveal()).startsWith("acme2_live_").hasSize(49);
+        assertThat(f.isValid(k.reveal())).isTrue();
+        assertThat(FORMAT.isValid(k.reveal())).isFalse();
+        assertThat(KeyFormat.parseAnyPrefix(k.reveal())).isNotNull();
+        for (String bad : new String[] {"a", "A1", "1a", "a_b", "abcdefghijklmnopq", "", null}) {
+            assertThatThrownBy(() -> KeyFormat.withPrefix(bad)).isInstanceOf(InvalidConfigurationException.class);
+        }
+    }
+
+    @Test
+    void toStringShowsOnlyTheHint() {
+        ApiKey k = FORMAT.generate(Environment.LIVE);
+        assertThat(k.toString()).isEqualTo(k.hint()).doesNotContain(k.reveal().substring(8, 42));
+        assertThat(k.hint()).startsWith("ak_live_\u2026").endsWith(k.reveal().substring(42));
+    }
+
+    @Test
+    void generatorDrawsEveryBase62DigitAboutEquallyOften() {
+        int[] counts = new int[128];
+        SecureRandom r = new SecureRandom();
+        for (int i = 0; i < 20_000; i++) {
+            String s = FORMAT.generate(Environment.LIVE, r).reveal().substring(8, 40);
+            for (char c : s.toCharArray()) {
+                counts[c]++;
+            }
+        }
+        double expected = 20_000 * 32 / 62.0;
+        for (char c : dev.apikey.internal.Base62.ALPHABET.toCharArray()) {
+            assertThat((double) counts[c]).isBetween(expected * 0.9, expected * 1.1);
+        }
+    }
+}
