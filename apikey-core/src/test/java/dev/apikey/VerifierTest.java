@@ -1,0 +1,254 @@
+package dev.apikey;
+
+import dev.apikey.spi.AuditEvent;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class VerifierTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-02-01T00:00:00Z"));
+    private final CountingStore store = new CountingStore(new InMemoryKeyStore());
+    private final KeyManager manager = KeyManager.builder(store).clock(clock).build();
+    private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+
+    private ApiKeyVerifier.Builder builder() {
+        return ApiKeyVerifier.builder(store).from(manager).auditSink(events::add).lastUsedExecutor(Runnable::run);
+    }
+
+    private final ApiKeyVerifier verifier = builder().build();
+
+    private String issue(String... scopes) {
+        return manager.issue(KeyRequest.builder().owner("app").scopes(scopes).build()).key().reveal();
+    }
+
+    /** A request with headers given as name, value pairs (repeat a name for several values). */
+    private static AccessRequest.Builder request(String... pairs) {
+        Map<String, List<String>> h = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            h.computeIfAbsent(pairs[i].toLowerCase(), k -> new ArrayList<>()).add(pairs[i + 1]);
+        }
+        return AccessRequest.builder().remoteAddress("198.51.100.7").method("GET").path("/x")
+                .headers(n -> h.getOrDefault(n.toLowerCase(), List.of()));
+    }
+
+    @Test
+    void keysAreAcceptedFromTheHeaderAndBothAuthorizationSchemes() {
+        String k = issue("a:b");
+        assertThat(verifier.verify(request("x-api-key", k).build()).isAllowed()).isTrue();
+        assertThat(verifier.verify(request("X-API-KEY", k).build()).isAllowed()).isTrue();
+        assertThat(verifier.verify(request("Authorization", "Bearer " + k).build()).isAllowed()).isTrue();
+        assertThat(verifier.verify(request("Authorization", "bearer  " + k).build()).isAllowed()).isTrue();
+        assertThat(verifier.verify(request("Authorization", "APIKEY " + k).build()).isAllowed()).isTrue();
+        assertThat(verifier.verify(request("Authorization", "Basic " + k).build()).outcome()).isEqualTo(Outcome.MISSING_KEY);
+    }
+
+    @Test
+    void theHeaderNameIsConfigurable() {
+        String k = issue("a:b");
+        ApiKeyVerifier v = builder().headerName("X-Token").build();
+        assertThat(v.verify(request("x-token", k).build()).isAllowed()).isTrue();
+        assertThat(v.verify(request("X-API-Key", k).build()).outcome()).isEqualTo(Outcome.MISSING_KEY);
+    }
+
+    @Test
+    void emptyValuesCountAsMissing() {
+        assertThat(verifier.verify(request("X-API-Key", "").build()).outcome()).isEqualTo(Outcome.MISSING_KEY);
+        assertThat(verifier.verify(request("X-API-Key", "   ").build()).outcome()).isEqualTo(Outcome.MISSING_KEY);
+        assertThat(verifier.verify(request("Authorization", "Bearer ").build()).outcome()).isEqualTo(Outcome.MISSING_KEY);
+        assertThat(verifier.verify(request("Authorization", "Bearer").build()).outcome()).isEqualTo(Outcome.MISSING_KEY);
+    }
+
+    @Test
+    void theSameKeyTwiceIsOneCredentialButTwoDifferentKeysAreRejected() {
+        String a = issue("a:b");
+        String b = issue("a:b");
+        assertThat(verifier.verify(request("X-API-Key", a, "Authorization", "Bearer " + a).build()).isAllowed()).isTrue();
+        assertThat(verifier.verify(request("X-API-Key", a, "X-API-Key", b).build()).outcome())
+                .isEqualTo(Outcome.AMBIGUOUS_CREDENTIALS);
+        assertThat(verifier.verify(request("X-API-Key", a, "Authorization", "Bearer " + b).build()).status()).isEqualTo(400);
+    }
+
+    @Test
+    void theQueryParameterIsIgnoredUnlessEnabled() {
+        String k = issue("a:b");
+        AccessRequest r = request().queryParameters(n -> n.equals("api_key") ? List.of(k) : List.of()).build();
+        assertThat(verifier.verify(r).outcome()).isEqualTo(Outcome.MISSING_KEY);
+        ApiKeyVerifier v = builder().queryParameter("api_key").build();
+        assertThat(v.verify(r).isAllowed()).isTrue();
+        AccessRequest both = request("X-API-Key", issue("a:b")).queryParameters(n -> List.of(k)).build();
+        assertThat(v.verify(both).status()).isEqualTo(400);
+    }
+
+    @Test
+    void controlCharactersAndOverlongValuesAreRejectedWithoutALookup() {
+        for (String bad : new String[] {"ak_live_\u0000abc", "ak\tlive", "x\u007f", "a\u0085b", "k".repeat(257)}) {
+            Decision d = verifier.verify(request("X-API-Key", bad).build());
+            assertThat(d.status()).as(bad.length() + " chars").isEqualTo(400);
+        }
+        assertThat(verifier.verify(request("X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x",
+                "X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x",
+                "X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x", "X-API-Key", "x",
+                "X-API-Key", "x").build()).status()).isEqualTo(400);
+        assertThat(store.digestLookups.get()).isZero();
+    }
+
+    @Test
+    void aMalformedKeyCausesZeroStoreCalls() {
+        String k = issue("a:b");
+        String broken = k.substring(0, 20) + (k.charAt(20) == 'A' ? 'B' : 'A') + k.substring(21);
+        for (String bad : new String[] {broken, k + "x", "ak_live_short", "ak_prod_" + k.substring(8), "ｋｅｙ", "null"}) {
+            assertThat(verifier.verify(request("X-API-Key", bad).build()).status()).isEqualTo(401);
+        }
+        assertThat(store.digestLookups.get()).isZero();
+        verifier.verify(request("X-API-Key", k).build());
+        assertThat(store.digestLookups.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aThrottledClientGets429WithoutALookupAndRecoversWithTime() {
+        ApiKeyVerifier v = builder().clientThrottle(new ClientThrottle(true, RateLimit.parse("2/1m"), 100, List.of())).build();
+        String good = issue("a:b");
+        for (int i = 0; i < 2; i++) {
+            assertThat(v.verify(request("X-API-Key", KeyFormat.ofDefaults().generate(Environment.LIVE).reveal()).build())
+                    .status()).isEqualTo(401);
+        }
+        int lookups = store.digestLookups.get();
+        Decision blocked = v.verify(request("X-API-Key", good).build());
+        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(blocked.problem().slug()).isEqualTo("too-many-failures");
+        assertThat(store.digestLookups.get()).isEqualTo(lookups);
+        assertThat(v.verify(request("X-API-Key", good).remoteAddress("198.51.100.8").build()).isAllowed()).isTrue();
+        clock.advance(Duration.ofSeconds(Long.parseLong(blocked.header("Retry-After"))));
+        assertThat(v.verify(request("X-API-Key", good).build()).isAllowed()).isTrue();
+    }
+
+    @Test
+    void forwardedForIsBelievedOnlyFromTrustedProxies() {
+        ApiKeyVerifier v = builder().trustedProxies(List.of("10.0.0.0/8")).build();
+        AccessRequest direct = request("X-Forwarded-For", "203.0.113.9").remoteAddress("198.51.100.7").build();
+        assertThat(v.clientAddress(direct)).isEqualTo("198.51.100.7");
+        AccessRequest proxied = request("X-Forwarded-For", "1.1.1.1, 203.0.113.9, 10.0.0.2").remoteAddress("10.0.0.1").build();
+        assertThat(v.clientAddress(proxied)).isEqualTo("203.0.113.9");
+        AccessRequest junk = request("X-Forwarded-For", "not-an-ip").remoteAddress("10.0.0.1").build();
+        assertThat(v.clientAddress(junk)).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void allowlistsMatchIpv4AndIpv6Networks() {
+        String k = manager.issue(KeyRequest.builder().owner("o").allowedCidrs("192.0.2.0/24", "2001:db8::/32").build())
+                .key().reveal();
+        assertThat(verifier.verify(request("X-API-Key", k).remoteAddress("192.0.2.200").build()).isAllowed()).isTrue();
+        assertThat(verifier.verify(request("X-API-Key", k).remoteAddress("2001:db8:1::5").build()).isAllowed()).isTrue();
+        assertThat(verifier.verify(request("X-API-Key", k).remoteAddress("::ffff:192.0.2.1").build()).isAllowed()).isTrue();
+        assertThat(verifier.verify(request("X-API-Key", k).remoteAddress("192.0.3.1").build()).problem())
+                .isEqualTo(Problem.FORBIDDEN);
+        assertThat(verifier.verify(request("X-API-Key", k).remoteAddress("2001:db9::1").build()).status()).isEqualTo(403);
+        assertThat(verifier.verify(request("X-API-Key", k).remoteAddress(null).build()).status()).isEqualTo(403);
+    }
+
+    @Test
+    void notBeforeKeepsAKeyInvalidUntilItsTime() {
+        String k = manager.issue(KeyRequest.builder().owner("o").notBefore(clock.instant().plusSeconds(60)).build())
+                .key().reveal();
+        assertThat(verifier.verify(request("X-API-Key", k).build()).outcome()).isEqualTo(Outcome.NOT_YET_VALID_KEY);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(verifier.verify(request("X-API-Key", k).build()).isAllowed()).isTrue();
+    }
+
+    @Test
+    void theAllowedDecisionCarriesThePrincipal() {
+        String k = issue("billing:*");
+        Decision d = verifier.verify(request("X-API-Key", k).requirement(ScopeRequirement.all("billing:read")).build());
+        assertThat(d.isAllowed()).isTrue();
+        assertThat(d.status()).isEqualTo(200);
+        ApiKeyPrincipal p = d.principal();
+        assertThat(p.owner()).isEqualTo("app");
+        assertThat(p.getName()).startsWith("key_");
+        assertThat(p.hasScope("billing:write")).isTrue();
+        assertThat(p.hasScope("reports:read")).isFalse();
+        assertThat(p.toString()).doesNotContain(k);
+    }
+
+    @Test
+    void everyDecisionIsAuditedOnceWithEscapedFieldsAndNeverTheKey() {
+        String k = issue("a:b");
+        verifier.verify(request("X-API-Key", k).path("/x\r\nforged=1").build());
+        verifier.verify(request("X-API-Key", k + "0").build());
+        verifier.verify(request().build());
+        assertThat(events).hasSize(3);
+        AuditEvent ok = events.get(0);
+        assertThat(ok.outcome()).isEqualTo(Outcome.ALLOWED);
+        assertThat(ok.keyId()).startsWith("key_");
+        assertThat(ok.owner()).isEqualTo("app");
+        assertThat(ok.clientAddress()).isEqualTo("198.51.100.7");
+        assertThat(ok.toLine()).doesNotContain("\r").doesNotContain("\n").contains("\\r\\nforged=1");
+        assertThat(events.get(1).outcome()).isEqualTo(Outcome.MALFORMED_KEY);
+        assertThat(events.get(2).outcome()).isEqualTo(Outcome.MISSING_KEY);
+        for (AuditEvent e : events) {
+            assertThat(e.toLine()).doesNotContain(k).doesNotContain(k.substring(8, 40));
+        }
+    }
+
+    @Test
+    void lastUsedIsWrittenAtMostOnceAMinute() {
+        String k = issue("a:b");
+        String id = manager.list(dev.apikey.spi.KeyQuery.all()).get(0).id();
+        verifier.verify(request("X-API-Key", k).build());
+        KeyRecord first = manager.get(id).orElseThrow();
+        assertThat(first.lastUsed()).isEqualTo(clock.instant());
+        clock.advance(Duration.ofSeconds(30));
+        verifier.verify(request("X-API-Key", k).build());
+        assertThat(manager.get(id).orElseThrow().version()).isEqualTo(first.version());
+        clock.advance(Duration.ofSeconds(30));
+        verifier.verify(request("X-API-Key", k).build());
+        assertThat(manager.get(id).orElseThrow().lastUsed()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void aFailingRateLimiterFailsClosedByDefaultAndOpenWhenConfigured() {
+        String k = manager.issue(KeyRequest.builder().owner("o").rateLimit("5/1s").build()).key().reveal();
+        dev.apikey.spi.RateLimiter broken = (id, p, now) -> {
+            throw new IllegalStateException("down");
+        };
+        assertThat(builder().rateLimiter(broken).build().verify(request("X-API-Key", k).build()).status()).isEqualTo(503);
+        Decision open = builder().rateLimiter(broken).rateLimiterFailOpen(true).build().verify(request("X-API-Key", k).build());
+        assertThat(open.isAllowed()).isTrue();
+        assertThat(open.headers()).isEmpty();
+    }
+
+    @Test
+    void aFailingStoreNeverAllows() {
+        String k = issue("a:b");
+        store.failing = true;
+        Decision d = verifier.verify(request("X-API-Key", k).build());
+        assertThat(d.isAllowed()).isFalse();
+        assertThat(d.status()).isEqualTo(503);
+        assertThat(events.get(events.size() - 1).outcome()).isEqualTo(Outcome.STORE_UNAVAILABLE);
+    }
+
+    @Test
+    void aThrowingAuditSinkDoesNotChangeTheDecision() {
+        String k = issue("a:b");
+        ApiKeyVerifier v = builder().auditSink(e -> {
+            throw new IllegalStateException("sink down");
+        }).build();
+        assertThat(v.verify(request("X-API-Key", k).build()).isAllowed()).isTrue();
+    }
+
+    @Test
+    void badSettingsFailFastNamingTheValue() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder().realm("a\"b")).hasMessageContaining("realm");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder().headerName("X Key")).hasMessageContaining("header name");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder().headerName("authorization")).hasMessageContaining("Authorization");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder().trustedProxies(List.of("proxy.local")))
+                .hasMessageContaining("CIDR");
+    }
+}
