@@ -1,0 +1,444 @@
+package dev.apikey.internal;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.apikey.Cidr;
+import dev.apikey.Environment;
+import dev.apikey.InvalidConfigurationException;
+import dev.apikey.KeyDigest;
+import dev.apikey.KeyIds;
+import dev.apikey.KeyRecord;
+import dev.apikey.KeyStatus;
+import dev.apikey.Quota;
+import dev.apikey.RateLimitPolicy;
+import dev.apikey.ScopeSet;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Converts {@link KeyRecord}s to and from JSON objects (jackson-jr maps and lists, no reflection), and whole
+ * key documents {@code {"format":1,"keys":[...]}} to and from bytes. A record holds a digest, never a key, so
+ * neither does the JSON. Errors name the entry index, id and field, never the digest value.
+ */
+public final class RecordJson {
+    /** The document format this class writes and reads. */
+    public static final int FORMAT = 1;
+
+    private static final String ID = "id";
+    private static final String DIGEST = "digest";
+    private static final String HINT = "hint";
+    private static final String OWNER = "owner";
+    private static final String TENANT = "tenant";
+    private static final String ENVIRONMENT = "environment";
+    private static final String SCOPES = "scopes";
+    private static final String ALLOWED_CIDRS = "allowedCidrs";
+    private static final String CREATED = "created";
+    private static final String NOT_BEFORE = "notBefore";
+    private static final String EXPIRES = "expires";
+    private static final String STATUS = "status";
+    private static final String RATE_LIMIT_POLICY = "rateLimitPolicy";
+    private static final String QUOTA = "quota";
+    private static final String CREDITS = "credits";
+    private static final String LABELS = "labels";
+    private static final String LAST_USED = "lastUsed";
+    private static final String REPLACES = "replaces";
+    private static final String REPLACED_BY = "replacedBy";
+    private static final String VERSION = "version";
+
+    // A misspelt field in a hand-edited file (say "expire") must not silently drop a restriction, so unknown
+    // fields are errors; a new field comes with a new format number.
+    private static final Set<String> FIELDS = Set.of(ID, DIGEST, HINT, OWNER, TENANT, ENVIRONMENT, SCOPES,
+            ALLOWED_CIDRS, CREATED, NOT_BEFORE, EXPIRES, STATUS, RATE_LIMIT_POLICY, QUOTA, CREDITS, LABELS, LAST_USED,
+            REPLACES, REPLACED_BY, VERSION);
+
+    private static final JSON READER = JSON.std;
+    private static final JSON WRITER = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
+
+    private RecordJson() {
+    }
+
+    /** The record as a JSON object; absent optional values are left out. */
+    public static Map<String, Object> toJson(KeyRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(ID, r.id());
+        m.put(DIGEST, r.digest().encoded());
+        m.put(HINT, r.hint());
+        m.put(OWNER, r.owner());
+        putIfPresent(m, TENANT, r.tenant());
+        m.put(ENVIRONMENT, r.environment().token());
+        m.put(SCOPES, r.scopes().names());
+        List<String> cidrs = new ArrayList<>(r.allowedCidrs().size());
+        for (Cidr c : r.allowedCidrs()) {
+            cidrs.add(c.value());
+        }
+        m.put(ALLOWED_CIDRS, cidrs);
+        m.put(CREATED, r.created().toString());
+        putIfPresent(m, NOT_BEFORE, r.notBefore());
+        putIfPresent(m, EXPIRES, r.expires());
+        m.put(STATUS, r.status().name());
+        putIfPresent(m, RATE_LIMIT_POLICY, r.rateLimitPolicy());
+        putIfPresent(m, QUOTA, r.quota());
+        if (r.credits() != null) {
+            m.put(CREDITS, r.credits());
+        }
+        m.put(LABELS, new LinkedHashMap<>(new java.util.TreeMap<>(r.labels())));
+        putIfPresent(m, LAST_USED, r.lastUsed());
+        putIfPresent(m, REPLACES, r.replaces());
+        putIfPresent(m, REPLACED_BY, r.replacedBy());
+        m.put(VERSION, r.version());
+        return m;
+    }
+
+    private static void putIfPresent(Map<String, Object> m, String field, Object value) {
+        if (value != null) {
+            m.put(field, value.toString());
+        }
+    }
+
+    /**
+     * Reads one record from a JSON object as jackson-jr delivers it (maps, lists, strings, numbers).
+     *
+     * @param entry the parsed JSON value
+     * @param index the entry's position in its document, used in error messages
+     * @throws RecordFormatException naming the index, id and field
+     */
+    public static KeyRecord fromJson(Object entry, int index) {
+        if (!(entry instanceof Map<?, ?> m)) {
+            throw new RecordFormatException(index, null, null, "expected a JSON object, got " + kind(entry));
+        }
+        Object rawId = m.get(ID);
+        String shownId = rawId instanceof String s ? Escaping.escape(s, 64) : null;
+        Entry e = new Entry(m, index, shownId);
+        for (Object name : m.keySet()) {
+            if (!FIELDS.contains(name)) {
+                throw e.error(null, "unknown field '" + Escaping.escape(String.valueOf(name), 64) + "'");
+            }
+        }
+        KeyRecord.Builder b = KeyRecord.builder();
+        e.apply(ID, true, v -> b.id(checkId(v)));
+        String digest = e.string(DIGEST, true);
+        try {
+            b.digest(KeyDigest.parse(digest));
+        } catch (InvalidConfigurationException ex) {
+            // KeyDigest's own message is value-free today; a fixed text keeps it that way whatever changes there.
+            throw e.error(DIGEST, "expected <scheme>:<base64url of 32 bytes> with scheme sha256 or hmac-v<N>");
+        }
+        e.apply(HINT, true, b::hint);
+        e.apply(OWNER, true, b::owner);
+        e.apply(TENANT, false, b::tenant);
+        e.apply(ENVIRONMENT, true, v -> b.environment(Environment.parse(v)));
+        e.applyList(SCOPES, v -> b.scopes(ScopeSet.parse(v)));
+        e.applyList(ALLOWED_CIDRS, v -> {
+            List<Cidr> cidrs = new ArrayList<>(v.size());
+            for (String c : v) {
+                cidrs.add(Cidr.parse(c));
+            }
+            b.allowedCidrs(cidrs);
+        });
+        e.apply(CREATED, true, v -> b.created(instant(v)));
+        e.apply(NOT_BEFORE, false, v -> b.notBefore(instant(v)));
+        e.apply(EXPIRES, false, v -> b.expires(instant(v)));
+        e.apply(STATUS, true, v -> b.status(status(v)));
+        e.apply(RATE_LIMIT_POLICY, false, v -> b.rateLimitPolicy(RateLimitPolicy.parse(v)));
+        e.apply(QUOTA, false, v -> b.quota(Quota.parse(v)));
+        b.credits(e.number(CREDITS, false));
+        b.labels(e.labels());
+        e.apply(LAST_USED, false, v -> b.lastUsed(instant(v)));
+        e.apply(REPLACES, false, v -> b.replaces(checkId(v)));
+        e.apply(REPLACED_BY, false, v -> b.replacedBy(checkId(v)));
+        Long version = e.number(VERSION, true);
+        b.version(version);
+        try {
+            return b.build();
+        } catch (InvalidConfigurationException ex) {
+            throw e.error(fieldOf(ex.getMessage()), ex.getMessage());
+        }
+    }
+
+    private static String checkId(String v) {
+        if (!KeyIds.isValid(v)) {
+            throw new InvalidConfigurationException("expected key_ followed by 1-64 base62 chars, got '"
+                    + Escaping.escape(v, 64) + "'");
+        }
+        return v;
+    }
+
+    /**
+     * The field a cross-field check of {@link KeyRecord} complained about. Every single-field check ran above
+     * with its field known; what is left are the record's own rules, whose messages start with the field.
+     */
+    private static String fieldOf(String message) {
+        if (message == null) {
+            return null;
+        }
+        if (message.startsWith("label") || message.startsWith("a key holds at most")) {
+            return LABELS;
+        }
+        for (String f : List.of(NOT_BEFORE, CREDITS, VERSION, OWNER, TENANT)) {
+            if (message.startsWith(f + " ")) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** The document {@code {"format":1,"keys":[...]}} as UTF-8 JSON, records in the given order. */
+    public static byte[] writeDocument(Collection<KeyRecord> records) {
+        List<Object> keys = new ArrayList<>(records.size());
+        for (KeyRecord r : records) {
+            keys.add(toJson(r));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", FORMAT);
+        doc.put("keys", keys);
+        try {
+            byte[] json = WRITER.asBytes(doc);
+            byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
+            out[json.length] = '\n';
+            return out;
+        } catch (IOException ex) {
+            // Only maps, lists, strings and numbers are written; failing here is a bug, not an I/O condition.
+            throw new IllegalStateException("could not serialise key document", ex);
+        }
+    }
+
+    /**
+     * Reads a whole document, checking the format number and that ids and digests are unique.
+     *
+     * @throws RecordFormatException naming the first bad entry (index, id, field) or the document-level problem
+     */
+    public static List<KeyRecord> readDocument(byte[] json) {
+        Object root = parse(json);
+        if (!(root instanceof Map<?, ?> doc)) {
+            throw new RecordFormatException(-1, null, null,
+                    "expected a JSON object {\"format\":1,\"keys\":[...]}, got " + kind(root));
+        }
+        Object format = doc.get("format");
+        if (!(format instanceof Number n) || n.longValue() != FORMAT || !isIntegral(n)) {
+            throw new RecordFormatException(-1, null, "format", "expected " + FORMAT + ", got "
+                    + (format instanceof Number || format == null ? String.valueOf(format) : kind(format)));
+        }
+        for (Object name : doc.keySet()) {
+            if (!"format".equals(name) && !"keys".equals(name)) {
+                throw new RecordFormatException(-1, null, null,
+                        "unknown top-level field '" + Escaping.escape(String.valueOf(name), 64) + "'");
+            }
+        }
+        Object keys = doc.get("keys");
+        if (!(keys instanceof List<?> entries)) {
+            throw new RecordFormatException(-1, null, "keys", "expected an array of key records, got " + kind(keys));
+        }
+        List<KeyRecord> out = new ArrayList<>(entries.size());
+        Map<String, Integer> ids = new HashMap<>();
+        Map<KeyDigest, Integer> digests = new HashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            KeyRecord r = fromJson(entries.get(i), i);
+            Integer sameId = ids.putIfAbsent(r.id(), i);
+            if (sameId != null) {
+                throw new RecordFormatException(i, r.id(), ID, "the same id is already used by entry " + sameId);
+            }
+            Integer sameDigest = digests.putIfAbsent(r.digest(), i);
+            if (sameDigest != null) {
+                throw new RecordFormatException(i, r.id(), DIGEST,
+                        "the same digest is already used by entry " + sameDigest);
+            }
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static Object parse(byte[] json) {
+        try (JsonParser p = READER.createParser(json)) {
+            if (p.nextToken() == null) {
+                throw new RecordFormatException(-1, null, null, "the file is empty; expected {\"format\":1,\"keys\":[]}");
+            }
+            Object root = READER.anyFrom(p);
+            if (p.nextToken() != null) {
+                throw new RecordFormatException(-1, null, null, "unexpected content after the JSON document at "
+                        + where(p.currentLocation()));
+            }
+            return root;
+        } catch (JsonProcessingException ex) {
+            // Parser messages quote the offending token, which could be part of a digest: report the place only.
+            throw new RecordFormatException(-1, null, null, "not valid JSON at " + where(ex.getLocation()));
+        } catch (IOException ex) {
+            throw new RecordFormatException(-1, null, null, "could not be read as JSON ("
+                    + ex.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static String where(JsonLocation loc) {
+        if (loc == null) {
+            return "an unknown position";
+        }
+        return "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    private static Instant instant(String v) {
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException ex) {
+            try {
+                return OffsetDateTime.parse(v).toInstant();
+            } catch (DateTimeParseException ex2) {
+                throw new InvalidConfigurationException(
+                        "expected an ISO-8601 instant such as 2025-01-31T12:00:00Z, got '" + Escaping.escape(v, 64) + "'");
+            }
+        }
+    }
+
+    private static KeyStatus status(String v) {
+        for (KeyStatus s : KeyStatus.values()) {
+            if (s.name().equalsIgnoreCase(v.trim())) {
+                return s;
+            }
+        }
+        throw new InvalidConfigurationException("expected one of ACTIVE, SUSPENDED, REVOKED, got '"
+                + Escaping.escape(v, 64) + "'");
+    }
+
+    private static boolean isIntegral(Number n) {
+        return n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte
+                || n instanceof BigInteger && ((BigInteger) n).bitLength() < 64
+                || n instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0
+                || (n instanceof Double || n instanceof Float) && n.doubleValue() == Math.rint(n.doubleValue())
+                        && Math.abs(n.doubleValue()) < 9.0e15;
+    }
+
+    private static String kind(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Map) {
+            return "an object";
+        }
+        if (v instanceof List) {
+            return "an array";
+        }
+        if (v instanceof String) {
+            return "a string";
+        }
+        if (v instanceof Number) {
+            return "a number";
+        }
+        if (v instanceof Boolean) {
+            return "a boolean";
+        }
+        return v.getClass().getSimpleName();
+    }
+
+    /** One entry being read: knows its index and id so every error can name them. */
+    private static final class Entry {
+        private final Map<?, ?> m;
+        private final int index;
+        private final String id;
+
+        Entry(Map<?, ?> m, int index, String id) {
+            this.m = m;
+            this.index = index;
+            this.id = id;
+        }
+
+        RecordFormatException error(String field, String detail) {
+            return new RecordFormatException(index, id, field, detail);
+        }
+
+        String string(String field, boolean required) {
+            Object v = m.get(field);
+            if (v == null) {
+                if (required) {
+                    throw error(field, "is required");
+                }
+                return null;
+            }
+            if (!(v instanceof String s)) {
+                throw error(field, "expected a string, got " + kind(v));
+            }
+            return s;
+        }
+
+        void apply(String field, boolean required, java.util.function.Consumer<String> setter) {
+            String v = string(field, required);
+            if (v == null) {
+                return;
+            }
+            try {
+                setter.accept(v);
+            } catch (InvalidConfigurationException ex) {
+                throw error(field, ex.getMessage());
+            }
+        }
+
+        void applyList(String field, java.util.function.Consumer<List<String>> setter) {
+            Object v = m.get(field);
+            if (v == null) {
+                return;
+            }
+            if (!(v instanceof List<?> list)) {
+                throw error(field, "expected an array of strings, got " + kind(v));
+            }
+            List<String> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                if (!(o instanceof String s)) {
+                    throw error(field, "expected an array of strings, found " + kind(o));
+                }
+                out.add(s);
+            }
+            try {
+                setter.accept(out);
+            } catch (InvalidConfigurationException ex) {
+                throw error(field, ex.getMessage());
+            }
+        }
+
+        Long number(String field, boolean required) {
+            Object v = m.get(field);
+            if (v == null) {
+                if (required) {
+                    throw error(field, "is required");
+                }
+                return null;
+            }
+            if (!(v instanceof Number n) || !isIntegral(n)) {
+                throw error(field, "expected a whole number, got " + kind(v));
+            }
+            if (n.longValue() < 0) {
+                throw error(field, "must be >= 0, got " + n.longValue());
+            }
+            return n.longValue();
+        }
+
+        Map<String, String> labels() {
+            Object v = m.get(LABELS);
+            if (v == null) {
+                return Map.of();
+            }
+            if (!(v instanceof Map<?, ?> raw)) {
+                throw error(LABELS, "expected an object of string values, got " + kind(v));
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> en : raw.entrySet()) {
+                if (!(en.getValue() instanceof String s)) {
+                    throw error(LABELS, "label '" + Escaping.escape(String.valueOf(en.getKey()), 64)
+                            + "' must be a string, got " + kind(en.getValue()));
+                }
+                out.put(String.valueOf(en.getKey()), s);
+            }
+            return out;
+        }
+    }
+}

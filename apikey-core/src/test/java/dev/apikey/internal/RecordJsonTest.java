@@ -1,0 +1,170 @@
+package dev.apikey.internal;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.apikey.KeyRecord;
+import dev.apikey.spi.TestRecords;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RecordJsonTest {
+
+    @Test
+    void everyFieldRoundTrips() {
+        KeyRecord full = TestRecords.full();
+        KeyRecord back = RecordJson.fromJson(RecordJson.toJson(full), 0);
+        assertThat(back).usingRecursiveComparison().isEqualTo(full);
+        assertThat(back.digest()).isEqualTo(full.digest());
+    }
+
+    @Test
+    void minimalRecordRoundTripsWithAbsentOptionalsStayingAbsent() {
+        KeyRecord min = TestRecords.record();
+        Map<String, Object> json = RecordJson.toJson(min);
+        assertThat(json).doesNotContainKeys("tenant", "notBefore", "expires", "rateLimitPolicy", "quota", "credits",
+                "lastUsed", "replaces", "replacedBy");
+        assertThat(RecordJson.fromJson(json, 0)).usingRecursiveComparison().isEqualTo(min);
+    }
+
+    @Test
+    void documentRoundTripsThroughBytes() {
+        List<KeyRecord> records = List.of(TestRecords.full(), TestRecords.record(), TestRecords.record("b", "t"));
+        byte[] bytes = RecordJson.writeDocument(records);
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{").contains("\"format\" : 1");
+        assertThat(RecordJson.readDocument(bytes)).usingRecursiveFieldByFieldElementComparator().isEqualTo(records);
+    }
+
+    @Test
+    void valuesUseTheirTextForms() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.full());
+        assertThat((String) json.get("digest")).startsWith("sha256:");
+        assertThat(json.get("environment")).isEqualTo("test");
+        assertThat(json.get("status")).isEqualTo("SUSPENDED");
+        assertThat(json.get("rateLimitPolicy")).isEqualTo("100/1s burst 20, 10000/1d");
+        assertThat(json.get("quota")).isEqualTo("5000/month");
+        assertThat(json.get("allowedCidrs")).isEqualTo(List.of("10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32"));
+        assertThat(json.get("created")).isEqualTo("2025-01-15T10:00:00Z");
+        assertThat(json.get("credits")).isEqualTo(250L);
+    }
+
+    @Test
+    void unknownStatusNamesIndexIdAndField() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.record());
+        json.put("status", "BOGUS");
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 3))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> {
+                    assertThat(e.index()).isEqualTo(3);
+                    assertThat(e.id()).isEqualTo(json.get("id"));
+                    assertThat(e.field()).isEqualTo("status");
+                })
+                .hasMessageContaining("entry 3")
+                .hasMessageContaining((String) json.get("id"))
+                .hasMessageContaining("'status'")
+                .hasMessageContaining("BOGUS");
+    }
+
+    @Test
+    void badDigestIsNamedWithoutItsValue() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.record());
+        String mangled = ((String) json.get("digest")).substring(0, 30);
+        json.put("digest", mangled);
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 0))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("digest"))
+                .message().doesNotContain(mangled).doesNotContain(mangled.substring(7));
+    }
+
+    @Test
+    void missingRequiredFieldIsNamed() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.record());
+        json.remove("owner");
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 1))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("owner"))
+                .hasMessageContaining("is required");
+    }
+
+    @Test
+    void unknownFieldIsRejectedSoATypoCannotDropARestriction() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.record());
+        json.put("expire", "2030-01-01T00:00:00Z");
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 0))
+                .isInstanceOf(RecordFormatException.class)
+                .hasMessageContaining("unknown field 'expire'");
+    }
+
+    @Test
+    void wrongTypesAreRejectedWithTheField() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.record());
+        json.put("version", "1");
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 0))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("version"));
+        Map<String, Object> json2 = RecordJson.toJson(TestRecords.record());
+        json2.put("scopes", "billing:read");
+        assertThatThrownBy(() -> RecordJson.fromJson(json2, 0))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("scopes"));
+        Map<String, Object> json3 = RecordJson.toJson(TestRecords.record());
+        json3.put("credits", 1.5);
+        assertThatThrownBy(() -> RecordJson.fromJson(json3, 0))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("credits"));
+    }
+
+    @Test
+    void crossFieldRuleIsAttributedToItsField() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.record());
+        json.put("notBefore", "2030-01-01T00:00:00Z");
+        json.put("expires", "2029-01-01T00:00:00Z");
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 0))
+                .isInstanceOfSatisfying(RecordFormatException.class,
+                        e -> assertThat(e.field()).isEqualTo("notBefore"));
+    }
+
+    @Test
+    void invalidJsonReportsThePlaceNotTheToken() {
+        String secretish = "sha256AAAAbbbbCCCC";
+        byte[] bad = ("{\"format\":1,\"keys\":[{\"digest\": " + secretish + "}]}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> RecordJson.readDocument(bad))
+                .isInstanceOf(RecordFormatException.class)
+                .hasMessageContaining("line 1")
+                .message().doesNotContain(secretish);
+    }
+
+    @Test
+    void truncatedAndEmptyAndTrailingContentAreRejected() {
+        byte[] good = RecordJson.writeDocument(List.of(TestRecords.record()));
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
+        assertThatThrownBy(() -> RecordJson.readDocument(truncated)).isInstanceOf(RecordFormatException.class);
+        assertThatThrownBy(() -> RecordJson.readDocument(new byte[0]))
+                .isInstanceOf(RecordFormatException.class).hasMessageContaining("empty");
+        byte[] trailing = (new String(good, StandardCharsets.UTF_8) + " x").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> RecordJson.readDocument(trailing)).isInstanceOf(RecordFormatException.class);
+    }
+
+    @Test
+    void wrongFormatNumberIsRejected() throws Exception {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("format", 2);
+        doc.put("keys", List.of());
+        assertThatThrownBy(() -> RecordJson.readDocument(JSON.std.asBytes(doc)))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("format"));
+    }
+
+    @Test
+    void duplicateIdOrDigestInOneDocumentIsRejected() {
+        KeyRecord a = TestRecords.record();
+        KeyRecord sameDigest = TestRecords.builder().digest(a.digest()).build();
+        assertThatThrownBy(() -> RecordJson.readDocument(RecordJson.writeDocument(List.of(a, sameDigest))))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> {
+                    assertThat(e.index()).isEqualTo(1);
+                    assertThat(e.field()).isEqualTo("digest");
+                })
+                .message().doesNotContain(a.digest().encoded().substring(7));
+        KeyRecord sameId = TestRecords.builder().id(a.id()).build();
+        assertThatThrownBy(() -> RecordJson.readDocument(RecordJson.writeDocument(List.of(a, sameId))))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("id"));
+    }
+}
