@@ -1,0 +1,54 @@
+package dev.apikey.cli;
+
+import dev.apikey.ApiKeyException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code apikey} command: key management against a file store or a cluster, and leak scanning.
+ * Exit codes: 0 success; 1 {@code scan} found keys; 2 an error (one line on stderr).
+ */
+@Command(name = "apikey", mixinStandardHelpOptions = true, version = "apikey 0.1.0",
+        description = "Manage API keys and scan for leaked ones.",
+        subcommands = {IssueCommand.class, ListCommand.class, ShowCommand.class, RevokeCommand.class,
+                RotateCommand.class, SuspendCommand.class, ResumeCommand.class, HashCommand.class, ScanCommand.class})
+public final class ApiKeyCli implements Runnable {
+    /** Exit code for errors. */
+    public static final int ERROR = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams and returns the exit code (for tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new ApiKeyCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(e -> ERROR);
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("apikey: " + e.getMessage());
+            err.println("Run 'apikey " + e.getCommandLine().getCommandName() + " --help' for usage.");
+            return ERROR;
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            // One clear line; messages of our exceptions never hold a secret.
+            String msg = e instanceof ApiKeyException || e instanceof java.io.UncheckedIOException
+                    || e instanceof IllegalArgumentException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            err.println("apikey: error: " + msg);
+            return ERROR;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
