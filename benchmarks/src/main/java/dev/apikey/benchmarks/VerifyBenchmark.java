@@ -1,0 +1,111 @@
+package dev.apikey.benchmarks;
+
+import dev.apikey.AccessRequest;
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.ClientThrottle;
+import dev.apikey.Decision;
+import dev.apikey.Environment;
+import dev.apikey.InMemoryKeyStore;
+import dev.apikey.KeyFormat;
+import dev.apikey.KeyManager;
+import dev.apikey.KeyRequest;
+import dev.apikey.ScopeRequirement;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The verification pipeline against its floor: a bare SHA-256 of the same key. Run with {@code -prof gc}
+ * for allocation per operation.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class VerifyBenchmark {
+    /** Number of keys in the store besides the one verified. */
+    @Param({"1000"})
+    public int keys;
+
+    private ApiKeyVerifier verifier;
+    private AccessRequest valid;
+    private AccessRequest malformed;
+    private AccessRequest unknown;
+    private byte[] validBytes;
+    private MessageDigest sha;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        InMemoryKeyStore store = new InMemoryKeyStore();
+        KeyManager manager = KeyManager.builder(store).build();
+        for (int i = 0; i < keys; i++) {
+            manager.issue(KeyRequest.builder().owner("owner-" + (i % 100)).scopes("billing:read").build());
+        }
+        String key = manager.issue(KeyRequest.builder().owner("bench").scopes("billing:read", "reports:read")
+                .rateLimit("1000000000/1s").build()).key().reveal();
+        verifier = ApiKeyVerifier.builder(store).from(manager).auditSink(e -> { })
+                .clientThrottle(ClientThrottle.disabled()).build();
+        ScopeRequirement req = ScopeRequirement.all("billing:read");
+        List<String> validHeader = List.of(key);
+        valid = request(validHeader, req);
+        String broken = key.substring(0, 45) + (key.charAt(45) == 'a' ? 'b' : 'a');
+        malformed = request(List.of(broken), req);
+        unknown = request(List.of(KeyFormat.ofDefaults().generate(Environment.LIVE).reveal()), req);
+        validBytes = key.getBytes(StandardCharsets.US_ASCII);
+        sha = MessageDigest.getInstance("SHA-256");
+        if (!verifier.verify(valid).isAllowed()) {
+            throw new IllegalStateException("setup: valid key rejected");
+        }
+    }
+
+    private static AccessRequest request(List<String> value, ScopeRequirement req) {
+        return AccessRequest.builder().remoteAddress("127.0.0.1").method("GET").path("/billing")
+                .headers(name -> name.equalsIgnoreCase("X-API-Key") ? value : List.of()).requirement(req).build();
+    }
+
+    @TearDown
+    public void tearDown() {
+        verifier.close();
+    }
+
+    /** The floor: SHA-256 of the key's bytes, as the pipeline must do once. */
+    @Benchmark
+    public byte[] bareSha256() {
+        return sha.digest(validBytes);
+    }
+
+    /** A valid key with a scope check and a local rate limit. */
+    @Benchmark
+    public Decision verifyValid() {
+        return verifier.verify(valid);
+    }
+
+    /** A key with a broken checksum: rejected before hashing. */
+    @Benchmark
+    public Decision rejectMalformed() {
+        return verifier.verify(malformed);
+    }
+
+    /** A well-formed key that is not stored: one hash, one lookup. */
+    @Benchmark
+    public Decision rejectUnknown() {
+        return verifier.verify(unknown);
+    }
+}
