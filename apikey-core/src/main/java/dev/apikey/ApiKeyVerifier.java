@@ -181,7 +181,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         String client = clientAddress(request);
         Decision d;
         KeyRecord record = null;
-        String hint = null;
+        ApiKey presented = null;
         try {
             Object extracted = extract(request);
             if (extracted instanceof Decision rejection) {
@@ -196,7 +196,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     d = invalidAs(Outcome.MALFORMED_KEY);
                 } else {
                     ApiKey key = new ApiKey(credential, format.prefix().length(), env);
-                    hint = key.hint();
+                    presented = key;
                     long blocked = throttle.blockedFor(client, nowNanos);
                     if (blocked > 0) {
                         d = throttled(blocked);
@@ -215,7 +215,9 @@ public final class ApiKeyVerifier implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, () -> "key lookup failed: " + e.getClass().getName());
             d = unavailable;
         }
-        emit(now, record, hint, d, client, request, started);
+        if (audit != AuditSink.NONE) {
+            emit(now, record, presented, d, client, request, started);
+        }
         return d;
     }
 
@@ -238,10 +240,9 @@ public final class ApiKeyVerifier implements AutoCloseable {
         if (!r.allowedCidrs().isEmpty() && !addressAllowed(r.allowedCidrs(), client)) {
             return forbidden;
         }
-        List<HttpHeader> limitHeaders = List.of();
         RateLimitPolicy policy = r.rateLimitPolicy() != null ? r.rateLimitPolicy() : defaultPolicy;
+        RateLimitResult result = null;
         if (policy != null) {
-            RateLimitResult result;
             try {
                 result = rateLimiter.tryAcquire(r.id(), policy, nowNanos);
             } catch (RuntimeException e) {
@@ -249,32 +250,36 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 if (!limiterFailOpen) {
                     return limiterUnavailable();
                 }
-                result = null;
             }
-            if (result != null) {
-                if (rateLimitHeaders) {
-                    limitHeaders = rateLimitHeaders(policy, result);
-                }
-                if (!result.allowed()) {
-                    return limited(Outcome.RATE_LIMITED, result.retryAfterNanos(), limitHeaders,
-                            "The API key's rate limit is exhausted; retry after the time in Retry-After.");
-                }
+            if (result != null && !result.allowed()) {
+                return limited(Outcome.RATE_LIMITED, result.retryAfterNanos(), limitHeaders(policy, result),
+                        "The API key's rate limit is exhausted; retry after the time in Retry-After.");
             }
         }
-        Decision quota = checkCounters(r, now, nowNanos, limitHeaders);
+        Decision quota = checkCounters(r, now, policy, result);
         if (quota != null) {
             return quota;
         }
         ScopeRequirement requirement = request.requirement();
         if (!requirement.isSatisfiedBy(r.scopes())) {
             ScopeAnswer a = scopeAnswers.computeIfAbsent(requirement, this::scopeAnswer);
-            return limitHeaders.isEmpty() ? a.decision : withHeaders(a.decision, limitHeaders);
+            List<HttpHeader> extra = limitHeaders(policy, result);
+            return extra.isEmpty() ? a.decision : withHeaders(a.decision, extra);
         }
         lastUsed.used(r, now);
-        return new Decision(Outcome.ALLOWED, ApiKeyPrincipal.of(r), limitHeaders, null);
+        if (result == null || !rateLimitHeaders) {
+            return new Decision(Outcome.ALLOWED, ApiKeyPrincipal.of(r), List.of(), null);
+        }
+        // Allowed responses render their RateLimit headers only when the adapter asks for them.
+        RateLimitResult allowedResult = result;
+        return new Decision(ApiKeyPrincipal.of(r), () -> limitHeaders(policy, allowedResult));
     }
 
-    private Decision checkCounters(KeyRecord r, Instant now, long nowNanos, List<HttpHeader> limitHeaders) {
+    private List<HttpHeader> limitHeaders(RateLimitPolicy policy, RateLimitResult result) {
+        return result == null || !rateLimitHeaders ? List.of() : rateLimitHeaders(policy, result);
+    }
+
+    private Decision checkCounters(KeyRecord r, Instant now, RateLimitPolicy policy, RateLimitResult result) {
         try {
             Quota q = r.quota();
             if (q != null) {
@@ -282,14 +287,14 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 Instant end = q.periodEnd(now);
                 if (counters.tryIncrement(r.id() + ":q:" + start.getEpochSecond(), q.limit(), end) < 0) {
                     long wait = (end.getEpochSecond() - now.getEpochSecond()) * SECOND - now.getNano();
-                    return limited(Outcome.QUOTA_EXCEEDED, wait, limitHeaders,
+                    return limited(Outcome.QUOTA_EXCEEDED, wait, limitHeaders(policy, result),
                             "The API key's " + (q.period() == Quota.Period.DAY ? "daily" : "monthly")
                                     + " quota is used up; retry after the time in Retry-After.");
                 }
             }
             Long credits = r.credits();
             if (credits != null && counters.tryIncrement(r.id() + ":c", credits, r.expires()) < 0) {
-                return limited(Outcome.CREDITS_EXHAUSTED, 86_400 * SECOND, limitHeaders,
+                return limited(Outcome.CREDITS_EXHAUSTED, 86_400 * SECOND, limitHeaders(policy, result),
                         "The API key's credits are used up.");
             }
             return null;
@@ -470,8 +475,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
         return false;
     }
 
-    private void emit(Instant now, KeyRecord r, String hint, Decision d, String client, AccessRequest request, long started) {
+    private void emit(Instant now, KeyRecord r, ApiKey presented, Decision d, String client, AccessRequest request,
+                      long started) {
         try {
+            String hint = r != null ? r.hint() : presented != null ? presented.hint() : null;
             audit.record(new AuditEvent(now, r == null ? null : r.id(), hint, r == null ? null : r.owner(),
                     d.outcome(), d.status(), client, request.method(), request.path(),
                     request.requirement().text(), System.nanoTime() - started));

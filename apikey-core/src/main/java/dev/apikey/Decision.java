@@ -18,14 +18,24 @@ public final class Decision {
 
     private final Outcome outcome;
     private final ApiKeyPrincipal principal;
-    private final List<HttpHeader> headers;
     private final String body;
+    private final java.util.function.Supplier<List<HttpHeader>> lazyHeaders;
+    private List<HttpHeader> headers;
 
     Decision(Outcome outcome, ApiKeyPrincipal principal, List<HttpHeader> headers, String body) {
         this.outcome = outcome;
         this.principal = principal;
         this.headers = headers;
         this.body = body;
+        this.lazyHeaders = null;
+    }
+
+    /** An allowed decision whose headers are rendered on first use. */
+    Decision(ApiKeyPrincipal principal, java.util.function.Supplier<List<HttpHeader>> lazyHeaders) {
+        this.outcome = Outcome.ALLOWED;
+        this.principal = principal;
+        this.body = null;
+        this.lazyHeaders = lazyHeaders;
     }
 
     /** True if the request may proceed. */
@@ -55,7 +65,13 @@ public final class Decision {
 
     /** Headers to add to the response (rejection headers, or the RateLimit headers when allowed). */
     public List<HttpHeader> headers() {
-        return headers;
+        List<HttpHeader> h = headers;
+        if (h == null) {
+            // Rendering twice under a race yields equal lists, so no lock is needed.
+            h = lazyHeaders.get();
+            headers = h;
+        }
+        return h;
     }
 
     /** The problem+json body of a rejection; {@code null} when allowed. */
@@ -65,7 +81,7 @@ public final class Decision {
 
     /** The value of the first header named {@code name} (case-insensitive), or {@code null}. */
     public String header(String name) {
-        for (HttpHeader h : headers) {
+        for (HttpHeader h : headers()) {
             if (h.name().equalsIgnoreCase(name)) {
                 return h.value();
             }

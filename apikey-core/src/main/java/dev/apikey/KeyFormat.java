@@ -236,10 +236,15 @@ public final class KeyFormat {
     }
 
     private static boolean checksumMatches(CharSequence s, int sumAt) {
-        CRC32 crc = new CRC32();
+        // One intrinsic CRC32 call over a per-thread buffer: per-char updates cost a native call each.
+        Scratch scratch = SCRATCH.get();
+        byte[] buf = scratch.bytes;
         for (int i = 0; i < sumAt; i++) {
-            crc.update(s.charAt(i));
+            buf[i] = (byte) s.charAt(i);
         }
+        CRC32 crc = scratch.crc;
+        crc.reset();
+        crc.update(buf, 0, sumAt);
         long v = crc.getValue();
         for (int i = sumAt + CHECKSUM_LENGTH - 1; i >= sumAt; i--) {
             if (s.charAt(i) != Base62.ALPHABET.charAt((int) (v % 62))) {
@@ -248,6 +253,13 @@ public final class KeyFormat {
             v /= 62;
         }
         return true;
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final CRC32 crc = new CRC32();
+        final byte[] bytes = new byte[MAX_LENGTH];
     }
 
     /** The checksum of {@code text} (all ASCII) as the format writes it: 6 base62 chars. */

@@ -20,7 +20,10 @@ public final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitResult tryAcquire(String bucketId, RateLimitPolicy policy, long nowNanos) {
-        Bucket b = buckets.computeIfAbsent(bucketId, id -> new Bucket(policy));
+        Bucket b = buckets.get(bucketId);
+        if (b == null) {
+            b = buckets.computeIfAbsent(bucketId, id -> new Bucket(policy));
+        }
         synchronized (b) {
             if (!b.policy.equals(policy)) {
                 // The key's policy changed: start the new limits fresh rather than misapply old state.

@@ -32,11 +32,11 @@ public final class LastUsedRecorder {
 
     /** Notes that {@code r} was used at {@code now}; writes if the stored value is a minute old or more. */
     public void used(KeyRecord r, Instant now) {
-        if (r.lastUsed() != null && r.lastUsed().plus(INTERVAL).isAfter(now)) {
+        if (r.lastUsed() != null && now.getEpochSecond() - r.lastUsed().getEpochSecond() < INTERVAL.getSeconds()) {
             return;
         }
         Instant prev = lastWritten.get(r.id());
-        if (prev != null && prev.plus(INTERVAL).isAfter(now)) {
+        if (prev != null && now.getEpochSecond() - prev.getEpochSecond() < INTERVAL.getSeconds()) {
             return;
         }
         if (lastWritten.size() > MAX_PENDING) {

@@ -9,8 +9,11 @@ public interface AuditSink {
     /** Records one decision. */
     void record(AuditEvent event);
 
-    /** A sink that drops every event. */
+    /** A sink that drops every event; the pipeline does not even build events for it. */
+    AuditSink NONE = e -> { };
+
+    /** A sink that drops every event ({@link #NONE}). */
     static AuditSink none() {
-        return e -> { };
+        return NONE;
     }
 }

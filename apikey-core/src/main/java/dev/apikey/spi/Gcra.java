@@ -3,7 +3,6 @@ package dev.apikey.spi;
 import dev.apikey.RateLimit;
 import dev.apikey.RateLimitPolicy;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,7 +41,7 @@ public final class Gcra {
                 retry = Math.max(retry, tat - now - tolerance);
             }
         }
-        List<RateLimitResult.LimitState> states = new ArrayList<>(limits.size());
+        RateLimitResult.LimitState[] states = new RateLimitResult.LimitState[limits.size()];
         for (int i = 0; i < limits.size(); i++) {
             RateLimit l = limits.get(i);
             long t = interval(l);
@@ -57,9 +56,9 @@ public final class Gcra {
             if (remaining > l.burst()) {
                 remaining = l.burst();
             }
-            states.add(new RateLimitResult.LimitState(l, remaining, Math.max(0, tat - now), denied));
+            states[i] = new RateLimitResult.LimitState(l, remaining, Math.max(0, tat - now), denied);
         }
-        return new RateLimitResult(allowed, states, allowed ? 0 : retry);
+        return new RateLimitResult(allowed, states.length == 1 ? List.of(states[0]) : List.of(states), allowed ? 0 : retry);
     }
 
     /** True if a request at {@code now} would conform to {@code limit} with state {@code tat}; changes nothing. */
