@@ -10,6 +10,7 @@ import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 import java.io.IOException;
@@ -55,6 +56,7 @@ final class JerseyServer implements AutoCloseable {
         };
         context.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));
         apps.forEach((prefix, app) -> {
+            app.property(ServerProperties.WADL_FEATURE_DISABLE, true);
             ServletHolder holder = new ServletHolder(new ServletContainer(app));
             holder.setInitOrder(1);
             context.addServlet(holder, prefix + "/*");
