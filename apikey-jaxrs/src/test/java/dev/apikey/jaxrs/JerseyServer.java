@@ -28,8 +28,8 @@ import java.util.Map;
  * {@link HttpClient} to talk to it. A servlet filter hands the connection's peer address to the feature
  * through {@link ApiKeyFeature#REMOTE_ADDRESS_PROPERTY}, as the feature's documentation suggests.
  */
-final class JerseyServer implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class JerseyServer implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private final Server server;
     private final URI base;
@@ -41,12 +41,12 @@ final class JerseyServer implements AutoCloseable {
     }
 
     /** One Jersey application at the root. */
-    static JerseyServer start(ResourceConfig app) {
+    public static JerseyServer start(ResourceConfig app) {
         return start(Map.of("", app));
     }
 
     /** Several Jersey applications, each under its own path prefix ("" for the root). */
-    static JerseyServer start(Map<String, ResourceConfig> apps) {
+    public static JerseyServer start(Map<String, ResourceConfig> apps) {
         Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
@@ -72,12 +72,12 @@ final class JerseyServer implements AutoCloseable {
     }
 
     /** GET with header name/value pairs. */
-    HttpResponse<String> get(String path, String... headers) {
+    public HttpResponse<String> get(String path, String... headers) {
         return send(request(path, headers).GET());
     }
 
     /** POST of a JSON body (or none when {@code json} is null) with header name/value pairs. */
-    HttpResponse<String> post(String path, String json, String... headers) {
+    public HttpResponse<String> post(String path, String json, String... headers) {
         HttpRequest.Builder b = request(path, headers);
         if (json == null) {
             return send(b.POST(HttpRequest.BodyPublishers.noBody()));
@@ -105,7 +105,7 @@ final class JerseyServer implements AutoCloseable {
     }
 
     /** The body parsed as JSON. */
-    static JsonNode json(HttpResponse<String> response) {
+    public static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
         } catch (IOException e) {

@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Assertions on problem+json rejections. */
-final class Problems {
+public final class Problems {
     private Problems() {
     }
 
@@ -15,7 +15,7 @@ final class Problems {
      * Checks status, content type, {@code Cache-Control: no-store} and the body's members, and that the body holds
      * none of {@code secrets}. Returns the body.
      */
-    static JsonNode assertProblem(HttpResponse<String> response, int status, String slug, String... secrets) {
+    public static JsonNode assertProblem(HttpResponse<String> response, int status, String slug, String... secrets) {
         assertThat(response.statusCode()).as("status of %s", response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");

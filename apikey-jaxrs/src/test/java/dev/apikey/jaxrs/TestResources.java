@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Resources of the test applications. */
-final class TestResources {
+public final class TestResources {
     private TestResources() {
     }
 
