@@ -1,0 +1,103 @@
+package dev.apikey.jaxrs;
+
+import dev.apikey.AccessRequest;
+import dev.apikey.ApiKeyPrincipal;
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.Decision;
+import dev.apikey.HttpHeader;
+import dev.apikey.ScopeRequirement;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The filter bound to one resource method: it already knows the method's requirement, asks the verifier once
+ * per request and writes the decision back. Immutable; makes no decision of its own.
+ */
+@Priority(Priorities.AUTHENTICATION)
+final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    private final ApiKeyVerifier verifier;
+    private final ScopeRequirement requirement;
+    private final Function<ContainerRequestContext, String> remoteAddress;
+
+    ApiKeyFilter(ApiKeyVerifier verifier, ScopeRequirement requirement,
+                 Function<ContainerRequestContext, String> remoteAddress) {
+        this.verifier = verifier;
+        this.requirement = requirement;
+        this.remoteAddress = remoteAddress;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        AccessRequest access = AccessRequest.builder()
+                .headers(name -> values(request.getHeaders(), name))
+                .queryParameters(name -> {
+                    List<String> v = request.getUriInfo().getQueryParameters().get(name);
+                    return v == null ? List.of() : v;
+                })
+                .remoteAddress(remoteAddress.apply(request))
+                .method(request.getMethod())
+                .path(request.getUriInfo().getRequestUri().getRawPath())
+                .requirement(requirement)
+                .build();
+        Decision decision = verifier.verify(access);
+        if (!decision.isAllowed()) {
+            Response.ResponseBuilder rejection = Response.status(decision.status());
+            for (HttpHeader h : decision.headers()) {
+                rejection.header(h.name(), h.value());
+            }
+            request.abortWith(rejection.entity(decision.body()).type(Decision.CONTENT_TYPE).build());
+            return;
+        }
+        ApiKeyPrincipal principal = decision.principal();
+        request.setSecurityContext(new ApiKeySecurityContext(principal, request.getSecurityContext().isSecure()));
+        request.setProperty(ApiKeyPrincipal.REQUEST_ATTRIBUTE, principal);
+        if (!decision.headers().isEmpty()) {
+            request.setProperty(ApiKeyFeature.RESPONSE_HEADERS_PROPERTY, decision.headers());
+        }
+    }
+
+    /** Adds the headers of an allowed decision (the RateLimit headers) to the response. */
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getProperty(ApiKeyFeature.RESPONSE_HEADERS_PROPERTY) instanceof List<?> headers) {
+            MultivaluedMap<String, Object> out = response.getHeaders();
+            for (Object o : headers) {
+                if (o instanceof HttpHeader h) {
+                    out.add(h.name(), h.value());
+                }
+            }
+        }
+    }
+
+    /**
+     * Every value of a header. Jakarta REST does not promise that the header map ignores case (Jersey's does),
+     * so a miss falls back to a case-insensitive scan of the few names a request carries.
+     */
+    private static List<String> values(MultivaluedMap<String, String> headers, String name) {
+        List<String> v = headers.get(name);
+        if (v != null) {
+            return v;
+        }
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && e.getValue() != null) {
+                return e.getValue();
+            }
+        }
+        return List.of();
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKeyFilter[" + requirement + "]";
+    }
+}

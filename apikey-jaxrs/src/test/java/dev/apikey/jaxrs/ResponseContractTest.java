@@ -1,0 +1,230 @@
+package dev.apikey.jaxrs;
+
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.ClientThrottle;
+import dev.apikey.Environment;
+import dev.apikey.IssuedKey;
+import dev.apikey.KeyManager;
+import dev.apikey.KeyRequest;
+import dev.apikey.RateLimit;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static dev.apikey.jaxrs.Problems.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One case per line of the DESIGN.md response table, over HTTP against a real Jersey app. */
+class ResponseContractTest {
+    private static final MutableClock CLOCK = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private static final SwitchableStore STORE = new SwitchableStore();
+    private static final KeyManager MANAGER = KeyManager.builder(STORE).clock(CLOCK).build();
+    private static ApiKeyVerifier verifier;
+    private static ApiKeyVerifier throttlingVerifier;
+    private static JerseyServer server;
+
+    @BeforeAll
+    static void start() {
+        verifier = ApiKeyVerifier.builder(STORE).from(MANAGER)
+                .environments(Environment.LIVE)
+                .auditSink(event -> { })
+                .clientThrottle(ClientThrottle.disabled())
+                .build();
+        throttlingVerifier = ApiKeyVerifier.builder(STORE).from(MANAGER)
+                .auditSink(event -> { })
+                .clientThrottle(new ClientThrottle(true, RateLimit.parse("3/1h"), 100, List.of()))
+                .build();
+        server = JerseyServer.start(Map.of(
+                "", new ResourceConfig(TestResources.Api.class).register(new ApiKeyFeature(verifier)),
+                "/throttled", new ResourceConfig(TestResources.Api.class).register(new ApiKeyFeature(throttlingVerifier))));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        verifier.close();
+        throttlingVerifier.close();
+    }
+
+    private static IssuedKey issue(KeyRequest.Builder request) {
+        return MANAGER.issue(request.build());
+    }
+
+    private static String key(String... scopes) {
+        return issue(KeyRequest.builder().owner("contract-test").scopes(scopes)).key().reveal();
+    }
+
+    @Test
+    void keyWithTheRequiredScopeIsAllowed() {
+        HttpResponse<String> r = server.get("/api/invoices", "X-API-Key", key("billing:read"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(JerseyServer.json(r).has("invoices")).isTrue();
+    }
+
+    @Test
+    void requestWithoutCredentialGets401MissingKeyWithChallenge() {
+        HttpResponse<String> r = server.get("/api/invoices");
+
+        assertProblem(r, 401, "missing-key");
+        assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly("ApiKey realm=\"api\"");
+    }
+
+    enum InvalidKey { MALFORMED, UNKNOWN, REVOKED, SUSPENDED, EXPIRED, WRONG_ENVIRONMENT }
+
+    @ParameterizedTest
+    @EnumSource(InvalidKey.class)
+    void invalidKeyGets401InvalidKeyWithErrorChallenge(InvalidKey kind) {
+        String key = switch (kind) {
+            case MALFORMED -> "ak_live_not-a-key";
+            case UNKNOWN -> dev.apikey.KeyFormat.ofDefaults().generate(Environment.LIVE).reveal();
+            case REVOKED -> {
+                IssuedKey k = issue(KeyRequest.builder().owner("o").scopes("billing:read"));
+                MANAGER.revoke(k.record().id());
+                yield k.key().reveal();
+            }
+            case SUSPENDED -> {
+                IssuedKey k = issue(KeyRequest.builder().owner("o").scopes("billing:read"));
+                MANAGER.suspend(k.record().id());
+                yield k.key().reveal();
+            }
+            case EXPIRED -> {
+                IssuedKey k = issue(KeyRequest.builder().owner("o").scopes("billing:read")
+                        .expiresAt(CLOCK.instant().plusSeconds(60)));
+                CLOCK.advance(Duration.ofMinutes(2));
+                yield k.key().reveal();
+            }
+            case WRONG_ENVIRONMENT -> issue(KeyRequest.builder().owner("o").scopes("billing:read")
+                    .environment(Environment.TEST)).key().reveal();
+        };
+
+        HttpResponse<String> r = server.get("/api/invoices", "Authorization", "Bearer " + key);
+
+        assertProblem(r, 401, "invalid-key", key);
+        assertThat(r.headers().allValues("WWW-Authenticate"))
+                .containsExactly("ApiKey realm=\"api\", error=\"invalid_key\"");
+    }
+
+    @Test
+    void twoDifferentCredentialsGet400InvalidRequest() {
+        String first = key("billing:read");
+        String second = key("billing:read");
+
+        HttpResponse<String> r = server.get("/api/invoices", "X-API-Key", first, "Authorization", "ApiKey " + second);
+
+        assertProblem(r, 400, "invalid-request", first, second);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
+    }
+
+    @Test
+    void keyWithoutTheScopeGets403InsufficientScopeNamingTheScope() {
+        String key = key("reports:read");
+
+        HttpResponse<String> r = server.post("/api/invoices", null, "X-API-Key", key);
+
+        assertProblem(r, 403, "insufficient-scope", key);
+        assertThat(r.headers().allValues("WWW-Authenticate")).containsExactly(
+                "ApiKey realm=\"api\", error=\"insufficient_scope\", scope=\"billing:write\"");
+    }
+
+    @Test
+    void keyUsedFromAnAddressOutsideItsAllowlistGets403Forbidden() {
+        String key = issue(KeyRequest.builder().owner("o").scopes("billing:read").allowedCidrs("10.0.0.0/8"))
+                .key().reveal();
+
+        HttpResponse<String> r = server.get("/api/invoices", "X-API-Key", key);
+
+        assertProblem(r, 403, "forbidden", key);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
+    }
+
+    @Test
+    void keyUsedFromAnAddressInsideItsAllowlistIsAllowed() {
+        String key = issue(KeyRequest.builder().owner("o").scopes("billing:read").allowedCidrs("127.0.0.0/8"))
+                .key().reveal();
+
+        assertThat(server.get("/api/invoices", "X-API-Key", key).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void exhaustedRateLimitGets429WithRetryAfterAndRateLimitHeaders() {
+        String key = issue(KeyRequest.builder().owner("o").scopes("billing:read").rateLimit("2/1m")).key().reveal();
+
+        HttpResponse<String> first = server.get("/api/invoices", "X-API-Key", key);
+        HttpResponse<String> second = server.get("/api/invoices", "X-API-Key", key);
+        HttpResponse<String> third = server.get("/api/invoices", "X-API-Key", key);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().allValues("RateLimit-Policy")).containsExactly("\"2-per-1m\";q=2;w=60");
+        assertThat(first.headers().allValues("RateLimit")).singleElement().asString().startsWith("\"2-per-1m\";r=1;t=");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.headers().allValues("RateLimit")).singleElement().asString().startsWith("\"2-per-1m\";r=0;t=");
+        assertProblem(third, 429, "rate-limited", key);
+        assertThat(Long.parseLong(third.headers().firstValue("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);
+        assertThat(third.headers().allValues("RateLimit-Policy")).containsExactly("\"2-per-1m\";q=2;w=60");
+        assertThat(third.headers().firstValue("RateLimit")).isPresent();
+    }
+
+    @Test
+    void exhaustedQuotaGets429QuotaExceededWithRetryAfter() {
+        String key = issue(KeyRequest.builder().owner("o").scopes("billing:read").quota("1/day")).key().reveal();
+
+        assertThat(server.get("/api/invoices", "X-API-Key", key).statusCode()).isEqualTo(200);
+        HttpResponse<String> r = server.get("/api/invoices", "X-API-Key", key);
+
+        assertProblem(r, 429, "quota-exceeded", key);
+        assertThat(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void clientWithTooManyFailedAttemptsGets429TooManyFailuresEvenWithAValidKey() {
+        for (int i = 0; i < 3; i++) {
+            String unknown = dev.apikey.KeyFormat.ofDefaults().generate(Environment.LIVE).reveal();
+            assertProblem(server.get("/throttled/api/invoices", "X-API-Key", unknown), 401, "invalid-key");
+        }
+        String valid = dev.apikey.KeyFormat.ofDefaults().generate(Environment.LIVE).reveal();
+
+        HttpResponse<String> r = server.get("/throttled/api/invoices", "X-API-Key", valid);
+
+        assertProblem(r, 429, "too-many-failures", valid);
+        assertThat(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void unreachableStoreGets503UnavailableAndNeverLetsTheRequestThrough() {
+        String key = key("billing:read");
+        STORE.down(true);
+        try {
+            HttpResponse<String> r = server.get("/api/invoices", "X-API-Key", key);
+
+            JsonAssert.noStoreDetails(assertProblem(r, 503, "unavailable", key));
+            assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+        } finally {
+            STORE.down(false);
+        }
+    }
+
+    @Test
+    void publicMethodNeedsNoKeyAndCarriesNoRateLimitHeaders() {
+        HttpResponse<String> r = server.get("/api/health");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("RateLimit")).isEmpty();
+    }
+
+    /** Helpers for bodies. */
+    static final class JsonAssert {
+        static void noStoreDetails(com.fasterxml.jackson.databind.JsonNode body) {
+            assertThat(body.toString()).doesNotContain("10.0.0.7").doesNotContain("Exception");
+        }
+    }
+}
