@@ -84,22 +84,27 @@ public class ApiKeyFilter implements Filter {
                 return;
             }
             ServletContext context = config.getServletContext();
-            Object v = context.getAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE);
-            if (v != null) {
-                refuse(params, InitParams.VERIFIER, "ServletContext attribute " + ApiKeyFilterConfig.VERIFIER_ATTRIBUTE + " is set");
-                verifier = attribute(v, ApiKeyVerifier.class, ApiKeyFilterConfig.VERIFIER_ATTRIBUTE);
-            } else {
-                KeyStore store = attribute(context.getAttribute(ApiKeyFilterConfig.STORE_ATTRIBUTE), KeyStore.class,
-                        ApiKeyFilterConfig.STORE_ATTRIBUTE);
-                verifier = params.verifier(store);
-                ownsVerifier = true;
-            }
+            // Rules first: a verifier built from init-params is only created once nothing else can fail.
             Object r = context.getAttribute(ApiKeyFilterConfig.RULES_ATTRIBUTE);
             if (r != null) {
                 refuse(params, InitParams.RULES, "ServletContext attribute " + ApiKeyFilterConfig.RULES_ATTRIBUTE + " is set");
                 rules = attribute(r, PathRules.class, ApiKeyFilterConfig.RULES_ATTRIBUTE);
             } else {
                 rules = params.rules();
+            }
+            Object v = context.getAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE);
+            if (v != null) {
+                refuse(params, InitParams.VERIFIER, "ServletContext attribute " + ApiKeyFilterConfig.VERIFIER_ATTRIBUTE + " is set");
+                if (context.getAttribute(ApiKeyFilterConfig.STORE_ATTRIBUTE) != null) {
+                    throw new InvalidConfigurationException("ServletContext attributes " + ApiKeyFilterConfig.VERIFIER_ATTRIBUTE
+                            + " and " + ApiKeyFilterConfig.STORE_ATTRIBUTE + " are both set; the verifier already has a store");
+                }
+                verifier = attribute(v, ApiKeyVerifier.class, ApiKeyFilterConfig.VERIFIER_ATTRIBUTE);
+            } else {
+                KeyStore store = attribute(context.getAttribute(ApiKeyFilterConfig.STORE_ATTRIBUTE), KeyStore.class,
+                        ApiKeyFilterConfig.STORE_ATTRIBUTE);
+                verifier = params.verifier(store);
+                ownsVerifier = true;
             }
         } catch (InvalidConfigurationException e) {
             throw new ServletException("ApiKeyFilter '" + config.getFilterName() + "': " + e.getMessage(), e);
