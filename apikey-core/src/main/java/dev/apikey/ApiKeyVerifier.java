@@ -79,6 +79,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final Decision invalid;
     private final Decision ambiguous;
     private final Decision badCredential;
+    private final Decision invalidPath;
     private final Decision forbidden;
     private final Decision unavailable;
     private final ConcurrentHashMap<ScopeRequirement, ScopeAnswer> scopeAnswers = new ConcurrentHashMap<>();
@@ -125,6 +126,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
         badCredential = reject(Outcome.BAD_CREDENTIAL,
                 "The API key contains characters that are not allowed or is longer than "
                         + MAX_CREDENTIAL_LENGTH + " characters.", List.of());
+        invalidPath = reject(Outcome.INVALID_PATH, "The request path contains encoded separators or dots, dot segments,"
+                + " path parameters or empty segments, which are not accepted.", List.of());
         forbidden = reject(Outcome.ADDRESS_NOT_ALLOWED, "This API key may not be used from this address.", List.of());
         unavailable = reject(Outcome.STORE_UNAVAILABLE, "API keys cannot be checked right now; retry later.",
                 List.of(new HttpHeader("Retry-After", "1")));
@@ -219,6 +222,15 @@ public final class ApiKeyVerifier implements AutoCloseable {
             emit(now, record, presented, d, client, request, started);
         }
         return d;
+    }
+
+    /**
+     * The 400 {@code invalid-request} rejection for a request whose path an adapter refuses to match
+     * against its rules (see {@link Outcome#INVALID_PATH}). Adapters call this instead of {@link #verify}
+     * so that the answer is rendered here like every other one; no key is looked at.
+     */
+    public Decision rejectInvalidPath() {
+        return invalidPath;
     }
 
     private Decision afterLookup(KeyRecord r, AccessRequest request, String client, Instant now, long nowNanos) {

@@ -28,6 +28,11 @@ public enum Outcome {
     AMBIGUOUS_CREDENTIALS(Problem.INVALID_REQUEST),
     /** A credential with control characters, or longer than 256 chars. */
     BAD_CREDENTIAL(Problem.INVALID_REQUEST),
+    /**
+     * The request path is ambiguous (encoded separators or dots, dot segments, path parameters, empty
+     * segments), so an adapter cannot be sure which rule applies; rejected before any key is looked at.
+     */
+    INVALID_PATH(Problem.INVALID_REQUEST),
     /** The key lacks a required scope. */
     INSUFFICIENT_SCOPE(Problem.INSUFFICIENT_SCOPE),
     /** The client address is outside the key's allowed networks. */

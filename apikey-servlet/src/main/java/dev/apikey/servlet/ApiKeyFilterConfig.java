@@ -1,0 +1,83 @@
+package dev.apikey.servlet;
+
+/**
+ * The init-params of {@link ApiKeyFilter} and the {@code ServletContext} attributes it reads. Every
+ * init-param feeds the same {@link dev.apikey.ApiKeyVerifier.Builder} or {@link PathRules.Builder} method
+ * that programmatic users call, so both fail the same way on a wrong value. Unknown init-param names fail
+ * start-up (a misspelt {@code scope-rules} must not silently leave paths open).
+ */
+public final class ApiKeyFilterConfig {
+    /**
+     * Where keys live: {@code memory} (default; an empty in-memory store, useful only together with
+     * {@link #STORE_ATTRIBUTE} or for demos) or {@code file:PATH} (a key file, reloaded on external edits).
+     */
+    public static final String STORE = "store";
+    /** The header that carries keys. Default {@code X-API-Key}; {@code Authorization: Bearer|ApiKey} is always read. */
+    public static final String HEADER_NAME = "header-name";
+    /** The realm in {@code WWW-Authenticate}. Default {@code api}. */
+    public static final String REALM = "realm";
+    /**
+     * The name of a query parameter that may carry keys too. Default: none (off). Unsafe: URLs end up in
+     * access logs, browser history and Referer headers.
+     */
+    public static final String QUERY_PARAMETER = "query-parameter";
+    /**
+     * Proxies whose {@code X-Forwarded-For} is believed, as CIDRs separated by commas or white space.
+     * Default none: the connection's peer is the client.
+     */
+    public static final String TRUSTED_PROXIES = "trusted-proxies";
+    /** The rate-limit policy of keys that have none, e.g. {@code 100/1s burst 20, 10000/1d}. Default: no limit. */
+    public static final String DEFAULT_RATE_LIMIT = "default-rate-limit";
+    /** Whether responses carry {@code RateLimit-Policy} and {@code RateLimit} headers: {@code true} (default) or {@code false}. */
+    public static final String RATE_LIMIT_HEADERS = "rate-limit-headers";
+    /**
+     * What happens when the rate limiter or usage counters fail: {@code false} (default) answers 503,
+     * {@code true} lets the request through. Authentication itself always fails closed.
+     */
+    public static final String RATE_LIMIT_FAIL_OPEN = "rate-limit-fail-open";
+    /**
+     * Throttling of clients that fail authentication: a limit such as {@code 100/1h burst 20} (the default)
+     * per client address, or {@code off}.
+     */
+    public static final String FAILURE_THROTTLE = "failure-throttle";
+    /** The key prefix of this deployment ({@code [a-z][a-z0-9]{1,15}}). Default {@code ak}. */
+    public static final String KEY_PREFIX = "key-prefix";
+    /** Accepted key environments, {@code live} and/or {@code test} separated by commas. Default both. */
+    public static final String ENVIRONMENTS = "environments";
+    /**
+     * Paths that need no key, one per line: {@code [METHODS] PATTERN}, e.g. {@code /health} or
+     * {@code GET,HEAD /docs/*}. Matched case-sensitively. Default none.
+     */
+    public static final String PUBLIC_PATHS = "public-paths";
+    /**
+     * Scope rules, one per line: {@code METHODS PATTERN [SCOPES]}, e.g. {@code GET,HEAD /billing/* billing:read}.
+     * See {@link PathRules} for the syntax and how a rule is chosen. Default none: every path needs any valid key.
+     */
+    public static final String SCOPE_RULES = "scope-rules";
+    /**
+     * Whether the key header, and {@code Authorization} when it carried the key, are hidden from filters
+     * and servlets after this one: {@code false} (default) or {@code true}.
+     */
+    public static final String HIDE_CREDENTIAL = "hide-credential";
+
+    /**
+     * {@code ServletContext} attribute: a configured {@link dev.apikey.ApiKeyVerifier} to use instead of
+     * building one from init-params. The verifier init-params ({@link #STORE} to {@link #ENVIRONMENTS}) must
+     * then be absent. The filter does not close a verifier it did not build.
+     */
+    public static final String VERIFIER_ATTRIBUTE = "dev.apikey.servlet.verifier";
+    /**
+     * {@code ServletContext} attribute: {@link PathRules} to use instead of {@link #PUBLIC_PATHS} and
+     * {@link #SCOPE_RULES}, which must then be absent.
+     */
+    public static final String RULES_ATTRIBUTE = "dev.apikey.servlet.rules";
+    /**
+     * {@code ServletContext} attribute: a {@link dev.apikey.spi.KeyStore} for the verifier built from
+     * init-params, so the application (its admin code, a {@link dev.apikey.KeyManager}) and the filter share
+     * one store. {@link #STORE} must then be absent.
+     */
+    public static final String STORE_ATTRIBUTE = "dev.apikey.servlet.store";
+
+    private ApiKeyFilterConfig() {
+    }
+}

@@ -1,0 +1,154 @@
+package dev.apikey.servlet;
+
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.ClientThrottle;
+import dev.apikey.Environment;
+import dev.apikey.InvalidConfigurationException;
+import dev.apikey.KeyFormat;
+import dev.apikey.RateLimit;
+import dev.apikey.RateLimitPolicy;
+import dev.apikey.internal.Escaping;
+import dev.apikey.spi.KeyStore;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import static dev.apikey.servlet.ApiKeyFilterConfig.DEFAULT_RATE_LIMIT;
+import static dev.apikey.servlet.ApiKeyFilterConfig.ENVIRONMENTS;
+import static dev.apikey.servlet.ApiKeyFilterConfig.FAILURE_THROTTLE;
+import static dev.apikey.servlet.ApiKeyFilterConfig.HEADER_NAME;
+import static dev.apikey.servlet.ApiKeyFilterConfig.HIDE_CREDENTIAL;
+import static dev.apikey.servlet.ApiKeyFilterConfig.KEY_PREFIX;
+import static dev.apikey.servlet.ApiKeyFilterConfig.PUBLIC_PATHS;
+import static dev.apikey.servlet.ApiKeyFilterConfig.QUERY_PARAMETER;
+import static dev.apikey.servlet.ApiKeyFilterConfig.RATE_LIMIT_FAIL_OPEN;
+import static dev.apikey.servlet.ApiKeyFilterConfig.RATE_LIMIT_HEADERS;
+import static dev.apikey.servlet.ApiKeyFilterConfig.REALM;
+import static dev.apikey.servlet.ApiKeyFilterConfig.SCOPE_RULES;
+import static dev.apikey.servlet.ApiKeyFilterConfig.STORE;
+import static dev.apikey.servlet.ApiKeyFilterConfig.TRUSTED_PROXIES;
+
+/**
+ * The filter's init-params, validated: each is handed to the builder method a programmatic user would call,
+ * and a failure names the init-param.
+ */
+final class InitParams {
+    /** Init-params that configure the verifier. */
+    static final Set<String> VERIFIER = Set.of(STORE, HEADER_NAME, REALM, QUERY_PARAMETER, TRUSTED_PROXIES,
+            DEFAULT_RATE_LIMIT, RATE_LIMIT_HEADERS, RATE_LIMIT_FAIL_OPEN, FAILURE_THROTTLE, KEY_PREFIX, ENVIRONMENTS);
+    /** Init-params that configure the rules. */
+    static final Set<String> RULES = Set.of(PUBLIC_PATHS, SCOPE_RULES);
+    private static final Set<String> FILTER = Set.of(HIDE_CREDENTIAL);
+
+    private final Map<String, String> values;
+
+    /**
+     * @throws InvalidConfigurationException if a name is not one of {@link ApiKeyFilterConfig}'s
+     */
+    InitParams(Map<String, String> values) {
+        for (String name : values.keySet()) {
+            if (!VERIFIER.contains(name) && !RULES.contains(name) && !FILTER.contains(name)) {
+                throw new InvalidConfigurationException("unknown init-param '" + Escaping.escape(name, 64)
+                        + "'; known: " + String.join(", ", known()));
+            }
+        }
+        this.values = Map.copyOf(values);
+    }
+
+    private static List<String> known() {
+        List<String> all = new ArrayList<>(VERIFIER);
+        all.addAll(RULES);
+        all.addAll(FILTER);
+        all.sort(null);
+        return all;
+    }
+
+    /** The names present out of {@code names}. */
+    List<String> present(Set<String> names) {
+        return values.keySet().stream().filter(names::contains).sorted().toList();
+    }
+
+    /** The verifier these params describe, over {@code store} if given, else the {@value ApiKeyFilterConfig#STORE} param's. */
+    ApiKeyVerifier verifier(KeyStore shared) {
+        if (shared != null && values.containsKey(STORE)) {
+            throw new InvalidConfigurationException("init-param '" + STORE + "' conflicts with the ServletContext attribute "
+                    + ApiKeyFilterConfig.STORE_ATTRIBUTE + "; set only one");
+        }
+        KeyStore store = shared != null ? shared : apply(STORE, "memory", StoreFactory::create);
+        ApiKeyVerifier.Builder b = ApiKeyVerifier.builder(store);
+        with(KEY_PREFIX, v -> b.format(KeyFormat.withPrefix(v.strip())));
+        with(HEADER_NAME, v -> b.headerName(v.strip()));
+        with(REALM, v -> b.realm(v.strip()));
+        with(QUERY_PARAMETER, v -> b.queryParameter(v.isBlank() ? null : v.strip()));
+        with(TRUSTED_PROXIES, v -> b.trustedProxies(split(v)));
+        with(DEFAULT_RATE_LIMIT, v -> b.defaultRateLimit(RateLimitPolicy.parse(v)));
+        with(RATE_LIMIT_HEADERS, v -> b.rateLimitHeaders(bool(v)));
+        with(RATE_LIMIT_FAIL_OPEN, v -> b.rateLimiterFailOpen(bool(v)));
+        with(FAILURE_THROTTLE, v -> b.clientThrottle(v.strip().equals("off") ? ClientThrottle.disabled()
+                : new ClientThrottle(true, RateLimit.parse(v.strip()), ClientThrottle.ofDefaults().maxTracked(), List.of())));
+        with(ENVIRONMENTS, v -> b.environments(split(v).stream().map(Environment::parse).toArray(Environment[]::new)));
+        return b.build();
+    }
+
+    /** The rules of {@value ApiKeyFilterConfig#PUBLIC_PATHS} and {@value ApiKeyFilterConfig#SCOPE_RULES}. */
+    PathRules rules() {
+        PathRules.Builder b = PathRules.builder();
+        with(PUBLIC_PATHS, b::publicPaths);
+        with(SCOPE_RULES, b::rules);
+        return b.build();
+    }
+
+    /** {@value ApiKeyFilterConfig#HIDE_CREDENTIAL}. */
+    boolean hideCredential() {
+        return apply(HIDE_CREDENTIAL, "false", InitParams::bool);
+    }
+
+    private void with(String name, Consumer<String> setter) {
+        String v = values.get(name);
+        if (v != null) {
+            apply(name, v, s -> {
+                setter.accept(s);
+                return null;
+            });
+        }
+    }
+
+    private <T> T apply(String name, String fallback, java.util.function.Function<String, T> f) {
+        String v = values.getOrDefault(name, fallback);
+        try {
+            return f.apply(v);
+        } catch (InvalidConfigurationException e) {
+            throw new InvalidConfigurationException("init-param '" + name + "': " + e.getMessage());
+        }
+    }
+
+    private static boolean bool(String v) {
+        String s = v.strip();
+        if (s.equals("true")) {
+            return true;
+        }
+        if (s.equals("false")) {
+            return false;
+        }
+        throw new InvalidConfigurationException("must be 'true' or 'false', got '" + Escaping.escape(s, 64) + "'");
+    }
+
+    private static List<String> split(String v) {
+        return Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Reads init-params into a map, keeping declaration order. */
+    static Map<String, String> of(java.util.Enumeration<String> names, java.util.function.UnaryOperator<String> get) {
+        Map<String, String> m = new LinkedHashMap<>();
+        while (names.hasMoreElements()) {
+            String n = names.nextElement();
+            m.put(n, get.apply(n));
+        }
+        return m;
+    }
+}

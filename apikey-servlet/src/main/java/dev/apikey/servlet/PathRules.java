@@ -1,0 +1,299 @@
+package dev.apikey.servlet;
+
+import dev.apikey.InvalidConfigurationException;
+import dev.apikey.RequiresScope;
+import dev.apikey.ScopeRequirement;
+import dev.apikey.internal.Escaping;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Which scopes a request needs, by method and path; immutable, parsed once at start-up.
+ *
+ * <p>A <b>scope rule</b> is one line {@code METHODS PATTERN [SCOPES]}:
+ * <ul>
+ *   <li>{@code METHODS}: comma-separated HTTP methods ({@code GET,HEAD}) or {@code *} for every method.
+ *       A rule for {@code GET} covers {@code HEAD} unless the same pattern has its own {@code HEAD} rule.</li>
+ *   <li>{@code PATTERN}: an exact path ({@code /billing/summary}), a prefix ({@code /billing/*}, which also
+ *       matches {@code /billing} itself) or {@code /*}. Rules match case-insensitively, so {@code /BILLING/x}
+ *       needs what {@code /billing/x} needs.</li>
+ *   <li>{@code SCOPES}: scopes separated by spaces, all of which are needed ({@code billing:read audit:read}),
+ *       or separated by {@code |}, any one of which is enough ({@code billing:read|billing:admin}). Omitted:
+ *       any valid key.</li>
+ * </ul>
+ * Blank lines and lines starting with {@code #} are ignored.
+ *
+ * <p>A <b>public path</b> is one line {@code [METHODS] PATTERN}; matching requests need no key. Public paths
+ * match case-sensitively, so a differently-cased path is never made public by accident.
+ *
+ * <p>How a request is decided, with the path as the container normalised it (servlet path + path info):
+ * <ol>
+ *   <li>Among the patterns that match the path, the most specific one (exact before prefix, longer prefix
+ *       before shorter) that has an entry for the request's method decides: a public entry needs no key, a rule
+ *       needs its scopes.</li>
+ *   <li>If no matching pattern names the method (say {@code DELETE} where only {@code GET} and {@code POST}
+ *       rules exist), the request needs every scope of every rule matching the path: the strictest
+ *       requirement, never "open by default".</li>
+ *   <li>A path no rule matches needs any valid key.</li>
+ * </ol>
+ */
+public final class PathRules {
+    private static final PathRules NONE = new PathRules(List.of());
+
+    /** What a request needs: nothing (public), or a key satisfying {@link #requirement()}. */
+    public record Access(boolean isPublic, ScopeRequirement requirement) {
+        private static final Access PUBLIC = new Access(true, ScopeRequirement.none());
+        private static final Access ANY_KEY = new Access(false, ScopeRequirement.none());
+    }
+
+    private record Entry(Set<String> methods, String pattern, boolean prefix, boolean caseSensitive, Access access) {
+        boolean matches(String path, String lowerPath) {
+            String p = caseSensitive ? path : lowerPath;
+            if (!prefix) {
+                return p.equals(pattern);
+            }
+            // pattern holds the prefix without the trailing "/*"; "" for "/*".
+            return p.startsWith(pattern) && (p.length() == pattern.length() || p.charAt(pattern.length()) == '/');
+        }
+
+        /** Exact patterns first, then longer prefixes. */
+        int specificity() {
+            return prefix ? pattern.length() : Integer.MAX_VALUE;
+        }
+    }
+
+    private final List<Entry> entries;
+
+    private PathRules(List<Entry> entries) {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingInt(Entry::specificity).reversed());
+        this.entries = List.copyOf(sorted);
+    }
+
+    /** No rules: every request needs any valid key. */
+    public static PathRules none() {
+        return NONE;
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * What a request with this method and container-normalised path needs.
+     *
+     * @param method the HTTP method, as sent (methods are case-sensitive)
+     * @param path   servlet path + path info
+     */
+    public Access accessFor(String method, String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        List<Entry> matching = new ArrayList<>(4);
+        for (Entry e : entries) {
+            if (e.matches(path, lower)) {
+                matching.add(e);
+            }
+        }
+        if (matching.isEmpty()) {
+            return Access.ANY_KEY;
+        }
+        int i = 0;
+        while (i < matching.size()) {
+            int spec = matching.get(i).specificity();
+            int end = i;
+            while (end < matching.size() && matching.get(end).specificity() == spec) {
+                end++;
+            }
+            Entry found = find(matching.subList(i, end), method);
+            if (found != null) {
+                return found.access();
+            }
+            i = end;
+        }
+        ScopeRequirement strictest = ScopeRequirement.none();
+        for (Entry e : matching) {
+            if (!e.access().isPublic()) {
+                strictest = strictest.and(e.access().requirement());
+            }
+        }
+        return strictest.isNone() ? Access.ANY_KEY : new Access(false, strictest);
+    }
+
+    /** The entry naming {@code method}; else, for HEAD, the one naming GET; else one for every method. */
+    private static Entry find(List<Entry> entries, String method) {
+        Entry get = null;
+        Entry every = null;
+        for (Entry e : entries) {
+            if (e.methods() == null) {
+                every = e;
+            } else if (e.methods().contains(method)) {
+                return e;
+            } else if (e.methods().contains("GET")) {
+                get = e;
+            }
+        }
+        return method.equals("HEAD") && get != null ? get : every;
+    }
+
+    @Override
+    public String toString() {
+        return "PathRules" + entries.stream().map(e -> (e.methods() == null ? "*" : String.join(",", e.methods())) + " "
+                + (e.prefix() ? e.pattern() + "/*" : e.pattern()) + " -> "
+                + (e.access().isPublic() ? "public" : e.access().requirement().toString())).toList();
+    }
+
+    /** Builder for {@link PathRules}; each method fails fast with a message naming the wrong value. */
+    public static final class Builder {
+        private final List<Entry> entries = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Adds scope rules, one per line, in the {@code METHODS PATTERN [SCOPES]} syntax.
+         *
+         * @throws InvalidConfigurationException naming the line and what is wrong with it
+         */
+        public Builder rules(String lines) {
+            for (String line : lines(lines)) {
+                String[] parts = line.split("\\s+", 3);
+                if (parts.length < 2) {
+                    throw bad(line, "expected 'METHODS PATTERN [SCOPES]', e.g. 'GET,HEAD /billing/* billing:read'");
+                }
+                add(line, methods(line, parts[0]), parts[1], false,
+                        new Access(false, parts.length == 3 ? scopes(line, parts[2]) : ScopeRequirement.none()));
+            }
+            return this;
+        }
+
+        /**
+         * Adds one scope rule.
+         *
+         * @param methods     HTTP methods, or none for every method
+         * @param pattern     {@code /exact}, {@code /prefix/*} or {@code /*}
+         * @param requirement what a key must hold
+         */
+        public Builder rule(List<String> methods, String pattern, ScopeRequirement requirement) {
+            String line = String.join(",", methods) + " " + pattern;
+            add(line, methods.isEmpty() ? null : methods(line, String.join(",", methods)), pattern, false,
+                    new Access(false, java.util.Objects.requireNonNull(requirement, "requirement")));
+            return this;
+        }
+
+        /**
+         * Adds public paths, one per line, in the {@code [METHODS] PATTERN} syntax.
+         *
+         * @throws InvalidConfigurationException naming the line and what is wrong with it
+         */
+        public Builder publicPaths(String lines) {
+            for (String line : lines(lines)) {
+                String[] parts = line.split("\\s+");
+                if (parts.length > 2) {
+                    throw bad(line, "expected '[METHODS] PATTERN', e.g. '/health' or 'GET,HEAD /docs/*'");
+                }
+                add(line, parts.length == 2 ? methods(line, parts[0]) : null, parts[parts.length - 1], true, Access.PUBLIC);
+            }
+            return this;
+        }
+
+        /** Builds the rules. */
+        public PathRules build() {
+            return new PathRules(entries);
+        }
+
+        private void add(String line, Set<String> methods, String pattern, boolean isPublic, Access access) {
+            if (!pattern.startsWith("/")) {
+                throw bad(line, "pattern must start with '/'");
+            }
+            boolean prefix = pattern.endsWith("/*");
+            String body = prefix ? pattern.substring(0, pattern.length() - 2) : pattern;
+            if (body.contains("*") || body.contains("//") || body.contains(";") || body.contains("%")
+                    || body.contains("\\") || Arrays.asList(body.split("/")).stream().anyMatch(s -> s.equals(".") || s.equals(".."))) {
+                throw bad(line, "pattern must be '/exact', '/prefix/*' or '/*' without '//', ';', '%', '\\', dot "
+                        + "segments or other '*'");
+            }
+            if (!prefix && body.length() > 1 && body.endsWith("/")) {
+                throw bad(line, "exact pattern must not end with '/'");
+            }
+            String stored = isPublic ? body : body.toLowerCase(Locale.ROOT);
+            Entry e = new Entry(methods, stored, prefix, isPublic, access);
+            for (Entry other : entries) {
+                if (other.prefix() == prefix && other.pattern().equalsIgnoreCase(stored) && overlap(other.methods(), methods)) {
+                    throw bad(line, "another rule or public path already covers this method and pattern");
+                }
+            }
+            entries.add(e);
+        }
+
+        private static boolean overlap(Set<String> a, Set<String> b) {
+            if (a == null || b == null) {
+                return a == b;
+            }
+            for (String m : a) {
+                if (b.contains(m)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static Set<String> methods(String line, String text) {
+            if (text.equals("*")) {
+                return null;
+            }
+            Set<String> out = new LinkedHashSet<>();
+            for (String m : text.split(",")) {
+                if (m.isEmpty() || !m.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || c == '-' || c == '_')) {
+                    throw bad(line, "methods must be upper-case HTTP methods separated by ',' or '*', got '"
+                            + Escaping.escape(text, 64) + "'");
+                }
+                out.add(m);
+            }
+            return Set.copyOf(out);
+        }
+
+        private static ScopeRequirement scopes(String line, String text) {
+            String t = text.strip();
+            boolean any = t.contains("|");
+            if (any && t.matches(".*\\S\\s+\\S.*")) {
+                throw bad(line, "scopes are either all-of (separated by spaces) or any-of (separated by '|'), not both");
+            }
+            List<String> names = new ArrayList<>();
+            for (String s : t.split(any ? "\\s*\\|\\s*" : "\\s+")) {
+                if (s.isEmpty()) {
+                    throw bad(line, "empty scope");
+                }
+                names.add(s);
+            }
+            try {
+                return ScopeRequirement.of(names, any ? RequiresScope.Mode.ANY : RequiresScope.Mode.ALL);
+            } catch (InvalidConfigurationException e) {
+                throw bad(line, e.getMessage());
+            }
+        }
+
+        private static List<String> lines(String text) {
+            List<String> out = new ArrayList<>();
+            if (text == null) {
+                return out;
+            }
+            for (String l : text.split("\\R")) {
+                String s = l.strip();
+                if (!s.isEmpty() && !s.startsWith("#")) {
+                    out.add(s);
+                }
+            }
+            return out;
+        }
+
+        private static InvalidConfigurationException bad(String line, String why) {
+            return new InvalidConfigurationException("rule '" + Escaping.escape(line, 100) + "': " + why);
+        }
+    }
+}

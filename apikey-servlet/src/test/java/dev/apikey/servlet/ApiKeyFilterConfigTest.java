@@ -1,0 +1,154 @@
+package dev.apikey.servlet;
+
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.InMemoryKeyStore;
+import dev.apikey.InvalidConfigurationException;
+import dev.apikey.ScopeRequirement;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Start-up configuration: wrong init-params and conflicting attributes fail fast, naming what is wrong. */
+class ApiKeyFilterConfigTest {
+
+    private static FilterConfig config(Map<String, String> params, Map<String, Object> attributes) {
+        ServletContext context = (ServletContext) Proxy.newProxyInstance(ServletContext.class.getClassLoader(),
+                new Class<?>[] {ServletContext.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "toString" -> "test context";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return new FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "apikey";
+            }
+
+            @Override
+            public ServletContext getServletContext() {
+                return context;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return params.get(name);
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.enumeration(params.keySet());
+            }
+        };
+    }
+
+    private static void init(Map<String, String> params) throws ServletException {
+        ApiKeyFilter f = new ApiKeyFilter();
+        f.init(config(params, Map.of()));
+        f.destroy();
+    }
+
+    @Test
+    void misspeltInitParamFailsStartNamingIt() {
+        assertThatThrownBy(() -> init(Map.of("scope-rule", "GET /x a:b")))
+                .isInstanceOf(ServletException.class)
+                .hasMessageContaining("ApiKeyFilter 'apikey'")
+                .hasMessageContaining("unknown init-param 'scope-rule'")
+                .hasMessageContaining("scope-rules");
+    }
+
+    @Test
+    void invalidValueFailsStartNamingTheInitParam() {
+        assertThatThrownBy(() -> init(Map.of("hide-credential", "yes")))
+                .hasMessageContaining("init-param 'hide-credential'").hasMessageContaining("'true' or 'false'");
+        assertThatThrownBy(() -> init(Map.of("realm", "a\"b"))).hasMessageContaining("init-param 'realm'");
+        assertThatThrownBy(() -> init(Map.of("default-rate-limit", "lots"))).hasMessageContaining("init-param 'default-rate-limit'");
+        assertThatThrownBy(() -> init(Map.of("environments", "prod"))).hasMessageContaining("init-param 'environments'");
+        assertThatThrownBy(() -> init(Map.of("trusted-proxies", "10.0.0.0/99"))).hasMessageContaining("init-param 'trusted-proxies'");
+        assertThatThrownBy(() -> init(Map.of("key-prefix", "A"))).hasMessageContaining("init-param 'key-prefix'");
+        assertThatThrownBy(() -> init(Map.of("scope-rules", "GET /billing/* billing:*")))
+                .hasMessageContaining("init-param 'scope-rules'").hasMessageContaining("GET /billing/* billing:*");
+    }
+
+    @Test
+    void storeMustBeMemoryOrAFile() throws ServletException {
+        init(Map.of("store", "memory"));
+        assertThatThrownBy(() -> init(Map.of("store", "redis://x"))).hasMessageContaining("'memory' or 'file:PATH'");
+        assertThatThrownBy(() -> init(Map.of("store", "file:"))).hasMessageContaining("needs a path");
+    }
+
+    @Test
+    void fileStoreIsNotAvailableUntilFileKeyStoreIsMerged() {
+        assertThatThrownBy(() -> init(Map.of("store", "file:/tmp/keys.json"))).hasMessageContaining("file store not available");
+    }
+
+    @Test
+    void everyDocumentedInitParamIsAccepted() throws ServletException {
+        Map<String, String> all = new HashMap<>();
+        all.put(ApiKeyFilterConfig.STORE, "memory");
+        all.put(ApiKeyFilterConfig.HEADER_NAME, "X-Key");
+        all.put(ApiKeyFilterConfig.REALM, "r");
+        all.put(ApiKeyFilterConfig.QUERY_PARAMETER, "k");
+        all.put(ApiKeyFilterConfig.TRUSTED_PROXIES, "10.0.0.0/8, 192.168.0.1");
+        all.put(ApiKeyFilterConfig.DEFAULT_RATE_LIMIT, "100/1s burst 20, 10000/1d");
+        all.put(ApiKeyFilterConfig.RATE_LIMIT_HEADERS, "false");
+        all.put(ApiKeyFilterConfig.RATE_LIMIT_FAIL_OPEN, "true");
+        all.put(ApiKeyFilterConfig.FAILURE_THROTTLE, "off");
+        all.put(ApiKeyFilterConfig.KEY_PREFIX, "acme");
+        all.put(ApiKeyFilterConfig.ENVIRONMENTS, "live,test");
+        all.put(ApiKeyFilterConfig.PUBLIC_PATHS, "/health\nGET /docs/*");
+        all.put(ApiKeyFilterConfig.SCOPE_RULES, "GET /a/* a:read\n* /b b:x|b:y");
+        all.put(ApiKeyFilterConfig.HIDE_CREDENTIAL, "true");
+
+        init(all);
+    }
+
+    @Test
+    void verifierFromContextAttributeExcludesVerifierInitParams() throws ServletException {
+        try (ApiKeyVerifier v = ApiKeyVerifier.builder(new InMemoryKeyStore()).build()) {
+            ApiKeyFilter ok = new ApiKeyFilter();
+            ok.init(config(Map.of("scope-rules", "GET /a a:b"), Map.of(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, v)));
+
+            assertThatThrownBy(() -> new ApiKeyFilter().init(config(Map.of("realm", "x"),
+                    Map.of(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, v))))
+                    .hasMessageContaining("[realm]").hasMessageContaining(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE);
+            assertThatThrownBy(() -> new ApiKeyFilter().init(config(Map.of(),
+                    Map.of(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, "not a verifier"))))
+                    .hasMessageContaining("must be a dev.apikey.ApiKeyVerifier");
+            assertThatThrownBy(() -> new ApiKeyFilter(v, PathRules.none()).init(config(Map.of("scope-rules", "GET /a"), Map.of())))
+                    .hasMessageContaining("constructed with rules");
+        }
+    }
+
+    @Test
+    void storeAttributeAndStoreInitParamConflict() {
+        assertThatThrownBy(() -> new ApiKeyFilter().init(config(Map.of("store", "memory"),
+                Map.of(ApiKeyFilterConfig.STORE_ATTRIBUTE, new InMemoryKeyStore()))))
+                .hasMessageContaining("conflicts").hasMessageContaining(ApiKeyFilterConfig.STORE_ATTRIBUTE);
+    }
+
+    @Test
+    void rulesFromContextAttributeAreUsed() throws ServletException {
+        PathRules rules = PathRules.builder().rule(List.of("GET"), "/a/*", ScopeRequirement.all("a:read")).build();
+        try (ApiKeyVerifier v = ApiKeyVerifier.builder(new InMemoryKeyStore()).build()) {
+            ApiKeyFilter f = new ApiKeyFilter();
+            f.init(config(Map.of(), Map.of(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, v, ApiKeyFilterConfig.RULES_ATTRIBUTE, rules)));
+            assertThat(f.toString()).contains("/a/* -> all of [a:read]");
+        }
+    }
+
+    @Test
+    void invalidConfigurationMessagesAreOfTheCoreType() {
+        assertThatThrownBy(() -> StoreFactory.create("nope")).isInstanceOf(InvalidConfigurationException.class);
+    }
+}
