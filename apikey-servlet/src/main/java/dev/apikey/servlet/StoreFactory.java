@@ -1,9 +1,12 @@
 package dev.apikey.servlet;
 
+import dev.apikey.FileKeyStore;
 import dev.apikey.InMemoryKeyStore;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.internal.Escaping;
 import dev.apikey.spi.KeyStore;
+
+import java.nio.file.Path;
 
 /** Turns the {@value ApiKeyFilterConfig#STORE} init-param into a store. The one place that knows the store kinds. */
 final class StoreFactory {
@@ -24,8 +27,7 @@ final class StoreFactory {
             if (s.length() == "file:".length()) {
                 throw new InvalidConfigurationException("store 'file:' needs a path, e.g. file:/var/lib/app/keys.json");
             }
-            // Wired to dev.apikey.FileKeyStore once it is merged (issue 4 hand-over note).
-            throw new InvalidConfigurationException("file store not available");
+            return FileKeyStore.builder(Path.of(s.substring("file:".length()))).build();
         }
         throw new InvalidConfigurationException("store must be 'memory' or 'file:PATH', got '" + Escaping.escape(s, 64) + "'");
     }

@@ -10,7 +10,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,10 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code store=file:PATH}: the filter reads a key file that another process edits (here a second store
- * instance over the same file, as the CLI would be). Enabled once {@code dev.apikey.FileKeyStore} is merged
- * and {@link StoreFactory#create} builds it.
+ * instance over the same file, as the CLI would be).
  */
-@Disabled("needs FileKeyStore")
 class ApiKeyFilterFileStoreTest {
     @TempDir
     Path dir;
