@@ -1,0 +1,270 @@
+package dev.apikey.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.FileKeyStore;
+import dev.apikey.InMemoryKeyStore;
+import dev.apikey.InvalidConfigurationException;
+import dev.apikey.IssuedKey;
+import dev.apikey.KeyManager;
+import dev.apikey.KeyRequest;
+import dev.apikey.hazelcast.ApiKeyHazelcast;
+import dev.apikey.jaxrs.ApiKeyFeature;
+import dev.apikey.servlet.ApiKeyFilterConfig;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.ee11.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The runnable demo: one Jetty 12 serving the Jersey app ({@code /api/...}), the admin API
+ * ({@code /admin/keys...}) and the servlet app from a real {@code WEB-INF/web.xml} ({@code /reports/usage}),
+ * all sharing one key store. At start it issues the demo keys and writes them to {@code --keys-out};
+ * it never prints a key.
+ */
+@Command(name = "apikey-examples", mixinStandardHelpOptions = true, version = "apikey demo 0.1.0",
+        description = "The apikey demo server.")
+public final class DemoServer implements Callable<Integer> {
+    /** The ports the embedded Hazelcast members use and join on (DESIGN.md: 5701-5710). */
+    public static final String DEFAULT_CLUSTER_PORTS = "5701-5710";
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+    @Option(names = "--keys-out", defaultValue = "apikey-demo-keys.json",
+            description = "Where to write the demo keys as JSON (default: ${DEFAULT-VALUE}).")
+    Path keysOut;
+    @Option(names = "--store", defaultValue = "memory", description = "memory or file:PATH (default: ${DEFAULT-VALUE}).")
+    String store;
+    @Option(names = "--cluster", description = "Keep keys, revocations and rate limits in an embedded Hazelcast member "
+            + "on 127.0.0.1 that joins the others on the cluster ports.")
+    boolean cluster;
+    @Option(names = "--cluster-ports", defaultValue = DEFAULT_CLUSTER_PORTS, hidden = true,
+            description = "Port range of the embedded members (default: ${DEFAULT-VALUE}).")
+    String clusterPorts;
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new DemoServer());
+        cl.setExecutionExceptionHandler((e, c, p) -> {
+            System.err.println("apikey-examples: error: " + e.getMessage());
+            return 2;
+        });
+        System.exit(cl.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Running running = start(this);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "apikey-demo-shutdown"));
+        System.out.println("apikey demo ready on http://" + host + ":" + running.port()
+                + " (store: " + (cluster ? "cluster" : store) + "; demo keys written to " + keysOut.toAbsolutePath() + ")");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** Starts a server from parsed options (tests call this in-process). */
+    public static Running start(String... args) throws Exception {
+        DemoServer options = new DemoServer();
+        new CommandLine(options).parseArgs(args);
+        return start(options);
+    }
+
+    private static Running start(DemoServer o) throws Exception {
+        HazelcastInstance hz = null;
+        ApiKeyHazelcast cluster = null;
+        dev.apikey.spi.KeyStore keyStore;
+        if (o.cluster) {
+            if (!o.store.equals("memory")) {
+                throw new InvalidConfigurationException("--cluster keeps keys in the cluster; drop --store");
+            }
+            hz = Hazelcast.newHazelcastInstance(memberConfig(o.clusterPorts));
+            cluster = ApiKeyHazelcast.from(hz);
+            keyStore = cluster.keyStore();
+        } else if (o.store.equals("memory")) {
+            keyStore = new InMemoryKeyStore();
+        } else if (o.store.startsWith("file:") && o.store.length() > 5) {
+            keyStore = FileKeyStore.builder(Path.of(o.store.substring(5))).build();
+        } else {
+            throw new InvalidConfigurationException("--store must be memory or file:PATH, got '" + o.store + "'");
+        }
+        KeyManager manager = KeyManager.builder(keyStore).build();
+        ApiKeyVerifier.Builder vb = ApiKeyVerifier.builder(keyStore).from(manager).realm("apikey-demo");
+        if (cluster != null) {
+            vb.rateLimiter(cluster.rateLimiter()).usageCounters(cluster.usageCounters());
+        }
+        ApiKeyVerifier verifier = vb.build();
+        writeDemoKeys(manager, o.keysOut);
+
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(o.host);
+        connector.setPort(o.port);
+        server.addConnector(connector);
+
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/");
+        webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("webapp"));
+        webapp.setParentLoaderPriority(true);
+        webapp.setAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, verifier);
+
+        Filter remoteAddress = (request, response, chain) -> {
+            request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, request.getRemoteAddr());
+            chain.doFilter(request, response);
+        };
+        webapp.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));
+        ResourceConfig app = new ResourceConfig(DemoResource.class)
+                .register(new ApiKeyFeature(verifier).withAdmin(manager))
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        ServletHolder jersey = new ServletHolder("jersey", new ServletContainer(app));
+        jersey.setInitOrder(1);
+        // "/*" is the shortest prefix: web.xml's /reports/* mapping wins for the servlet app.
+        webapp.addServlet(jersey, "/*");
+
+        server.setHandler(webapp);
+        server.setStopTimeout(2_000);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            if (hz != null) {
+                hz.shutdown();
+            }
+            throw e;
+        }
+        return new Running(server, connector, verifier, manager, hz);
+    }
+
+    static Config memberConfig(String ports) {
+        String[] range = ports.split("-");
+        int first = Integer.parseInt(range[0].strip());
+        int last = range.length > 1 ? Integer.parseInt(range[1].strip()) : first;
+        Config config = new Config();
+        config.setClusterName("apikey-demo");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.getNetworkConfig().setPort(first).setPortAutoIncrement(true).setPortCount(last - first + 1);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + first + "-" + last);
+        config.getJetConfig().setEnabled(false);
+        java.util.logging.Logger.getLogger("com.hazelcast").setLevel(java.util.logging.Level.WARNING);
+        return ApiKeyHazelcast.configure(config);
+    }
+
+    /** Issues the five demo keys and writes them, owner-readable only, to {@code out}. */
+    static void writeDemoKeys(KeyManager manager, Path out) throws IOException {
+        Map<String, Object> keys = new LinkedHashMap<>();
+        keys.put("reader", demoKey(manager, KeyRequest.builder().owner("demo-reader").scopes("billing:read")));
+        keys.put("writer", demoKey(manager, KeyRequest.builder().owner("demo-writer").scopes("billing:read", "billing:write")));
+        keys.put("reports", demoKey(manager, KeyRequest.builder().owner("demo-reports").scopes("reports:read")));
+        keys.put("limited", demoKey(manager, KeyRequest.builder().owner("demo-limited").scopes("billing:read").rateLimit("5/1m")));
+        keys.put("admin", demoKey(manager, KeyRequest.builder().owner("demo-admin").scopes("apikeys:admin")));
+        byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(keys);
+        Path target = out.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), ".apikey-demo-keys", ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: the platform's default permissions apply.
+            }
+            Files.write(tmp, json);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static Map<String, Object> demoKey(KeyManager manager, KeyRequest.Builder request) {
+        IssuedKey issued = manager.issue(request.build());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", issued.record().id());
+        m.put("key", issued.key().reveal());
+        m.put("scopes", List.copyOf(issued.record().scopes().names()));
+        return m;
+    }
+
+    /** A started demo server. */
+    public static final class Running implements AutoCloseable {
+        private final Server server;
+        private final ServerConnector connector;
+        private final ApiKeyVerifier verifier;
+        private final KeyManager manager;
+        private final HazelcastInstance hazelcast;
+
+        Running(Server server, ServerConnector connector, ApiKeyVerifier verifier, KeyManager manager,
+                HazelcastInstance hazelcast) {
+            this.server = server;
+            this.connector = connector;
+            this.verifier = verifier;
+            this.manager = manager;
+            this.hazelcast = hazelcast;
+        }
+
+        /** The HTTP port. */
+        public int port() {
+            return connector.getLocalPort();
+        }
+
+        /** The key manager (tests use it to inspect records). */
+        public KeyManager manager() {
+            return manager;
+        }
+
+        /** Stops HTTP, then the Hazelcast member. */
+        @Override
+        public void close() {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                System.err.println("apikey-examples: stopping HTTP failed: " + e.getClass().getSimpleName());
+            }
+            verifier.close();
+            if (hazelcast != null) {
+                hazelcast.shutdown();
+            }
+        }
+    }
+}
