@@ -48,7 +48,9 @@ public final class HazelcastRateLimiter implements RateLimiter {
         Lease lease = leases.computeIfAbsent(bucketId, id -> new Lease());
         // One fetch per key and member at a time; the others wait for it and then serve from the new lease.
         synchronized (lease) {
-            if (lease.remaining > 0 && text.equals(lease.policy) && nowNanos >= lease.takenAt && nowNanos < lease.expiresAt) {
+            // A request whose clock reading is a little older than the lease still spends it; discarding a
+            // live lease would strand its permits.
+            if (lease.remaining > 0 && text.equals(lease.policy) && nowNanos < lease.expiresAt) {
                 lease.remaining--;
                 lease.served++;
                 return lease.served();
@@ -58,7 +60,6 @@ public final class HazelcastRateLimiter implements RateLimiter {
             long granted = answer[0];
             lease.policy = text;
             lease.remaining = Math.max(0, granted - 1);
-            lease.takenAt = nowNanos;
             lease.expiresAt = nowNanos + leaseNanos;
             lease.first = first;
             lease.served = 0;
@@ -85,7 +86,6 @@ public final class HazelcastRateLimiter implements RateLimiter {
     private static final class Lease {
         String policy;
         long remaining;
-        long takenAt;
         long expiresAt;
         int served;
         RateLimitResult first;
