@@ -1,0 +1,98 @@
+package dev.apikey.hazelcast.internal;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.ExtendedMapEntry;
+import dev.apikey.RateLimitPolicy;
+import dev.apikey.spi.Gcra;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes up to {@code permits} permits from a key's GCRA state on its partition owner, using core's
+ * {@link Gcra} so the cluster and the local limiter agree. Returns {@code [granted, tat_0, ..., tat_n-1]}
+ * where the TATs are the state before this call: the caller re-runs {@link Gcra#tryAcquire} on them to get
+ * the same answer (with the state of every limit) without shipping a result object. The entry expires when
+ * every TAT is in the past, i.e. when it would no longer differ from a fresh state.
+ */
+public final class GcraProcessor implements EntryProcessor<String, RateState, long[]> {
+    private static final long serialVersionUID = 1L;
+    private static final ConcurrentHashMap<String, RateLimitPolicy> POLICIES = new ConcurrentHashMap<>();
+
+    private final String policy;
+    private final long nowNanos;
+    private final int permits;
+    private transient RateState computed;
+    private transient long ttlMillis;
+
+    /**
+     * @param policy   the policy's text form
+     * @param nowNanos the caller's time
+     * @param permits  how many permits to take at most (1 in exact mode, the lease size in lease mode)
+     */
+    public GcraProcessor(String policy, long nowNanos, int permits) {
+        this.policy = policy;
+        this.nowNanos = nowNanos;
+        this.permits = permits;
+    }
+
+    String policy() {
+        return policy;
+    }
+
+    long nowNanos() {
+        return nowNanos;
+    }
+
+    int permits() {
+        return permits;
+    }
+
+    static RateLimitPolicy parse(String text) {
+        RateLimitPolicy p = POLICIES.get(text);
+        if (p == null) {
+            if (POLICIES.size() > 4096) {
+                POLICIES.clear();
+            }
+            p = RateLimitPolicy.parse(text);
+            POLICIES.put(text, p);
+        }
+        return p;
+    }
+
+    @Override
+    public long[] process(Map.Entry<String, RateState> entry) {
+        RateLimitPolicy p = parse(policy);
+        int n = p.limits().size();
+        RateState current = entry.getValue();
+        long[] tats = current != null && current.policy().equals(policy) && current.tats().length == n
+                ? current.tats().clone() : new long[n];
+        long[] out = new long[n + 1];
+        System.arraycopy(tats, 0, out, 1, n);
+        int granted = 0;
+        while (granted < permits && Gcra.tryAcquire(p, tats, nowNanos).allowed()) {
+            granted++;
+        }
+        out[0] = granted;
+        if (granted > 0) {
+            long maxAhead = 0;
+            for (long tat : tats) {
+                maxAhead = Math.max(maxAhead, tat - nowNanos);
+            }
+            ttlMillis = TimeUnit.NANOSECONDS.toMillis(maxAhead) + 1000;
+            computed = new RateState(policy, tats);
+            if (entry instanceof ExtendedMapEntry<String, RateState> extended) {
+                extended.setValue(computed, ttlMillis, TimeUnit.MILLISECONDS);
+            } else {
+                entry.setValue(computed);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public EntryProcessor<String, RateState, long[]> getBackupProcessor() {
+        return computed == null ? null : BackupSetValue.<String, RateState, long[]>of(computed, ttlMillis);
+    }
+}

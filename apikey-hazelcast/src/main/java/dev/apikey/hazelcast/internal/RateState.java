@@ -1,0 +1,11 @@
+package dev.apikey.hazelcast.internal;
+
+/**
+ * The GCRA state of one key on its partition owner: the policy it was computed for (text form) and one
+ * theoretical arrival time per limit. A state for another policy is ignored (the limits start fresh).
+ *
+ * @param policy the policy's text form
+ * @param tats   one TAT per limit, nanoseconds on the pipeline clock
+ */
+public record RateState(String policy, long[] tats) {
+}
