@@ -171,8 +171,17 @@ public final class DemoServer implements Callable<Integer> {
 
     static Config memberConfig(String ports) {
         String[] range = ports.split("-");
-        int first = Integer.parseInt(range[0].strip());
-        int last = range.length > 1 ? Integer.parseInt(range[1].strip()) : first;
+        int first;
+        int last;
+        try {
+            first = Integer.parseInt(range[0].strip());
+            last = range.length > 1 ? Integer.parseInt(range[1].strip()) : first;
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigurationException("--cluster-ports must look like 5701-5710, got '" + ports + "'");
+        }
+        if (range.length > 2 || first < 1 || last > 65535 || last < first || last - first > 100) {
+            throw new InvalidConfigurationException("--cluster-ports must look like 5701-5710, got '" + ports + "'");
+        }
         Config config = new Config();
         config.setClusterName("apikey-demo");
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -182,7 +191,10 @@ public final class DemoServer implements Callable<Integer> {
         JoinConfig join = config.getNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + first + "-" + last);
+        join.getTcpIpConfig().setEnabled(true);
+        for (int p = first; p <= last; p++) {
+            join.getTcpIpConfig().addMember("127.0.0.1:" + p);
+        }
         config.getJetConfig().setEnabled(false);
         java.util.logging.Logger.getLogger("com.hazelcast").setLevel(java.util.logging.Level.WARNING);
         return ApiKeyHazelcast.configure(config);
