@@ -47,8 +47,11 @@ class MemberFailureTest {
         String bucket = "key_failover";
         // The victim owns the rate-limit state's partition, so its backup must take over.
         cluster.member(0).getMap(options.rateLimitMap()).get(bucket);
-        TestCluster.awaitTrue(Duration.ofSeconds(10), () -> cluster.member(0).getPartitionService().getPartition(bucket).getOwner() != null,
-                "partitions assigned");
+        // Every member must see the same owner before one is picked as the victim: partition tables reach
+        // members asynchronously after the cluster forms.
+        TestCluster.awaitTrue(Duration.ofSeconds(10), () -> cluster.members.stream().allMatch(m ->
+                        m.getPartitionService().getPartition(bucket).getOwner() != null && m.getPartitionService().isClusterSafe()),
+                "partitions assigned on every member");
         HazelcastInstance victim = cluster.members.stream()
                 .filter(m -> m.getPartitionService().getPartition(bucket).getOwner().getUuid()
                         .equals(m.getCluster().getLocalMember().getUuid()))
