@@ -44,7 +44,11 @@ public final class ApiKeyCli implements Runnable {
             err.println("apikey: error: " + msg);
             return ERROR;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            StoreOptions.closeAll();
+        }
     }
 
     @Override

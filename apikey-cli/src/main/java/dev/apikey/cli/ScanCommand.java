@@ -32,14 +32,20 @@ final class ScanCommand implements Callable<Integer> {
     boolean revoke;
     @Option(names = "--store", paramLabel = "file:PATH", description = "The key store for --revoke.")
     String store;
+    @Option(names = "--hazelcast", paramLabel = "HOST:PORT", description = "The cluster for --revoke.")
+    String hazelcast;
+    @Option(names = "--cluster-name", defaultValue = StoreOptions.DEFAULT_CLUSTER_NAME,
+            description = "Hazelcast cluster name for --revoke (default: ${DEFAULT-VALUE}).")
+    String clusterName;
     @Option(names = "--prefix", defaultValue = dev.apikey.KeyFormat.DEFAULT_PREFIX,
             description = "Key prefix of the store's deployment, for --revoke (default: ${DEFAULT-VALUE}).")
     String prefix;
 
     @Override
     public Integer call() throws IOException {
-        if (revoke && store == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--revoke needs --store file:PATH");
+        if (revoke && store == null && hazelcast == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--revoke needs --store file:PATH or --hazelcast HOST:PORT");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -52,7 +58,7 @@ final class ScanCommand implements Callable<Integer> {
             out.println(f.file() + ":" + f.line() + ": " + f.key().hint());
         }
         if (revoke) {
-            KeyManager manager = StoreOptions.manager(store, prefix);
+            KeyManager manager = StoreOptions.manager(store, hazelcast, clusterName, prefix);
             Set<String> done = new LinkedHashSet<>();
             for (KeyScanner.Finding f : found) {
                 KeyRecord r = manager.store().findByDigest(KeyHasher.sha256().digest(f.key())).orElse(null);

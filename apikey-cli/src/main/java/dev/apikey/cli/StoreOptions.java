@@ -1,36 +1,99 @@
 package dev.apikey.cli;
 
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.core.HazelcastInstance;
 import dev.apikey.FileKeyStore;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyFormat;
 import dev.apikey.KeyManager;
+import dev.apikey.hazelcast.ApiKeyHazelcast;
 import dev.apikey.spi.KeyStore;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
-/** Where the keys live: {@code --store file:PATH}. Shared by every management command. */
+/**
+ * Where the keys live: {@code --store file:PATH} or {@code --hazelcast HOST:PORT} (a cluster reached as a
+ * Hazelcast client). Shared by every management command.
+ */
 final class StoreOptions {
-    @Option(names = "--store", paramLabel = "file:PATH", required = true,
-            description = "The key store: file:PATH (a JSON file store; created if missing).")
+    /** The cluster name the demo server's members use, and the default here. */
+    static final String DEFAULT_CLUSTER_NAME = "apikey-demo";
+
+    // Clients opened by a command; ApiKeyCli closes them when the command ends.
+    private static final Deque<HazelcastInstance> OPEN = new ArrayDeque<>();
+
+    @Option(names = "--store", paramLabel = "file:PATH",
+            description = "A JSON file store (created if missing).")
     String store;
+
+    @Option(names = "--hazelcast", paramLabel = "HOST:PORT",
+            description = "A cluster member to connect to as a Hazelcast client, e.g. 127.0.0.1:5701.")
+    String hazelcast;
+
+    @Option(names = "--cluster-name", defaultValue = DEFAULT_CLUSTER_NAME,
+            description = "Hazelcast cluster name (default: ${DEFAULT-VALUE}, the demo server's).")
+    String clusterName;
 
     @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = KeyFormat.DEFAULT_PREFIX,
             description = "Key prefix of this deployment (default: ${DEFAULT-VALUE}).")
     String prefix;
 
     KeyManager manager() {
-        return manager(store, prefix);
+        return manager(store, hazelcast, clusterName, prefix);
     }
 
-    static KeyManager manager(String store, String prefix) {
-        return KeyManager.builder(openStore(store)).format(KeyFormat.withPrefix(prefix)).build();
+    static KeyManager manager(String store, String hazelcast, String clusterName, String prefix) {
+        KeyFormat format = KeyFormat.withPrefix(prefix);
+        return KeyManager.builder(openStore(store, hazelcast, clusterName)).format(format).build();
     }
 
-    static KeyStore openStore(String store) {
-        if (store != null && store.startsWith("file:") && store.length() > 5) {
+    static KeyStore openStore(String store, String hazelcast, String clusterName) {
+        if ((store == null) == (hazelcast == null)) {
+            throw new InvalidConfigurationException("give exactly one of --store file:PATH and --hazelcast HOST:PORT");
+        }
+        if (hazelcast != null) {
+            return cluster(hazelcast, clusterName);
+        }
+        if (store.startsWith("file:") && store.length() > 5) {
             return FileKeyStore.builder(Path.of(store.substring(5))).build();
         }
         throw new InvalidConfigurationException("--store must be file:PATH, got '" + store + "'");
+    }
+
+    private static KeyStore cluster(String address, String clusterName) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1 || !address.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+            throw new InvalidConfigurationException("--hazelcast must be HOST:PORT, got '" + address + "'");
+        }
+        ClientConfig config = new ClientConfig();
+        config.setClusterName(clusterName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "none");
+        config.getNetworkConfig().addAddress(address);
+        // A CLI should fail in seconds when nobody answers, not retry forever.
+        config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(5_000);
+        HazelcastInstance client;
+        try {
+            client = HazelcastClient.newHazelcastClient(ApiKeyHazelcast.configureClient(config));
+        } catch (IllegalStateException e) {
+            throw new InvalidConfigurationException("cannot reach a cluster '" + clusterName + "' at " + address);
+        }
+        synchronized (OPEN) {
+            OPEN.push(client);
+        }
+        return ApiKeyHazelcast.from(client).keyStore();
+    }
+
+    /** Shuts down every client a command opened. */
+    static void closeAll() {
+        synchronized (OPEN) {
+            while (!OPEN.isEmpty()) {
+                OPEN.pop().shutdown();
+            }
+        }
     }
 }

@@ -1,0 +1,84 @@
+package dev.apikey.cli;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.apikey.KeyStatus;
+import dev.apikey.hazelcast.ApiKeyHazelcast;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI as a Hazelcast client of a real member on 127.0.0.1. */
+class ApiKeyCliClusterTest {
+    private static final int PORT = 5781;
+    private static HazelcastInstance member;
+
+    @BeforeAll
+    static void startMember() {
+        Config config = new Config();
+        config.setClusterName("cli-test");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.getJetConfig().setEnabled(false);
+        config.getNetworkConfig().setPort(PORT).setPortAutoIncrement(false);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + PORT);
+        member = Hazelcast.newHazelcastInstance(ApiKeyHazelcast.configure(config));
+    }
+
+    @AfterAll
+    static void stopMember() {
+        member.shutdown();
+    }
+
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ApiKeyCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void issueListAndRevokeGoThroughTheCluster() {
+        String[] issued = run("issue", "--hazelcast", "127.0.0.1:" + PORT, "--cluster-name", "cli-test",
+                "--owner", "cluster-app", "-s", "billing:read");
+        assertThat(issued[0]).as(issued[2]).isEqualTo("0");
+        Matcher m = Pattern.compile("(?m)^id:\\s+(\\S+)").matcher(issued[1]);
+        assertThat(m.find()).isTrue();
+        String id = m.group(1);
+
+        ApiKeyHazelcast onMember = ApiKeyHazelcast.from(member);
+        assertThat(onMember.keyStore().findById(id)).isPresent();
+        assertThat(run("list", "--hazelcast", "127.0.0.1:" + PORT, "--cluster-name", "cli-test")[1]).contains(id);
+
+        String[] revoked = run("revoke", "--hazelcast", "127.0.0.1:" + PORT, "--cluster-name", "cli-test", id);
+        assertThat(revoked[0]).isEqualTo("0");
+        assertThat(onMember.keyStore().findById(id).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
+    }
+
+    @Test
+    void anUnreachableClusterIsOneClearError() {
+        String[] r = run("list", "--hazelcast", "127.0.0.1:5789", "--cluster-name", "nobody");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2].strip()).isEqualTo("apikey: error: cannot reach a cluster 'nobody' at 127.0.0.1:5789");
+    }
+
+    @Test
+    void storeAndClusterAreExclusive() {
+        String[] r = run("list", "--hazelcast", "127.0.0.1:" + PORT, "--store", "file:/tmp/x.json");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("exactly one of --store");
+    }
+}
