@@ -72,8 +72,19 @@ public final class DemoServer implements Callable<Integer> {
             description = "Port range of the embedded members (default: ${DEFAULT-VALUE}).")
     String clusterPorts;
 
+    // Held strongly: java.util.logging forgets the level of a logger nobody references.
+    private static final java.util.logging.Logger JETTY_LOG = java.util.logging.Logger.getLogger("org.eclipse.jetty");
+    private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+
     /** Entry point. */
     public static void main(String[] args) {
+        // One line per log record (audit lines included), and only warnings from Jetty and Hazelcast, so the
+        // one "ready" line stands out.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+        JETTY_LOG.setLevel(java.util.logging.Level.WARNING);
+        HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
         CommandLine cl = new CommandLine(new DemoServer());
         cl.setExecutionExceptionHandler((e, c, p) -> {
             System.err.println("apikey-examples: error: " + e.getMessage());
@@ -196,7 +207,6 @@ public final class DemoServer implements Callable<Integer> {
             join.getTcpIpConfig().addMember("127.0.0.1:" + p);
         }
         config.getJetConfig().setEnabled(false);
-        java.util.logging.Logger.getLogger("com.hazelcast").setLevel(java.util.logging.Level.WARNING);
         return ApiKeyHazelcast.configure(config);
     }
 
