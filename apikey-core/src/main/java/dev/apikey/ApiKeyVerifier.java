@@ -77,6 +77,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
 
     private final Decision missing;
     private final Decision invalid;
+    private final Decision malformed;
+    private final Map<Outcome, Decision> invalidByOutcome = new java.util.EnumMap<>(Outcome.class);
     private final Decision ambiguous;
     private final Decision badCredential;
     private final Decision invalidPath;
@@ -128,6 +130,14 @@ public final class ApiKeyVerifier implements AutoCloseable {
                         + MAX_CREDENTIAL_LENGTH + " characters.", List.of());
         invalidPath = reject(Outcome.INVALID_PATH, "The request path contains encoded separators or dots, dot segments,"
                 + " path parameters or empty segments, which are not accepted.", List.of());
+        // Every 401 differs from the unknown-key answer in its outcome only; built once, not per request.
+        for (Outcome o : Outcome.values()) {
+            if (o.problem() == invalid.problem()) {
+                invalidByOutcome.put(o, o == Outcome.UNKNOWN_KEY ? invalid
+                        : new Decision(o, null, invalid.headers(), invalid.body()));
+            }
+        }
+        malformed = invalidByOutcome.get(Outcome.MALFORMED_KEY);
         forbidden = reject(Outcome.ADDRESS_NOT_ALLOWED, "This API key may not be used from this address.", List.of());
         unavailable = reject(Outcome.STORE_UNAVAILABLE, "API keys cannot be checked right now; retry later.",
                 List.of(new HttpHeader("Retry-After", "1")));
@@ -178,34 +188,37 @@ public final class ApiKeyVerifier implements AutoCloseable {
      * decision (fail closed), never an allowed one.
      */
     public Decision verify(AccessRequest request) {
-        long started = System.nanoTime();
-        Instant now = clock.instant();
-        long nowNanos = now.getEpochSecond() * SECOND + now.getNano();
+        // The clock is read only where the answer depends on it (a stored key's validity, rate limits, failure
+        // counting) or an audit event needs it: two clock reads were a third of a malformed key's rejection.
+        boolean auditing = audit != AuditSink.NONE;
+        long started = auditing ? System.nanoTime() : 0;
+        Instant now = null;
         String client = clientAddress(request);
         Decision d;
         KeyRecord record = null;
-        ApiKey presented = null;
+        String presented = null;
         try {
             Object extracted = extract(request);
             if (extracted instanceof Decision rejection) {
                 d = rejection;
             } else {
                 String credential = (String) extracted;
-                Environment env = format.check(credential) == KeyFormat.Check.OK
-                        ? (credential.charAt(format.prefix().length() + 1) == 'l' ? Environment.LIVE : Environment.TEST)
-                        : null;
-                if (env == null) {
-                    throttle.recordFailure(client, nowNanos);
-                    d = invalidAs(Outcome.MALFORMED_KEY);
+                if (format.check(credential) != KeyFormat.Check.OK) {
+                    if (throttle.counts(client)) {
+                        now = clock.instant();
+                        throttle.recordFailure(client, epochNanos(now));
+                    }
+                    d = malformed;
                 } else {
-                    ApiKey key = new ApiKey(credential, format.prefix().length(), env);
-                    presented = key;
+                    presented = credential;
+                    now = clock.instant();
+                    long nowNanos = epochNanos(now);
                     long blocked = throttle.blockedFor(client, nowNanos);
                     if (blocked > 0) {
                         d = throttled(blocked);
                     } else {
-                        record = lookup(key);
-                        d = record == null ? invalidAs(Outcome.UNKNOWN_KEY) : afterLookup(record, request, client, now, nowNanos);
+                        record = lookup(credential);
+                        d = record == null ? invalid : afterLookup(record, request, client, now, nowNanos);
                         if (d.outcome().countsAsFailure()) {
                             throttle.recordFailure(client, nowNanos);
                         }
@@ -218,10 +231,19 @@ public final class ApiKeyVerifier implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, () -> "key lookup failed: " + e.getClass().getName());
             d = unavailable;
         }
-        if (audit != AuditSink.NONE) {
-            emit(now, record, presented, d, client, request, started);
+        if (auditing && wantsEvent(d.outcome())) {
+            emit(now != null ? now : clock.instant(), record, presented, d, client, request, started);
         }
         return d;
+    }
+
+    private static long epochNanos(Instant t) {
+        return t.getEpochSecond() * SECOND + t.getNano();
+    }
+
+    /** False when the default logging sink would drop the event anyway, so it is not built. */
+    private boolean wantsEvent(Outcome outcome) {
+        return !(audit instanceof LoggingAuditSink logging) || logging.isLoggable(outcome);
     }
 
     /**
@@ -268,9 +290,13 @@ public final class ApiKeyVerifier implements AutoCloseable {
                         "The API key's rate limit is exhausted; retry after the time in Retry-After.");
             }
         }
-        Decision quota = checkCounters(r, now, policy, result);
-        if (quota != null) {
-            return quota;
+        // Only keys with a quota or credits reach the counters, so the common path passes `now` to no call
+        // that could keep it and the JIT can drop the Instant allocation.
+        if (r.quota() != null || r.credits() != null) {
+            Decision quota = checkCounters(r, now, policy, result);
+            if (quota != null) {
+                return quota;
+            }
         }
         ScopeRequirement requirement = request.requirement();
         if (!requirement.isSatisfiedBy(r.scopes())) {
@@ -278,16 +304,15 @@ public final class ApiKeyVerifier implements AutoCloseable {
             List<HttpHeader> extra = limitHeaders(policy, result);
             return extra.isEmpty() ? a.decision : withHeaders(a.decision, extra);
         }
-        lastUsed.used(r, now);
+        lastUsed.used(r, nowNanos);
         if (result == null || !rateLimitHeaders) {
             return new Decision(Outcome.ALLOWED, ApiKeyPrincipal.of(r), List.of(), null);
         }
         // Allowed responses render their RateLimit headers only when the adapter asks for them.
-        RateLimitResult allowedResult = result;
-        return new Decision(ApiKeyPrincipal.of(r), () -> limitHeaders(policy, allowedResult));
+        return new Decision(ApiKeyPrincipal.of(r), this, policy, result);
     }
 
-    private List<HttpHeader> limitHeaders(RateLimitPolicy policy, RateLimitResult result) {
+    List<HttpHeader> limitHeaders(RateLimitPolicy policy, RateLimitResult result) {
         return result == null || !rateLimitHeaders ? List.of() : rateLimitHeaders(policy, result);
     }
 
@@ -316,11 +341,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
     }
 
-    private KeyRecord lookup(ApiKey key) {
-        byte[] bytes = key.bytes();
+    private KeyRecord lookup(String credential) {
         int schemes = hasher.schemeCount();
         for (int i = 0; i < schemes; i++) {
-            KeyDigest digest = hasher.digestAt(i, bytes);
+            KeyDigest digest = hasher.digestAt(i, credential);
             KeyRecord r = store instanceof InMemoryKeyStore mem ? mem.get(digest) : store.findByDigest(digest).orElse(null);
             if (r != null) {
                 return r;
@@ -487,10 +511,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
         return false;
     }
 
-    private void emit(Instant now, KeyRecord r, ApiKey presented, Decision d, String client, AccessRequest request,
+    private void emit(Instant now, KeyRecord r, String presented, Decision d, String client, AccessRequest request,
                       long started) {
         try {
-            String hint = r != null ? r.hint() : presented != null ? presented.hint() : null;
+            String hint = r != null ? r.hint() : presented != null ? ApiKey.hint(presented, format.prefix().length()) : null;
             audit.record(new AuditEvent(now, r == null ? null : r.id(), hint, r == null ? null : r.owner(),
                     d.outcome(), d.status(), client, request.method(), request.path(),
                     request.requirement().text(), System.nanoTime() - started));
@@ -502,7 +526,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
     // ---- rendering ---------------------------------------------------------------------------------------
 
     private Decision invalidAs(Outcome outcome) {
-        return outcome == Outcome.UNKNOWN_KEY ? invalid : new Decision(outcome, null, invalid.headers(), invalid.body());
+        return invalidByOutcome.get(outcome);
     }
 
     private Decision throttled(long waitNanos) {

@@ -1,5 +1,7 @@
 package dev.apikey;
 
+import dev.apikey.spi.RateLimitResult;
+
 import java.util.List;
 
 /**
@@ -19,7 +21,11 @@ public final class Decision {
     private final Outcome outcome;
     private final ApiKeyPrincipal principal;
     private final String body;
-    private final java.util.function.Supplier<List<HttpHeader>> lazyHeaders;
+    // An allowed decision keeps what its RateLimit headers are rendered from, not a lambda over it: one
+    // object less per request, and most adapters never ask for headers of a key without a policy.
+    private final ApiKeyVerifier renderer;
+    private final RateLimitPolicy policy;
+    private final RateLimitResult result;
     private List<HttpHeader> headers;
 
     Decision(Outcome outcome, ApiKeyPrincipal principal, List<HttpHeader> headers, String body) {
@@ -27,15 +33,19 @@ public final class Decision {
         this.principal = principal;
         this.headers = headers;
         this.body = body;
-        this.lazyHeaders = null;
+        this.renderer = null;
+        this.policy = null;
+        this.result = null;
     }
 
     /** An allowed decision whose headers are rendered on first use. */
-    Decision(ApiKeyPrincipal principal, java.util.function.Supplier<List<HttpHeader>> lazyHeaders) {
+    Decision(ApiKeyPrincipal principal, ApiKeyVerifier renderer, RateLimitPolicy policy, RateLimitResult result) {
         this.outcome = Outcome.ALLOWED;
         this.principal = principal;
         this.body = null;
-        this.lazyHeaders = lazyHeaders;
+        this.renderer = renderer;
+        this.policy = policy;
+        this.result = result;
     }
 
     /** True if the request may proceed. */
@@ -68,7 +78,7 @@ public final class Decision {
         List<HttpHeader> h = headers;
         if (h == null) {
             // Rendering twice under a race yields equal lists, so no lock is needed.
-            h = lazyHeaders.get();
+            h = renderer.limitHeaders(policy, result);
             headers = h;
         }
         return h;

@@ -1,6 +1,5 @@
 package dev.apikey;
 
-import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Objects;
 
@@ -10,14 +9,28 @@ import java.util.Objects;
  * only, so digests do not reach logs; {@link #encoded()} is the text form that stores persist.
  */
 public final class KeyDigest {
+    // The 32 bytes are held as four big-endian longs rather than a byte[32]: a stored digest is then one
+    // object of 56 bytes instead of two of 72, and building one for a lookup is a single allocation.
     private final String scheme;
-    private final byte[] bytes;
-    private final int hash;
+    private final long b0;
+    private final long b1;
+    private final long b2;
+    private final long b3;
 
-    private KeyDigest(String scheme, byte[] bytes) {
+    private KeyDigest(String scheme, byte[] bytes, int offset) {
         this.scheme = scheme;
-        this.bytes = bytes;
-        this.hash = (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+        this.b0 = longAt(bytes, offset);
+        this.b1 = longAt(bytes, offset + 8);
+        this.b2 = longAt(bytes, offset + 16);
+        this.b3 = longAt(bytes, offset + 24);
+    }
+
+    private static long longAt(byte[] b, int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = v << 8 | (b[at + i] & 0xff);
+        }
+        return v;
     }
 
     /**
@@ -31,11 +44,12 @@ public final class KeyDigest {
         if (bytes.length != 32) {
             throw new InvalidConfigurationException("digest must be 32 bytes, got " + bytes.length);
         }
-        return new KeyDigest(scheme, bytes.clone());
+        return new KeyDigest(scheme, bytes, 0);
     }
 
-    static KeyDigest wrap(String scheme, byte[] bytes) {
-        return new KeyDigest(scheme, bytes);
+    /** A digest of the 32 bytes at {@code offset} of {@code bytes} (copied), for a scheme the hasher vouches for. */
+    static KeyDigest wrap(String scheme, byte[] bytes, int offset) {
+        return new KeyDigest(scheme, bytes, offset);
     }
 
     private static void checkScheme(String scheme) {
@@ -82,12 +96,19 @@ public final class KeyDigest {
 
     /** A copy of the 32 digest bytes. */
     public byte[] bytes() {
-        return bytes.clone();
+        byte[] out = new byte[32];
+        long[] words = {b0, b1, b2, b3};
+        for (int w = 0; w < 4; w++) {
+            for (int i = 0; i < 8; i++) {
+                out[w * 8 + i] = (byte) (words[w] >>> (56 - 8 * i));
+            }
+        }
+        return out;
     }
 
     /** The text form {@code <scheme>:<base64url without padding>}. */
     public String encoded() {
-        return scheme + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return scheme + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes());
     }
 
     /** Constant-time comparison of scheme and bytes. */
@@ -96,12 +117,15 @@ public final class KeyDigest {
         if (this == o) {
             return true;
         }
-        return o instanceof KeyDigest d && MessageDigest.isEqual(bytes, d.bytes) && scheme.equals(d.scheme);
+        // Constant-time like MessageDigest.isEqual: every word is compared, whatever differs first.
+        return o instanceof KeyDigest d && ((b0 ^ d.b0) | (b1 ^ d.b1) | (b2 ^ d.b2) | (b3 ^ d.b3)) == 0
+                && scheme.equals(d.scheme);
     }
 
     @Override
     public int hashCode() {
-        return hash;
+        // The first four bytes, as before: a digest is uniformly distributed, so any 32 bits of it will do.
+        return (int) (b0 >>> 32);
     }
 
     /** Shows the scheme only. */

@@ -94,11 +94,44 @@ public final class KeyHasher {
     public KeyDigest digestAt(int index, byte[] keyBytes) {
         if (current == null) {
             MessageDigest md = sha.get();
-            return KeyDigest.wrap("sha256", md.digest(keyBytes));
+            return KeyDigest.wrap("sha256", md.digest(keyBytes), 0);
         }
         Mac mac = macs.get(index).get();
-        return KeyDigest.wrap(schemes.get(index), mac.doFinal(keyBytes));
+        return KeyDigest.wrap(schemes.get(index), mac.doFinal(keyBytes), 0);
     }
+
+    /**
+     * The digest under scheme number {@code index} of an ASCII key, as the verifier needs it once per request:
+     * the key's bytes and the digest go through a per-thread buffer, so the only allocation is the digest.
+     */
+    KeyDigest digestAt(int index, String key) {
+        byte[] buf = SCRATCH.get();
+        int n = key.length();
+        if (n > SCRATCH_INPUT) {
+            return digestAt(index, key.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        for (int i = 0; i < n; i++) {
+            buf[i] = (byte) key.charAt(i);
+        }
+        try {
+            if (current == null) {
+                MessageDigest md = sha.get();
+                md.update(buf, 0, n);
+                md.digest(buf, SCRATCH_INPUT, 32);
+                return KeyDigest.wrap("sha256", buf, SCRATCH_INPUT);
+            }
+            Mac mac = macs.get(index).get();
+            mac.update(buf, 0, n);
+            mac.doFinal(buf, SCRATCH_INPUT);
+            return KeyDigest.wrap(schemes.get(index), buf, SCRATCH_INPUT);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("digest into a 32-byte buffer failed", e);
+        }
+    }
+
+    /** Room for the longest key of any format, then the 32 digest bytes. */
+    private static final int SCRATCH_INPUT = 64;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_INPUT + 32]);
 
     /** The scheme new digests get: {@code sha256} or {@code hmac-v<N>}. */
     public String currentScheme() {

@@ -1,5 +1,7 @@
 package dev.apikey;
 
+import dev.apikey.internal.Interner;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +65,9 @@ public record KeyRecord(
             checkName(tenant, "tenant");
         }
         Objects.requireNonNull(environment, "environment");
-        scopes = scopes == null ? ScopeSet.empty() : scopes;
+        scopes = scopes == null ? ScopeSet.empty() : SCOPE_SETS.intern(scopes);
+        owner = NAMES.intern(owner);
+        tenant = NAMES.intern(tenant);
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
         Objects.requireNonNull(created, "created");
         if (notBefore != null && expires != null && !notBefore.isBefore(expires)) {
@@ -94,6 +98,9 @@ public record KeyRecord(
             throw new InvalidConfigurationException("version must be >= 0");
         }
     }
+
+    private static final Interner<ScopeSet> SCOPE_SETS = new Interner<>(10_000);
+    private static final Interner<String> NAMES = new Interner<>(100_000);
 
     static void checkName(String value, String field) {
         if (value == null || value.isBlank()) {

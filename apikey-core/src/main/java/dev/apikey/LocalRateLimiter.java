@@ -25,7 +25,8 @@ public final class LocalRateLimiter implements RateLimiter {
             b = buckets.computeIfAbsent(bucketId, id -> new Bucket(policy));
         }
         synchronized (b) {
-            if (!b.policy.equals(policy)) {
+            // Identity first: the policy is normally the very instance of the stored record.
+            if (b.policy != policy && !b.policy.equals(policy)) {
                 // The key's policy changed: start the new limits fresh rather than misapply old state.
                 b.policy = policy;
                 b.tats = new long[policy.limits().size()];

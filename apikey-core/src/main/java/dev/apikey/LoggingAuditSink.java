@@ -19,13 +19,22 @@ public final class LoggingAuditSink implements AuditSink {
 
     @Override
     public void record(AuditEvent event) {
-        System.Logger.Level level = switch (event.outcome().problem()) {
+        System.Logger.Level level = level(event.outcome());
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, event.toLine());
+        }
+    }
+
+    /** Whether an event of this outcome would be written; the verifier skips building the others. */
+    boolean isLoggable(Outcome outcome) {
+        return LOG.isLoggable(level(outcome));
+    }
+
+    private static System.Logger.Level level(Outcome outcome) {
+        return switch (outcome.problem()) {
             case NONE -> System.Logger.Level.DEBUG;
             case UNAVAILABLE -> System.Logger.Level.WARNING;
             default -> System.Logger.Level.INFO;
         };
-        if (LOG.isLoggable(level)) {
-            LOG.log(level, event.toLine());
-        }
     }
 }

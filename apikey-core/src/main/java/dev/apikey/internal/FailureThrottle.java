@@ -44,6 +44,11 @@ public final class FailureThrottle {
         return Math.max(1, tat - now - (config.limit().burst() - 1) * t);
     }
 
+    /** True if a failure of {@code address} would be counted at all (so the caller needs the time). */
+    public boolean counts(String address) {
+        return config.enabled() && address != null;
+    }
+
     /** Counts one failed attempt from {@code address}. */
     public void recordFailure(String address, long now) {
         if (!config.enabled() || address == null || isExempt(address)) {

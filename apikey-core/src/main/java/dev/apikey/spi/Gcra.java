@@ -29,6 +29,9 @@ public final class Gcra {
      */
     public static RateLimitResult tryAcquire(RateLimitPolicy policy, long[] tats, long now) {
         List<RateLimit> limits = policy.limits();
+        if (limits.size() == 1) {
+            return tryAcquireOne(limits.get(0), tats, now);
+        }
         boolean allowed = true;
         long retry = 0;
         for (int i = 0; i < limits.size(); i++) {
@@ -59,6 +62,22 @@ public final class Gcra {
             states[i] = new RateLimitResult.LimitState(l, remaining, Math.max(0, tat - now), denied);
         }
         return new RateLimitResult(allowed, states.length == 1 ? List.of(states[0]) : List.of(states), allowed ? 0 : retry);
+    }
+
+    /** The single-limit case of {@link #tryAcquire}, the common one, without the per-call state array. */
+    private static RateLimitResult tryAcquireOne(RateLimit l, long[] tats, long now) {
+        long t = interval(l);
+        long tolerance = (l.burst() - 1) * t;
+        long tat = Math.max(tats[0], now);
+        boolean allowed = tat - now <= tolerance;
+        long retry = allowed ? 0 : tat - now - tolerance;
+        if (allowed) {
+            tat += t;
+            tats[0] = tat;
+        }
+        long remaining = Math.min(l.burst(), Math.max(0, (now + tolerance + t - tat) / t));
+        return new RateLimitResult(allowed,
+                List.of(new RateLimitResult.LimitState(l, remaining, Math.max(0, tat - now), !allowed)), retry);
     }
 
     /** True if a request at {@code now} would conform to {@code limit} with state {@code tat}; changes nothing. */

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Turns the raw outputs of run.sh into results/latest.md: figure, value, baseline, ratio, target, met."""
+import glob
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+raw, out = sys.argv[1], sys.argv[2]
+rows = []
+
+
+def row(figure, value, unit, baseline=None, bunit=None, ratio=None, target="", met=None):
+    v = f"{value:.1f} {unit}" if isinstance(value, float) else f"{value} {unit}"
+    b = "—" if baseline is None else (f"{baseline:.1f} {bunit or unit}" if isinstance(baseline, float) else f"{baseline} {bunit or unit}")
+    r = "—" if ratio is None else f"{ratio:.2f}×"
+    m = "—" if met is None else ("met" if met else "**not met**")
+    rows.append(f"| {figure} | {v} | {b} | {r} | {target} | {m} |")
+
+
+# ---- JMH
+jmh = {}
+for r in json.load(open(os.path.join(raw, "jmh.json"))):
+    name = r["benchmark"].split(".")[-2] + "." + r["benchmark"].split(".")[-1]
+    keys = r.get("params", {}).get("keys", "")
+    pm = r["primaryMetric"]
+    alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {})
+    jmh[(name, keys)] = (pm["score"], pm["scoreError"], alloc.get("score"))
+
+
+def j(name, keys="1000"):
+    return jmh[(name, keys)]
+
+
+sha = j("VerifyBenchmark.bareSha256")
+valid = j("VerifyBenchmark.verifyValid")
+mal = j("VerifyBenchmark.rejectMalformed")
+unk = j("VerifyBenchmark.rejectUnknown")
+s1k = j("StoreSizeBenchmark.verifyValid", "1000")
+s1m = j("StoreSizeBenchmark.verifyValid", "1000000")
+fmt = lambda m: f"{m[0]:.0f} ± {m[1]:.0f}"
+rows.append("| **Core (JMH, ns/op ± 99.9% error)** | | | | | |")
+rows.append(f"| valid verify (scope check + local rate limit) vs bare SHA-256 of the key | {fmt(valid)} ns | {fmt(sha)} ns | {valid[0]/sha[0]:.2f}× | ≤ 2.5× | {'met' if valid[0]/sha[0] <= 2.5 else '**not met**'} |")
+rows.append(f"| malformed key rejection | {fmt(mal)} ns | — | — | ≤ 100 ns | {'met' if mal[0] <= 100 else '**not met**'} |")
+rows.append(f"| unknown key rejection vs bare SHA-256 | {fmt(unk)} ns | {fmt(sha)} ns | {unk[0]/sha[0]:.2f}× | (no target) | — |")
+rows.append(f"| verify, 1M-key store vs 1k-key store (1000 keys in rotation) | {fmt(s1m)} ns | {fmt(s1k)} ns | {s1m[0]/s1k[0]:.2f}× | ≤ 1.2× | {'met' if s1m[0]/s1k[0] <= 1.2 else '**not met**'} |")
+rows.append(f"| allocation per valid verify | {valid[2]:.0f} B/op | {sha[2]:.0f} B/op (bare SHA-256) | — | ≤ 200 B | {'met' if valid[2] <= 200 else '**not met**'} |")
+rows.append(f"| allocation per malformed / unknown rejection | {mal[2]:.0f} / {unk[2]:.0f} B/op | — | — | (no target) | — |")
+heap = float(re.search(r"heapPerKey ([0-9.]+)", open(os.path.join(raw, "heap.txt")).read()).group(1))
+rows.append(f"| retained heap per stored key, 1M keys in InMemoryKeyStore | {heap:.0f} B | — | — | ≤ 400 B | {'met' if heap <= 400 else '**not met**'} |")
+
+# ---- wrk
+def wrk(path):
+    t = open(path).read()
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", t).group(1))
+    m = re.search(r"^\s+99%\s+([0-9.]+)(us|ms|s)\s*$", t, re.M)
+    p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+    return rps, p99
+
+settings = open(os.path.join(raw, "wrk-settings.txt")).read().strip()
+rows.append(f"| **HTTP overhead, Jetty 12 on 127.0.0.1, {settings}; mean of rounds** | | | | | |")
+for adapter, label in (("servlet", "servlet + ApiKeyFilter (web.xml)"), ("jersey", "Jersey resource + ApiKeyFeature")):
+    res = {}
+    for variant in ("without", "with"):
+        runs = [wrk(p) for p in sorted(glob.glob(os.path.join(raw, f"wrk-{adapter}-{variant}-*.txt")))]
+        res[variant] = (sum(r[0] for r in runs) / len(runs), sum(r[1] for r in runs) / len(runs))
+    tr = res["with"][0] / res["without"][0]
+    lr = res["with"][1] / res["without"][1]
+    rows.append(f"| {label}: throughput with filter vs without | {res['with'][0]:.0f} req/s | {res['without'][0]:.0f} req/s | {tr:.2f}× | ≥ 0.95× | {'met' if tr >= 0.95 else '**not met**'} |")
+    rows.append(f"| {label}: p99 latency with filter vs without | {res['with'][1]:.2f} ms | {res['without'][1]:.2f} ms | {lr:.2f}× | ≤ 1.10× | {'met' if lr <= 1.10 else '**not met**'} |")
+
+# ---- cluster
+c = {}
+for line in open(os.path.join(raw, "cluster.txt")):
+    parts = line.split()
+    if len(parts) == 2:
+        try:
+            c[parts[0]] = float(parts[1])
+        except ValueError:
+            pass
+rows.append("| **Cluster: 3 embedded Hazelcast members, one JVM, loopback** | | | | | |")
+rows.append(f"| revocation propagation p50 / p99 over {int(c['revocation.count'])} revocations | {c['revocation.p50.ms']:.1f} / {c['revocation.p99.ms']:.1f} ms | — | — | p99 ≤ 50 ms | {'met' if c['revocation.p99.ms'] <= 50 else '**not met**'} |")
+rows.append(f"| exact mode p50 (p99) vs bare EntryProcessor round trip | {c['exact.p50.us']:.0f} ({c['exact.p99.us']:.0f}) µs | {c['bare.p50.us']:.0f} ({c['bare.p99.us']:.0f}) µs | {c['exact.p50.us']/c['bare.p50.us']:.2f}× | ≤ 1.2× | {'met' if c['exact.p50.us']/c['bare.p50.us'] <= 1.2 else '**not met**'} |")
+rows.append(f"| lease mode throughput vs exact mode (4 threads) | {c['lease.ops']:.0f} ops/s | {c['exact.ops']:.0f} ops/s | {c['lease.ops']/c['exact.ops']:.1f}× | ≥ 20× | {'met' if c['lease.ops']/c['exact.ops'] >= 20 else '**not met**'} |")
+rows.append(f"| lease mode over-admission, 100/1s from 3 members for 2 s | {c['lease.over.pct']:.1f} % ({int(c['lease.admitted'])} admitted) | {int(c['lease.allowed'])} (exact bound) | — | ≤ 2 % | {'met' if c['lease.over.pct'] <= 2 else '**not met**'} |")
+rows.append(f"| lease mode p50 (p99) | {c['lease.p50.us']:.1f} ({c['lease.p99.us']:.0f}) µs | — | — | (no target) | — |")
+rows.append(f"| exact mode throughput; over-admission | {c['exact.ops']:.0f} ops/s; {c['exact.over.pct']:.1f} % ({int(c['exact.admitted'])} admitted) | {c['bare.ops']:.0f} ops/s (bare EP) | {c['exact.ops']/c['bare.ops']:.2f}× | (no target) | — |")
+rows.append(f"| Bucket4j HazelcastProxyManager (entry processor): p50 (p99); throughput; over-admission | {c['bucket4j.p50.us']:.0f} ({c['bucket4j.p99.us']:.0f}) µs; {c['bucket4j.ops']:.0f} ops/s; {c['bucket4j.over.pct']:.1f} % ({int(c['bucket4j.admitted'])} admitted) | {c['bare.p50.us']:.0f} µs; {c['bare.ops']:.0f} ops/s (bare EP) | {c['bucket4j.p50.us']/c['bare.p50.us']:.2f}× (p50) | (comparison) | — |")
+
+cpu = "unknown"
+try:
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+except OSError:
+    pass
+jdk = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.strip().splitlines()
+load = open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else ["?"]
+with open(out, "w") as f:
+    f.write("# Benchmark results\n\n")
+    f.write(f"Run {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} with `benchmarks/run.sh`.\n\n")
+    f.write(f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; JDK: {jdk[1] if len(jdk) > 1 else jdk[0]}; "
+            f"load average at the end: {' '.join(load)} (the machine is shared, so every target is a ratio against a "
+            "baseline measured in the same run).\n\n")
+    f.write("| figure | value | baseline (same run) | ratio | target | met |\n|---|---|---|---|---|---|\n")
+    f.write("\n".join(rows) + "\n\n")
+    f.write("JMH: 1 fork, 3×1 s warm-up, 8×1 s measurement (store size: 3×2 s, 5×2 s, 3 GB heap), `-prof gc`; "
+            "auditing off (`AuditSink.NONE`), failure throttle off. Raw outputs are written to `benchmarks/results/raw/`.\n")

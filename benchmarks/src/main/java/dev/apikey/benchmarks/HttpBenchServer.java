@@ -1,0 +1,117 @@
+package dev.apikey.benchmarks;
+
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.InMemoryKeyStore;
+import dev.apikey.KeyManager;
+import dev.apikey.KeyRequest;
+import dev.apikey.RequiresScope;
+import dev.apikey.jaxrs.ApiKeyFeature;
+import dev.apikey.servlet.ApiKeyFilterConfig;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.ee11.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.EnumSet;
+
+/**
+ * The HTTP overhead benchmark's server: Jetty 12 on 127.0.0.1 serving one tiny endpoint, {@code GET /bench/hello},
+ * either as a servlet from a real {@code web.xml} or as a Jersey resource, with or without our filter.
+ * {@code with} issues one key (scope {@code bench:read}, rate limit {@code 1000000000/1s} so the limiter and its
+ * headers run but never refuse) and writes it to KEYFILE; the endpoint requires {@code bench:read}.
+ * Everything else is the library's defaults (logging audit sink, failure throttle).
+ *
+ * <p>Usage: {@code HttpBenchServer servlet|jersey with|without PORT KEYFILE}. Prints "ready" when listening.
+ */
+public final class HttpBenchServer {
+    private HttpBenchServer() {
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 4 || !args[0].matches("servlet|jersey") || !args[1].matches("with|without")) {
+            System.err.println("usage: HttpBenchServer servlet|jersey with|without PORT KEYFILE");
+            System.exit(2);
+        }
+        java.util.logging.Logger.getLogger("org.eclipse.jetty").setLevel(java.util.logging.Level.WARNING);
+        boolean with = args[1].equals("with");
+        InMemoryKeyStore store = new InMemoryKeyStore();
+        KeyManager manager = KeyManager.builder(store).build();
+        ApiKeyVerifier verifier = ApiKeyVerifier.builder(store).from(manager).build();
+        String key = manager.issue(KeyRequest.builder().owner("bench").scopes("bench:read")
+                .rateLimit("1000000000/1s").build()).key().reveal();
+        Files.writeString(java.nio.file.Path.of(args[3]), key, StandardCharsets.US_ASCII);
+
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(Integer.parseInt(args[2]));
+        server.addConnector(connector);
+        if (args[0].equals("servlet")) {
+            WebAppContext webapp = new WebAppContext();
+            webapp.setContextPath("/");
+            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource(with ? "bench-webapp-with" : "bench-webapp-without"));
+            webapp.setParentLoaderPriority(true);
+            webapp.setAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, verifier);
+            server.setHandler(webapp);
+        } else {
+            ServletContextHandler context = new ServletContextHandler("/");
+            ResourceConfig app = new ResourceConfig(BenchResource.class).property(ServerProperties.WADL_FEATURE_DISABLE, true);
+            if (with) {
+                app.register(new ApiKeyFeature(verifier));
+                Filter remoteAddress = (request, response, chain) -> {
+                    request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, request.getRemoteAddr());
+                    chain.doFilter(request, response);
+                };
+                context.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));
+            }
+            context.addServlet(new ServletHolder(new ServletContainer(app)), "/*");
+            server.setHandler(context);
+        }
+        server.start();
+        System.out.println("ready " + args[0] + " " + args[1] + " on " + connector.getLocalPort());
+        System.out.flush();
+        server.join();
+    }
+
+    /** The servlet: a fixed short text. */
+    public static final class BenchServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("text/plain");
+            resp.getWriter().write("hello");
+        }
+    }
+
+    /** The Jersey resource: the same fixed short text. */
+    @Path("bench")
+    public static final class BenchResource {
+        /** The endpoint. */
+        @GET
+        @Path("hello")
+        @Produces("text/plain")
+        @RequiresScope("bench:read")
+        public String hello() {
+            return "hello";
+        }
+    }
+}
