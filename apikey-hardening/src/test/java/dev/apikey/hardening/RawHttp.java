@@ -53,6 +53,20 @@ final class RawHttp implements Closeable {
         return b.toByteArray();
     }
 
+    /** A request with a JSON body and printable header name/value pairs. */
+    static byte[] json(String method, String target, String json, String... pairs) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        for (int i = 0; i < pairs.length; i += 2) {
+            b.writeBytes((pairs[i] + ": " + pairs[i + 1] + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        b.writeBytes(new byte[] {'\r', '\n'});
+        b.writeBytes(body);
+        return b.toByteArray();
+    }
+
     /** A header line from a name and a (printable) value. */
     static byte[] line(String name, String value) {
         return (name + ": " + value).getBytes(StandardCharsets.UTF_8);
