@@ -1,0 +1,167 @@
+package dev.apikey.hardening;
+
+import dev.apikey.AccessRequest;
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.ClientThrottle;
+import dev.apikey.Decision;
+import dev.apikey.InMemoryKeyStore;
+import dev.apikey.KeyFormat;
+import dev.apikey.KeyManager;
+import dev.apikey.KeyRequest;
+import dev.apikey.Outcome;
+import dev.apikey.spi.AuditSink;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 9, item 3: a dudect-style check (Reparaz, Balasch, Verbauwhede, "Dude, is my code constant time?", 2017)
+ * that rejecting a wrong key does not take longer the more leading characters it shares with a stored key.
+ *
+ * <p>Two classes of wrong keys, all of the same length and with a valid checksum so that each is hashed and
+ * looked up: class A shares none of the 38 random+checksum characters with the stored key; class B shares the
+ * first 31 random characters (only the last random character and the checksum differ). Samples are taken in a
+ * random interleaving from one pool per class (so both see the same JIT, GC and noise from other processes),
+ * each timing {@link ApiKeyVerifier#verify} directly (HTTP would drown a difference of nanoseconds).
+ *
+ * <p>Welch's t statistic is computed on all samples and, as dudect does, on samples cropped at a percentile of
+ * both classes pooled (long tails are scheduling noise, not the code): 99, 95 and 90 %. Lower crops (dudect goes
+ * down to the 7th percentile) are left out: {@code System.nanoTime} ticks coarsely enough that a crop near the
+ * median cuts through a run of equal values and the share of each class kept there is noise. Threshold: |t| < 10 for every crop. dudect
+ * itself reports "probably not constant time" from 4.5 up and "definitely not constant time" from 10
+ * ({@code t_threshold_moderate}); we use 10 because this runs on a shared 2-core machine during other
+ * benchmarks, where 4.5 is crossed by noise alone now and then, while a leak that a lookup or comparison would
+ * cause (a prefix-dependent early exit) grows |t| without bound as N grows. Samples per run:
+ * {@code -Dhardening.timing.samples} (default 200,000; 2,000,000 under the {@code hardening-large} profile).
+ */
+class RejectionTimingTest {
+    private static final int SAMPLES = Integer.getInteger("hardening.timing.samples", 200_000);
+    private static final double THRESHOLD = 10.0;
+    private static final int POOL = 512;
+    private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    @Test
+    void rejectingAWrongKeyTakesNoLongerWhenItSharesALongPrefixWithAStoredKey() {
+        InMemoryKeyStore store = new InMemoryKeyStore();
+        KeyManager manager = KeyManager.builder(store).build();
+        String stored = manager.issue(KeyRequest.builder().owner("timing").build()).key().reveal();
+        Random rnd = new Random(0x7117_0003L);
+        String head = stored.substring(0, "ak_live_".length());
+        String random = stored.substring(head.length(), head.length() + KeyFormat.RANDOM_LENGTH);
+
+        AccessRequest[] classA = new AccessRequest[POOL];
+        AccessRequest[] classB = new AccessRequest[POOL];
+        for (int i = 0; i < POOL; i++) {
+            classA[i] = request(withChecksum(head + differentEverywhere(random, rnd)));
+            classB[i] = request(withChecksum(head + random.substring(0, KeyFormat.RANDOM_LENGTH - 1)
+                    + differentChar(random.charAt(KeyFormat.RANDOM_LENGTH - 1), rnd)));
+        }
+
+        try (ApiKeyVerifier verifier = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
+                .clientThrottle(ClientThrottle.disabled()).build()) {
+            assertThat(verifier.verify(classA[0]).outcome()).isEqualTo(Outcome.UNKNOWN_KEY);
+            assertThat(verifier.verify(classB[0]).outcome()).isEqualTo(Outcome.UNKNOWN_KEY);
+            long[] a = new long[SAMPLES];
+            long[] b = new long[SAMPLES];
+            int na = 0;
+            int nb = 0;
+            long sink = 0;
+            // Warm-up, then measurement; the class of each sample is a coin flip.
+            for (int phase = 0; phase < 2; phase++) {
+                int n = phase == 0 ? SAMPLES / 4 : SAMPLES * 2;
+                for (int i = 0; i < n; i++) {
+                    boolean pickB = rnd.nextBoolean();
+                    AccessRequest r = (pickB ? classB : classA)[rnd.nextInt(POOL)];
+                    long t0 = System.nanoTime();
+                    Decision d = verifier.verify(r);
+                    long t = System.nanoTime() - t0;
+                    sink += d.status();
+                    if (phase == 1) {
+                        if (pickB && nb < SAMPLES) {
+                            b[nb++] = t;
+                        } else if (!pickB && na < SAMPLES) {
+                            a[na++] = t;
+                        }
+                    }
+                }
+            }
+            a = Arrays.copyOf(a, na);
+            b = Arrays.copyOf(b, nb);
+            assertThat(sink).isPositive();
+            double worst = 0;
+            StringBuilder report = new StringBuilder();
+            for (double crop : List.of(1.0, 0.99, 0.95, 0.9)) {
+                long limit = percentile(a, b, crop);
+                double t = welch(below(a, limit), below(b, limit));
+                worst = Math.max(worst, Math.abs(t));
+                report.append(String.format(" t(crop %.0f%%)=%.2f", crop * 100, t));
+            }
+            System.out.printf("[timing] samples: %d shared-0 vs %d shared-31; median %d ns vs %d ns;%s; max |t|=%.2f "
+                    + "(threshold %.1f)%n", na, nb, median(a), median(b), report, worst, THRESHOLD);
+            assertThat(worst).as("max |t|").isLessThan(THRESHOLD);
+        }
+    }
+
+    private static AccessRequest request(String key) {
+        List<String> value = List.of(key);
+        return AccessRequest.builder().remoteAddress("192.0.2.10")
+                .headers(n -> n.equalsIgnoreCase("X-API-Key") ? value : List.of()).build();
+    }
+
+    private static String withChecksum(String body) {
+        String k = body + KeyFormat.checksum(body);
+        assertThat(KeyFormat.ofDefaults().check(k)).isEqualTo(KeyFormat.Check.OK);
+        return k;
+    }
+
+    private static String differentEverywhere(String random, Random rnd) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < random.length(); i++) {
+            b.append(differentChar(random.charAt(i), rnd));
+        }
+        return b.toString();
+    }
+
+    private static char differentChar(char c, Random rnd) {
+        char d;
+        do {
+            d = ALPHABET.charAt(rnd.nextInt(ALPHABET.length()));
+        } while (d == c);
+        return d;
+    }
+
+    /** The {@code fraction} percentile of both classes pooled, as dudect crops: one threshold for both. */
+    private static long percentile(long[] a, long[] b, double fraction) {
+        if (fraction >= 1.0) {
+            return Long.MAX_VALUE;
+        }
+        long[] pooled = new long[a.length + b.length];
+        System.arraycopy(a, 0, pooled, 0, a.length);
+        System.arraycopy(b, 0, pooled, a.length, b.length);
+        Arrays.sort(pooled);
+        return pooled[(int) Math.floor(fraction * (pooled.length - 1))];
+    }
+
+    private static long[] below(long[] x, long limit) {
+        return Arrays.stream(x).filter(v -> v <= limit).toArray();
+    }
+
+    private static long median(long[] x) {
+        long[] s = x.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /** Welch's t: (mean A - mean B) / sqrt(var A / n A + var B / n B). */
+    static double welch(long[] a, long[] b) {
+        double ma = Arrays.stream(a).average().orElseThrow();
+        double mb = Arrays.stream(b).average().orElseThrow();
+        double va = Arrays.stream(a).mapToDouble(v -> (v - ma) * (v - ma)).sum() / (a.length - 1);
+        double vb = Arrays.stream(b).mapToDouble(v -> (v - mb) * (v - mb)).sum() / (b.length - 1);
+        return (ma - mb) / Math.sqrt(va / a.length + vb / b.length);
+    }
+}
