@@ -71,10 +71,14 @@ final class LogCapture implements AutoCloseable {
         return new LogCapture(true);
     }
 
-    /** Records above WARNING (SEVERE), or with a stack trace above INFO. */
-    List<LogRecord> seriousOrWithException() {
-        return records.stream().filter(r -> r.getLevel().intValue() > Level.WARNING.intValue()
-                || (r.getThrown() != null && r.getLevel().intValue() > Level.INFO.intValue())).toList();
+    /** Records above WARNING (SEVERE). */
+    List<LogRecord> aboveWarning() {
+        return records.stream().filter(r -> r.getLevel().intValue() > Level.WARNING.intValue()).toList();
+    }
+
+    /** WARNING records that carry an exception. */
+    List<LogRecord> warningsWithException() {
+        return records.stream().filter(r -> r.getLevel() == Level.WARNING && r.getThrown() != null).toList();
     }
 
     /** Every captured line as text: logger, level, formatted message, and the stack trace if any; then the console. */
