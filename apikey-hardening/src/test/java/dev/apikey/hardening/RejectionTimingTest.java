@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,11 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that rejecting a wrong key does not take longer the more leading characters it shares with a stored key.
  *
  * <p>Two classes of wrong keys, all of the same length and with a valid checksum so that each is hashed and
- * looked up: class B shares the first 31 of the 32 random characters with the stored key (only the last random
- * character and the checksum differ); class A is built the same way around a reference string that differs from
- * the stored key in every position, so it shares no character with it. (A first version drew class A keys
- * independently at random; the t statistic then reached 10 because class B's keys resemble each other and warm
- * the CPU's caches differently, which says nothing about the stored key.) Samples are taken in a
+ * looked up: class B shares the first 28 of the 32 random characters with the stored key; class A is built the
+ * same way around a reference string that differs from the stored key in every position, so it shares no leading
+ * character with it. Every sample is a fresh key (the last 4 random characters and the checksum vary). Two earlier
+ * designs measured artefacts rather than the code: class A drawn independently at random (class B's keys resemble
+ * each other and warm the CPU's caches differently), and fixed pools of keys sharing 31 characters (only 61
+ * distinct keys per class, so whether a pool's digests happen to land in the stored record's hash bucket became a
+ * constant difference that grows |t| with N). Samples are taken in a
  * random interleaving from one pool per class (so both see the same JIT, GC and noise from other processes),
  * each timing {@link ApiKeyVerifier#verify} directly (HTTP would drown a difference of nanoseconds).
  *
@@ -44,7 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RejectionTimingTest {
     private static final int SAMPLES = Integer.getInteger("hardening.timing.samples", 200_000);
     private static final double THRESHOLD = 10.0;
-    private static final int POOL = 512;
+    /** Leading random characters a class-B key shares with the stored key (of 32); the other 4 are fresh per sample. */
+    private static final int SHARED = 28;
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     @Test
@@ -57,22 +61,16 @@ class RejectionTimingTest {
         String random = stored.substring(head.length(), head.length() + KeyFormat.RANDOM_LENGTH);
 
         // Class A is built like class B, around a reference that differs from the stored key everywhere, so the
-        // two pools are alike in every way (how similar their keys are to each other, which table entries the
-        // format check touches) except how much they share with the stored key.
+        // two classes are alike in every way (how similar their keys are to each other, which table entries the
+        // format check touches) except how much they share with the stored key. Every sample is a fresh key.
         String unrelated = differentEverywhere(random, rnd);
-        AccessRequest[] classA = new AccessRequest[POOL];
-        AccessRequest[] classB = new AccessRequest[POOL];
-        for (int i = 0; i < POOL; i++) {
-            classA[i] = request(withChecksum(head + unrelated.substring(0, KeyFormat.RANDOM_LENGTH - 1)
-                    + differentChar(unrelated.charAt(KeyFormat.RANDOM_LENGTH - 1), rnd)));
-            classB[i] = request(withChecksum(head + random.substring(0, KeyFormat.RANDOM_LENGTH - 1)
-                    + differentChar(random.charAt(KeyFormat.RANDOM_LENGTH - 1), rnd)));
-        }
+        Function<Random, AccessRequest> classA = r -> request(sharing(head, unrelated, r));
+        Function<Random, AccessRequest> classB = r -> request(sharing(head, random, r));
 
         try (ApiKeyVerifier verifier = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
                 .clientThrottle(ClientThrottle.disabled()).build()) {
-            assertThat(verifier.verify(classA[0]).outcome()).isEqualTo(Outcome.UNKNOWN_KEY);
-            assertThat(verifier.verify(classB[0]).outcome()).isEqualTo(Outcome.UNKNOWN_KEY);
+            assertThat(verifier.verify(classA.apply(rnd)).outcome()).isEqualTo(Outcome.UNKNOWN_KEY);
+            assertThat(verifier.verify(classB.apply(rnd)).outcome()).isEqualTo(Outcome.UNKNOWN_KEY);
             double worst = measure("verifier", r -> verifier.verify(r).status(), classA, classB, rnd);
             assertThat(worst).as("max |t|").isLessThan(THRESHOLD);
         }
@@ -89,18 +87,9 @@ class RejectionTimingTest {
         Random rnd = new Random(0x7117_0004L);
         String head = stored.substring(0, "ak_live_".length());
         String random = stored.substring(head.length(), head.length() + KeyFormat.RANDOM_LENGTH);
-        // Class A is built like class B, around a reference that differs from the stored key everywhere, so the
-        // two pools are alike in every way (how similar their keys are to each other, which table entries the
-        // format check touches) except how much they share with the stored key.
         String unrelated = differentEverywhere(random, rnd);
-        AccessRequest[] classA = new AccessRequest[POOL];
-        AccessRequest[] classB = new AccessRequest[POOL];
-        for (int i = 0; i < POOL; i++) {
-            classA[i] = request(withChecksum(head + unrelated.substring(0, KeyFormat.RANDOM_LENGTH - 1)
-                    + differentChar(unrelated.charAt(KeyFormat.RANDOM_LENGTH - 1), rnd)));
-            classB[i] = request(withChecksum(head + random.substring(0, KeyFormat.RANDOM_LENGTH - 1)
-                    + differentChar(random.charAt(KeyFormat.RANDOM_LENGTH - 1), rnd)));
-        }
+        Function<Random, AccessRequest> classA = r -> request(sharing(head, unrelated, r));
+        Function<Random, AccessRequest> classB = r -> request(sharing(head, random, r));
         double worst = measure("early-exit comparison (control)",
                 r -> earlyExitEquals(r.headers().get("X-API-Key").get(0), stored), classA, classB, rnd);
         assertThat(worst).as("max |t| of a leaky comparison").isGreaterThanOrEqualTo(THRESHOLD);
@@ -120,7 +109,8 @@ class RejectionTimingTest {
 
     /** Interleaved timing of {@code op} over both classes; prints and returns the largest |t| over the crops. */
     private static double measure(String what, java.util.function.ToIntFunction<AccessRequest> op,
-                                  AccessRequest[] classA, AccessRequest[] classB, Random rnd) {
+                                  Function<Random, AccessRequest> classA, Function<Random, AccessRequest> classB,
+                                  Random rnd) {
         long[] a = new long[SAMPLES];
         long[] b = new long[SAMPLES];
         int na = 0;
@@ -131,7 +121,7 @@ class RejectionTimingTest {
             int n = phase == 0 ? SAMPLES / 4 : SAMPLES * 2;
             for (int i = 0; i < n; i++) {
                 boolean pickB = rnd.nextBoolean();
-                AccessRequest r = (pickB ? classB : classA)[rnd.nextInt(POOL)];
+                AccessRequest r = (pickB ? classB : classA).apply(rnd);
                 long t0 = System.nanoTime();
                 int result = op.applyAsInt(r);
                 long t = System.nanoTime() - t0;
@@ -155,7 +145,7 @@ class RejectionTimingTest {
             worst = Math.max(worst, Math.abs(t));
             report.append(String.format(" t(crop %.0f%%)=%.2f", crop * 100, t));
         }
-        System.out.printf("[timing] %s: samples %d shared-0 vs %d shared-31; median %d ns vs %d ns;%s; max |t|=%.2f "
+        System.out.printf("[timing] %s: samples %d shared-0 vs %d shared-" + SHARED + "; median %d ns vs %d ns;%s; max |t|=%.2f "
                 + "(threshold %.1f) [%d]%n", what, na, nb, median(a), median(b), report, worst, THRESHOLD, sink & 1);
         return worst;
     }
@@ -166,10 +156,21 @@ class RejectionTimingTest {
                 .headers(n -> n.equalsIgnoreCase("X-API-Key") ? value : List.of()).build();
     }
 
+    /**
+     * A well-formed key whose random part starts with the first {@value #SHARED} characters of {@code reference},
+     * then a character that differs from the reference's next one, then fresh random characters.
+     */
+    private static String sharing(String head, String reference, Random rnd) {
+        StringBuilder b = new StringBuilder(head).append(reference, 0, SHARED)
+                .append(differentChar(reference.charAt(SHARED), rnd));
+        while (b.length() < head.length() + KeyFormat.RANDOM_LENGTH) {
+            b.append(ALPHABET.charAt(rnd.nextInt(ALPHABET.length())));
+        }
+        return withChecksum(b.toString());
+    }
+
     private static String withChecksum(String body) {
-        String k = body + KeyFormat.checksum(body);
-        assertThat(KeyFormat.ofDefaults().check(k)).isEqualTo(KeyFormat.Check.OK);
-        return k;
+        return body + KeyFormat.checksum(body);
     }
 
     private static String differentEverywhere(String random, Random rnd) {
