@@ -10,8 +10,11 @@ import dev.apikey.spi.RateLimitResult;
 import dev.apikey.spi.RateLimiter;
 import dev.apikey.spi.UsageCounters;
 
+import dev.apikey.spi.StoreUnavailableException;
+
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,11 +25,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The verification pipeline: the one entry point both adapters call, once per request.
@@ -49,6 +55,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
     public static final String DEFAULT_HEADER = "X-API-Key";
     /** The default realm. */
     public static final String DEFAULT_REALM = "api";
+    /** Threads that run store lookups when a {@linkplain Builder#lookupTimeout lookup timeout} is set. */
+    public static final int LOOKUP_THREADS = 16;
+    /** Lookups that may wait for a thread when a lookup timeout is set; beyond that the answer is 503. */
+    public static final int LOOKUP_QUEUE = 256;
     /** The default base of problem {@code type} URIs; the slug is appended. */
     public static final String DEFAULT_PROBLEM_BASE = "https://apikey.dev/problems/";
 
@@ -65,6 +75,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final FailureThrottle throttle;
     private final LastUsedRecorder lastUsed;
     private final ExecutorService ownedExecutor;
+    private final ThreadPoolExecutor lookupExecutor;
+    private final long lookupTimeoutNanos;
     private final String headerName;
     private final String queryParameter;
     private final String realm;
@@ -108,6 +120,21 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     }, new ThreadPoolExecutor.DiscardPolicy());
             this.ownedExecutor = ex;
             this.lastUsed = new LastUsedRecorder(store, ex);
+        }
+        if (b.lookupTimeout != null) {
+            this.lookupTimeoutNanos = b.lookupTimeout.toNanos();
+            // Bounded threads and queue: a store that hangs and ignores interrupts can tie up at most
+            // LOOKUP_THREADS threads; after that requests are refused (503) instead of piling up.
+            this.lookupExecutor = new ThreadPoolExecutor(LOOKUP_THREADS, LOOKUP_THREADS, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(LOOKUP_QUEUE), r -> {
+                        Thread t = new Thread(r, "apikey-lookup");
+                        t.setDaemon(true);
+                        return t;
+                    }, new ThreadPoolExecutor.AbortPolicy());
+            this.lookupExecutor.allowCoreThreadTimeOut(true);
+        } else {
+            this.lookupTimeoutNanos = 0;
+            this.lookupExecutor = null;
         }
         this.headerName = b.headerName;
         this.queryParameter = b.queryParameter;
@@ -249,9 +276,15 @@ public final class ApiKeyVerifier implements AutoCloseable {
     /**
      * The 400 {@code invalid-request} rejection for a request whose path an adapter refuses to match
      * against its rules (see {@link Outcome#INVALID_PATH}). Adapters call this instead of {@link #verify}
-     * so that the answer is rendered here like every other one; no key is looked at.
+     * so that the answer is rendered and audited here like every other one; no key is looked at.
+     *
+     * @param request the refused request (its method, path and client address go to the audit event; its
+     *                headers are not read)
      */
-    public Decision rejectInvalidPath() {
+    public Decision rejectInvalidPath(AccessRequest request) {
+        if (audit != AuditSink.NONE && wantsEvent(Outcome.INVALID_PATH)) {
+            emit(clock.instant(), null, null, invalidPath, clientAddress(request), request, System.nanoTime());
+        }
         return invalidPath;
     }
 
@@ -342,6 +375,33 @@ public final class ApiKeyVerifier implements AutoCloseable {
     }
 
     private KeyRecord lookup(String credential) {
+        return lookupExecutor == null ? lookupNow(credential) : lookupBounded(credential);
+    }
+
+    /**
+     * Runs the lookup on the lookup executor and waits at most the lookup timeout. A timeout, a full
+     * executor or an interrupt throw {@link StoreUnavailableException}, which {@link #verify} answers with 503.
+     */
+    private KeyRecord lookupBounded(String credential) {
+        Future<KeyRecord> f = lookupExecutor.submit(() -> lookupNow(credential));
+        try {
+            return f.get(lookupTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new StoreUnavailableException("key lookup took longer than " + Duration.ofNanos(lookupTimeoutNanos));
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for the key lookup");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new StoreUnavailableException("key lookup failed", e.getCause());
+        }
+    }
+
+    private KeyRecord lookupNow(String credential) {
         int schemes = hasher.schemeCount();
         for (int i = 0; i < schemes; i++) {
             KeyDigest digest = hasher.digestAt(i, credential);
@@ -614,9 +674,12 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
     }
 
-    /** Stops the background last-used writer (pending writes are finished, up to 5 s). */
+    /** Stops the background last-used writer (pending writes are finished, up to 5 s) and the lookup threads. */
     @Override
     public void close() {
+        if (lookupExecutor != null) {
+            lookupExecutor.shutdownNow();
+        }
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
             try {
@@ -650,6 +713,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         private RateLimitPolicy defaultPolicy;
         private boolean rateLimitHeaders = true;
         private boolean limiterFailOpen;
+        private Duration lookupTimeout;
 
         private Builder(KeyStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -797,6 +861,22 @@ public final class ApiKeyVerifier implements AutoCloseable {
          */
         public Builder rateLimiterFailOpen(boolean failOpen) {
             this.limiterFailOpen = failOpen;
+            return this;
+        }
+
+        /**
+         * Bounds how long one store lookup may take (default: no bound, the lookup runs on the request thread).
+         * When set, lookups run on up to {@value ApiKeyVerifier#LOOKUP_THREADS} daemon threads with
+         * {@value ApiKeyVerifier#LOOKUP_QUEUE} waiting places; a lookup that takes longer, or finds no place,
+         * is answered 503 {@code unavailable} (fail closed) and the lookup is interrupted. {@code null} turns it off.
+         *
+         * @throws InvalidConfigurationException if the timeout is not between 1 ms and 1 minute
+         */
+        public Builder lookupTimeout(Duration timeout) {
+            if (timeout != null && (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofMinutes(1)) > 0)) {
+                throw new InvalidConfigurationException("lookup timeout must be between 1 ms and 1 minute, got " + timeout);
+            }
+            this.lookupTimeout = timeout;
             return this;
         }
 

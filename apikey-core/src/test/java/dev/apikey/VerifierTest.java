@@ -198,6 +198,19 @@ class VerifierTest {
     }
 
     @Test
+    void aRefusedAmbiguousPathIsAnsweredAndAuditedWithoutReadingTheKey() {
+        Decision d = verifier.rejectInvalidPath(request("X-API-Key", issue("a:b")).path("/billing/..%2Fadmin").build());
+        assertThat(d.status()).isEqualTo(400);
+        assertThat(d.problem().slug()).isEqualTo("invalid-request");
+        assertThat(store.digestLookups.get()).isZero();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.INVALID_PATH);
+            assertThat(e.path()).isEqualTo("/billing/..%2Fadmin");
+            assertThat(e.keyId()).isNull();
+        });
+    }
+
+    @Test
     void lastUsedIsWrittenAtMostOnceAMinute() {
         String k = issue("a:b");
         String id = manager.list(dev.apikey.spi.KeyQuery.all()).get(0).id();

@@ -133,7 +133,13 @@ public class ApiKeyFilter implements Filter {
         }
         String path = normalisedPath(request);
         if (isAmbiguous(request.getRequestURI(), true) || isAmbiguous(path, false)) {
-            write(verifier.rejectInvalidPath(), response);
+            // The raw URI, escaped by the audit line, is what an investigator needs to see here.
+            write(verifier.rejectInvalidPath(AccessRequest.builder()
+                    .headers(name -> values(request.getHeaders(name)))
+                    .remoteAddress(request.getRemoteAddr())
+                    .method(request.getMethod())
+                    .path(request.getRequestURI())
+                    .build()), response);
             return;
         }
         PathRules.Access access = rules.accessFor(request.getMethod(), path);
