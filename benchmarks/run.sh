@@ -31,7 +31,7 @@ echo "== HTTP overhead (wrk)"
 # 2 cores: the servers get CPU 1, wrk gets CPU 0, so neither starves the other.
 ncpu=$(nproc)
 srv_cpu=$(( ncpu > 1 ? 1 : 0 ))
-WRK_THREADS=1; WRK_CONNS=16; WRK_WARM=5s; WRK_DUR=8s; WRK_ROUNDS=3
+WRK_THREADS=1; WRK_CONNS=16; WRK_WARM=20s; WRK_DUR=10s; WRK_ROUNDS=3
 echo "wrk -t$WRK_THREADS -c$WRK_CONNS, warm-up $WRK_WARM per server, $WRK_ROUNDS alternating rounds of $WRK_DUR" > "$raw/wrk-settings.txt"
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
