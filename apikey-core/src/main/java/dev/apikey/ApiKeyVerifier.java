@@ -319,7 +319,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 }
             }
             if (result != null && !result.allowed()) {
-                return limited(Outcome.RATE_LIMITED, result.retryAfterNanos(), limitHeaders(policy, result),
+                return limited(Outcome.RATE_LIMITED, result.retryAfterNanos(), policy, result,
                         "The API key's rate limit is exhausted; retry after the time in Retry-After.");
             }
         }
@@ -335,7 +335,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         if (!requirement.isSatisfiedBy(r.scopes())) {
             ScopeAnswer a = scopeAnswers.computeIfAbsent(requirement, this::scopeAnswer);
             List<HttpHeader> extra = limitHeaders(policy, result);
-            return extra.isEmpty() ? a.decision : withHeaders(a.decision, extra);
+            return result == null ? a.decision : withRateLimit(a.decision, extra, result);
         }
         lastUsed.used(r, nowNanos);
         if (result == null || !rateLimitHeaders) {
@@ -357,14 +357,14 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 Instant end = q.periodEnd(now);
                 if (counters.tryIncrement(r.id() + ":q:" + start.getEpochSecond(), q.limit(), end) < 0) {
                     long wait = (end.getEpochSecond() - now.getEpochSecond()) * SECOND - now.getNano();
-                    return limited(Outcome.QUOTA_EXCEEDED, wait, limitHeaders(policy, result),
+                    return limited(Outcome.QUOTA_EXCEEDED, wait, policy, result,
                             "The API key's " + (q.period() == Quota.Period.DAY ? "daily" : "monthly")
                                     + " quota is used up; retry after the time in Retry-After.");
                 }
             }
             Long credits = r.credits();
             if (credits != null && counters.tryIncrement(r.id() + ":c", credits, r.expires()) < 0) {
-                return limited(Outcome.CREDITS_EXHAUSTED, 86_400 * SECOND, limitHeaders(policy, result),
+                return limited(Outcome.CREDITS_EXHAUSTED, 86_400 * SECOND, policy, result,
                         "The API key's credits are used up.");
             }
             return null;
@@ -599,18 +599,20 @@ public final class ApiKeyVerifier implements AutoCloseable {
         return new Decision(Outcome.LIMITER_UNAVAILABLE, null, unavailable.headers(), unavailable.body());
     }
 
-    private Decision limited(Outcome outcome, long waitNanos, List<HttpHeader> limitHeaders, String detail) {
+    private Decision limited(Outcome outcome, long waitNanos, RateLimitPolicy policy, RateLimitResult result,
+                             String detail) {
+        List<HttpHeader> limitHeaders = limitHeaders(policy, result);
         List<HttpHeader> h = new ArrayList<>(2 + limitHeaders.size());
         h.add(new HttpHeader("Retry-After", retryAfter(waitNanos)));
         h.add(noStore());
         h.addAll(limitHeaders);
-        return new Decision(outcome, null, List.copyOf(h), body(outcome.problem(), detail));
+        return new Decision(outcome, null, List.copyOf(h), body(outcome.problem(), detail), result);
     }
 
-    private static Decision withHeaders(Decision d, List<HttpHeader> extra) {
+    private static Decision withRateLimit(Decision d, List<HttpHeader> extra, RateLimitResult result) {
         List<HttpHeader> h = new ArrayList<>(d.headers());
         h.addAll(extra);
-        return new Decision(d.outcome(), d.principal(), List.copyOf(h), d.body());
+        return new Decision(d.outcome(), d.principal(), List.copyOf(h), d.body(), result);
     }
 
     private ScopeAnswer scopeAnswer(ScopeRequirement req) {

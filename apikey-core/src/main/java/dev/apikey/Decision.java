@@ -29,13 +29,18 @@ public final class Decision {
     private List<HttpHeader> headers;
 
     Decision(Outcome outcome, ApiKeyPrincipal principal, List<HttpHeader> headers, String body) {
+        this(outcome, principal, headers, body, null);
+    }
+
+    /** A rendered decision that also keeps the rate limiter's answer it was made after. */
+    Decision(Outcome outcome, ApiKeyPrincipal principal, List<HttpHeader> headers, String body, RateLimitResult result) {
         this.outcome = outcome;
         this.principal = principal;
         this.headers = headers;
         this.body = body;
         this.renderer = null;
         this.policy = null;
-        this.result = null;
+        this.result = result;
     }
 
     /** An allowed decision whose headers are rendered on first use. */
@@ -82,6 +87,21 @@ public final class Decision {
             headers = h;
         }
         return h;
+    }
+
+    /**
+     * The rate limiter's answer for this request: for each limit of the key's policy the limit, the requests
+     * remaining and the time until it is replenished, and when refused the time to wait. {@code null} when no
+     * limiter was consulted (no policy, rejected earlier, or the limiter failed open).
+     */
+    public RateLimitResult rateLimit() {
+        return result;
+    }
+
+    /** The {@code Retry-After} value in seconds (at least 1) of a 429 or 503, or 0 when there is none. */
+    public long retryAfterSeconds() {
+        String v = header("Retry-After");
+        return v == null ? 0 : Long.parseLong(v);
     }
 
     /** The problem+json body of a rejection; {@code null} when allowed. */

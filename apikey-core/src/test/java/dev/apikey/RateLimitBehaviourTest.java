@@ -76,6 +76,25 @@ class RateLimitBehaviourTest {
     }
 
     @Test
+    void theDecisionCarriesLimitRemainingResetAndRetryAfter() {
+        String k = key("2/1m");
+        Decision first = call(k);
+        assertThat(first.retryAfterSeconds()).isZero();
+        RateLimitResult.LimitState s = first.rateLimit().decisive();
+        assertThat(s.limit()).isEqualTo(RateLimit.parse("2/1m"));
+        assertThat(s.remaining()).isEqualTo(1);
+        assertThat(s.resetNanos()).isEqualTo(Duration.ofSeconds(30).toNanos());
+        call(k);
+        Decision denied = call(k);
+        assertThat(denied.status()).isEqualTo(429);
+        assertThat(denied.rateLimit().allowed()).isFalse();
+        assertThat(denied.rateLimit().decisive().remaining()).isZero();
+        assertThat(denied.rateLimit().retryAfterNanos()).isEqualTo(Duration.ofSeconds(30).toNanos());
+        assertThat(denied.retryAfterSeconds()).isEqualTo(30);
+        assertThat(call(manager.issue(KeyRequest.builder().owner("o").build()).key().reveal()).rateLimit()).isNull();
+    }
+
+    @Test
     void aDeniedRequestTakesNoPermitFromTheOtherLimits() {
         String k = key("2/1h, 4/1d");
         assertThat(passing(k, 5)).isEqualTo(2);
