@@ -98,6 +98,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final Decision unavailable;
     private final ConcurrentHashMap<ScopeRequirement, ScopeAnswer> scopeAnswers = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<RateLimitPolicy, String> policyHeaders = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_PRINCIPALS = 100_000;
+    private final ConcurrentHashMap<String, CachedPrincipal> principals = new ConcurrentHashMap<>();
 
     private ApiKeyVerifier(Builder b) {
         this.store = b.store;
@@ -219,7 +221,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
         // counting) or an audit event needs it: two clock reads were a third of a malformed key's rejection.
         boolean auditing = audit != AuditSink.NONE;
         long started = auditing ? System.nanoTime() : 0;
-        Instant now = null;
+        // The time travels as epoch nanoseconds: the Instant the clock returns then never leaves this method
+        // and the JIT drops it (it was 24 of the bytes a valid verify allocated).
+        long nowNanos = 0;
+        boolean timed = false;
         String client = clientAddress(request);
         Decision d;
         KeyRecord record = null;
@@ -232,20 +237,21 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 String credential = (String) extracted;
                 if (format.check(credential) != KeyFormat.Check.OK) {
                     if (throttle.counts(client)) {
-                        now = clock.instant();
-                        throttle.recordFailure(client, epochNanos(now));
+                        nowNanos = epochNanos(clock.instant());
+                        timed = true;
+                        throttle.recordFailure(client, nowNanos);
                     }
                     d = malformed;
                 } else {
                     presented = credential;
-                    now = clock.instant();
-                    long nowNanos = epochNanos(now);
+                    nowNanos = epochNanos(clock.instant());
+                    timed = true;
                     long blocked = throttle.blockedFor(client, nowNanos);
                     if (blocked > 0) {
                         d = throttled(blocked);
                     } else {
                         record = lookup(credential);
-                        d = record == null ? invalid : afterLookup(record, request, client, now, nowNanos);
+                        d = record == null ? invalid : afterLookup(record, request, client, nowNanos);
                         if (d.outcome().countsAsFailure()) {
                             throttle.recordFailure(client, nowNanos);
                         }
@@ -259,9 +265,13 @@ public final class ApiKeyVerifier implements AutoCloseable {
             d = unavailable;
         }
         if (auditing && wantsEvent(d.outcome())) {
-            emit(now != null ? now : clock.instant(), record, presented, d, client, request, started);
+            emit(timed ? instantOf(nowNanos) : clock.instant(), record, presented, d, client, request, started);
         }
         return d;
+    }
+
+    private static Instant instantOf(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, SECOND), Math.floorMod(epochNanos, SECOND));
     }
 
     private static long epochNanos(Instant t) {
@@ -288,8 +298,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
         return invalidPath;
     }
 
-    private Decision afterLookup(KeyRecord r, AccessRequest request, String client, Instant now, long nowNanos) {
-        switch (r.usabilityAt(now)) {
+    private Decision afterLookup(KeyRecord r, AccessRequest request, String client, long nowNanos) {
+        switch (r.usabilityAtNanos(nowNanos)) {
             case REVOKED:
                 return invalidAs(Outcome.REVOKED_KEY);
             case SUSPENDED:
@@ -323,10 +333,9 @@ public final class ApiKeyVerifier implements AutoCloseable {
                         "The API key's rate limit is exhausted; retry after the time in Retry-After.");
             }
         }
-        // Only keys with a quota or credits reach the counters, so the common path passes `now` to no call
-        // that could keep it and the JIT can drop the Instant allocation.
+        // Only keys with a quota or credits need the time as an Instant.
         if (r.quota() != null || r.credits() != null) {
-            Decision quota = checkCounters(r, now, policy, result);
+            Decision quota = checkCounters(r, instantOf(nowNanos), policy, result);
             if (quota != null) {
                 return quota;
             }
@@ -339,10 +348,39 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
         lastUsed.used(r, nowNanos);
         if (result == null || !rateLimitHeaders) {
-            return new Decision(Outcome.ALLOWED, ApiKeyPrincipal.of(r), List.of(), null);
+            return new Decision(Outcome.ALLOWED, principal(r), List.of(), null);
         }
         // Allowed responses render their RateLimit headers only when the adapter asks for them.
-        return new Decision(ApiKeyPrincipal.of(r), this, policy, result);
+        return new Decision(principal(r), this, policy, result);
+    }
+
+    /**
+     * The principal of a stored record, built once per record rather than once per request (it was 40 of the
+     * bytes a valid verify allocated). The cache holds the record it was built from: the same instance (the
+     * in-memory store) is a hit at once; a store that hands out a new instance per lookup is a hit when the
+     * fields the principal shows are equal, so a changed record (new scopes, owner, ...) gets a new principal.
+     */
+    private ApiKeyPrincipal principal(KeyRecord r) {
+        CachedPrincipal c = principals.get(r.id());
+        if (c != null && (c.record == r || c.shows(r))) {
+            return c.principal;
+        }
+        ApiKeyPrincipal p = ApiKeyPrincipal.of(r);
+        // Bounded like the other per-key maps: it grows with the keys in use; past the bound it starts over.
+        if (principals.size() >= MAX_CACHED_PRINCIPALS) {
+            principals.clear();
+        }
+        principals.put(r.id(), new CachedPrincipal(r, p));
+        return p;
+    }
+
+    private record CachedPrincipal(KeyRecord record, ApiKeyPrincipal principal) {
+        boolean shows(KeyRecord r) {
+            ApiKeyPrincipal p = principal;
+            return p.environment() == r.environment() && p.owner().equals(r.owner())
+                    && Objects.equals(p.tenant(), r.tenant()) && p.scopes().equals(r.scopes())
+                    && Objects.equals(p.hint(), r.hint());
+        }
     }
 
     List<HttpHeader> limitHeaders(RateLimitPolicy policy, RateLimitResult result) {

@@ -155,6 +155,32 @@ public record KeyRecord(
         return Usability.USABLE;
     }
 
+    /**
+     * {@link #usabilityAt} for a time given as epoch nanoseconds, so the verifier's hot path needs no Instant.
+     * Compared as (seconds, nanos) so that far-away not-before or expiry instants cannot overflow.
+     */
+    Usability usabilityAtNanos(long epochNanos) {
+        if (status == KeyStatus.REVOKED) {
+            return Usability.REVOKED;
+        }
+        if (status == KeyStatus.SUSPENDED) {
+            return Usability.SUSPENDED;
+        }
+        long sec = Math.floorDiv(epochNanos, 1_000_000_000L);
+        int nano = (int) Math.floorMod(epochNanos, 1_000_000_000L);
+        if (notBefore != null && isBefore(sec, nano, notBefore)) {
+            return Usability.NOT_YET_VALID;
+        }
+        if (expires != null && !isBefore(sec, nano, expires)) {
+            return Usability.EXPIRED;
+        }
+        return Usability.USABLE;
+    }
+
+    private static boolean isBefore(long sec, int nano, Instant t) {
+        return sec < t.getEpochSecond() || (sec == t.getEpochSecond() && nano < t.getNano());
+    }
+
     /** A builder holding this record's values. */
     public Builder toBuilder() {
         return new Builder(this);
