@@ -235,7 +235,9 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 d = rejection;
             } else {
                 String credential = (String) extracted;
-                if (format.check(credential) != KeyFormat.Check.OK) {
+                // One per-thread buffer carries the key's bytes from the format check to the digest.
+                byte[] ascii = KeyHasher.scratch();
+                if (format.check(credential, ascii) != KeyFormat.Check.OK) {
                     if (throttle.counts(client)) {
                         nowNanos = epochNanos(clock.instant());
                         timed = true;
@@ -250,7 +252,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     if (blocked > 0) {
                         d = throttled(blocked);
                     } else {
-                        record = lookup(credential);
+                        record = lookupExecutor == null ? lookupNow(ascii, credential.length()) : lookupBounded(credential);
                         d = record == null ? invalid : afterLookup(record, request, client, nowNanos);
                         if (d.outcome().countsAsFailure()) {
                             throttle.recordFailure(client, nowNanos);
@@ -412,8 +414,17 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
     }
 
-    private KeyRecord lookup(String credential) {
-        return lookupExecutor == null ? lookupNow(credential) : lookupBounded(credential);
+    /** {@link #lookupNow(String)} on the request thread, from the key bytes the format check left in {@code ascii}. */
+    private KeyRecord lookupNow(byte[] ascii, int n) {
+        int schemes = hasher.schemeCount();
+        for (int i = 0; i < schemes; i++) {
+            KeyDigest digest = hasher.digestAt(i, ascii, n);
+            KeyRecord r = store instanceof InMemoryKeyStore mem ? mem.get(digest) : store.findByDigest(digest).orElse(null);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /**

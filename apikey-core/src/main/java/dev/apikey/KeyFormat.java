@@ -64,10 +64,12 @@ public final class KeyFormat {
     }
 
     private final String prefix;
+    private final byte[] prefixBytes;
     private final int length;
 
     private KeyFormat(String prefix) {
         this.prefix = prefix;
+        this.prefixBytes = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         this.length = prefix.length() + 1 + 4 + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH;
     }
 
@@ -180,6 +182,71 @@ public final class KeyFormat {
             written = written * 62 + d;
         }
         return crc(candidate, sumAt) == written ? Check.OK : Check.WRONG_CHECKSUM;
+    }
+
+    /**
+     * {@link #check(CharSequence)} in one pass over the characters, for the verifier: the chars are copied into
+     * {@code ascii} (at least {@link #MAX_LENGTH} long) once, and every check, the CRC and later the digest run
+     * over those bytes. Walking the String char by char three times (control chars, format, CRC copy) was most
+     * of the cost of a malformed key's rejection. When the answer is {@link Check#OK}, {@code ascii[0, length())}
+     * holds the key's bytes.
+     */
+    Check check(String candidate, byte[] ascii) {
+        if (candidate == null || candidate.isEmpty()) {
+            return Check.EMPTY;
+        }
+        if (candidate.length() != length) {
+            return Check.WRONG_LENGTH;
+        }
+        int n = length;
+        int any = 0;
+        for (int i = 0; i < n; i++) {
+            char c = candidate.charAt(i);
+            any |= c;
+            ascii[i] = (byte) c;
+        }
+        if (any >= 0x80) {
+            // Not ASCII, so not a key; the char-based check names the failed part exactly as before.
+            return check((CharSequence) candidate);
+        }
+        byte[] p = prefixBytes;
+        int pl = p.length;
+        for (int i = 0; i < pl; i++) {
+            if (ascii[i] != p[i]) {
+                return Check.WRONG_PREFIX;
+            }
+        }
+        if (ascii[pl] != '_') {
+            return Check.WRONG_PREFIX;
+        }
+        if (!(isToken(ascii, pl + 1, LIVE) || isToken(ascii, pl + 1, TEST)) || ascii[pl + 5] != '_') {
+            return Check.WRONG_ENVIRONMENT;
+        }
+        int sumAt = n - CHECKSUM_LENGTH;
+        for (int i = pl + 6; i < sumAt; i++) {
+            if (Base62.value((char) ascii[i]) < 0) {
+                return Check.WRONG_ALPHABET;
+            }
+        }
+        long written = 0;
+        for (int i = sumAt; i < n; i++) {
+            int d = Base62.value((char) ascii[i]);
+            if (d < 0) {
+                return Check.WRONG_ALPHABET;
+            }
+            written = written * 62 + d;
+        }
+        CRC32 crc = SCRATCH.get().crc;
+        crc.reset();
+        crc.update(ascii, 0, sumAt);
+        return crc.getValue() == written ? Check.OK : Check.WRONG_CHECKSUM;
+    }
+
+    private static final byte[] LIVE = {'l', 'i', 'v', 'e'};
+    private static final byte[] TEST = {'t', 'e', 's', 't'};
+
+    private static boolean isToken(byte[] b, int at, byte[] token) {
+        return b[at] == token[0] && b[at + 1] == token[1] && b[at + 2] == token[2] && b[at + 3] == token[3];
     }
 
     /**

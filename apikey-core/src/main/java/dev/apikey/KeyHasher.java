@@ -129,6 +129,33 @@ public final class KeyHasher {
         }
     }
 
+    /**
+     * The digest under scheme number {@code index} of the {@code n} key bytes at the start of {@code buf}
+     * (a {@link #scratch()} buffer that {@link KeyFormat#check(String, byte[])} filled); the digest is written
+     * into the same buffer after the input, so the only allocation is the KeyDigest.
+     */
+    KeyDigest digestAt(int index, byte[] buf, int n) {
+        try {
+            if (current == null) {
+                MessageDigest md = sha.get();
+                md.update(buf, 0, n);
+                md.digest(buf, SCRATCH_INPUT, 32);
+                return KeyDigest.wrap("sha256", buf, SCRATCH_INPUT);
+            }
+            Mac mac = macs.get(index).get();
+            mac.update(buf, 0, n);
+            mac.doFinal(buf, SCRATCH_INPUT);
+            return KeyDigest.wrap(schemes.get(index), buf, SCRATCH_INPUT);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("digest into a 32-byte buffer failed", e);
+        }
+    }
+
+    /** This thread's buffer: room for the longest key of any format, then the 32 digest bytes. */
+    static byte[] scratch() {
+        return SCRATCH.get();
+    }
+
     /** Room for the longest key of any format, then the 32 digest bytes. */
     private static final int SCRATCH_INPUT = 64;
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_INPUT + 32]);
