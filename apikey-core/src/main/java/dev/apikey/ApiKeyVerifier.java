@@ -97,9 +97,11 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final Decision forbidden;
     private final Decision unavailable;
     private final ConcurrentHashMap<ScopeRequirement, ScopeAnswer> scopeAnswers = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<RateLimitPolicy, String> policyHeaders = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RateLimitPolicy, PolicyHeader> policyHeaders = new ConcurrentHashMap<>();
     private static final int MAX_CACHED_PRINCIPALS = 100_000;
     private final ConcurrentHashMap<String, CachedPrincipal> principals = new ConcurrentHashMap<>();
+    /** The RateLimit-Policy header rendered last; when threads race on it, a lost write only costs a map lookup. */
+    private volatile PolicyHeader lastPolicyHeader;
 
     private ApiKeyVerifier(Builder b) {
         this.store = b.store;
@@ -676,10 +678,40 @@ public final class ApiKeyVerifier implements AutoCloseable {
     }
 
     private List<HttpHeader> rateLimitHeaders(RateLimitPolicy policy, RateLimitResult result) {
-        String policyHeader = policyHeaders.computeIfAbsent(policy, ApiKeyVerifier::policyHeader);
+        // The header of the policy seen last is checked by identity first: the map lookup hashed the policy
+        // record (its limits and their Durations) on every allowed request.
+        PolicyHeader rendered = lastPolicyHeader;
+        if (rendered == null || rendered.policy != policy) {
+            rendered = policyHeaders.computeIfAbsent(policy, PolicyHeader::of);
+            lastPolicyHeader = rendered;
+        }
         RateLimitResult.LimitState s = result.decisive();
-        String value = "\"" + s.limit().name() + "\";r=" + s.remaining() + ";t=" + ceilSeconds(s.resetNanos(), 0);
-        return List.of(new HttpHeader("RateLimit-Policy", policyHeader), new HttpHeader("RateLimit", value));
+        String name = rendered.nameOf(s.limit());
+        String value = new StringBuilder(name.length() + 48).append('"').append(name).append("\";r=")
+                .append(s.remaining()).append(";t=").append(ceilSeconds(s.resetNanos(), 0)).toString();
+        return List.of(rendered.header, new HttpHeader("RateLimit", value));
+    }
+
+    /** A policy's RateLimit-Policy header and its limits' names ({@link RateLimit#name()} builds a new string). */
+    private record PolicyHeader(RateLimitPolicy policy, HttpHeader header, String[] names) {
+        static PolicyHeader of(RateLimitPolicy policy) {
+            List<RateLimit> limits = policy.limits();
+            String[] names = new String[limits.size()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = limits.get(i).name();
+            }
+            return new PolicyHeader(policy, new HttpHeader("RateLimit-Policy", policyHeader(policy)), names);
+        }
+
+        String nameOf(RateLimit limit) {
+            List<RateLimit> limits = policy.limits();
+            for (int i = 0; i < names.length; i++) {
+                if (limits.get(i) == limit) {
+                    return names[i];
+                }
+            }
+            return limit.name();
+        }
     }
 
     private static String policyHeader(RateLimitPolicy policy) {

@@ -21,10 +21,8 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -171,7 +169,9 @@ public class ApiKeyFilter implements Filter {
     private static String normalisedPath(HttpServletRequest request) {
         String servletPath = request.getServletPath();
         String pathInfo = request.getPathInfo();
-        String p = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        // Concatenate only when both parts are there (a String per request otherwise).
+        String p = pathInfo == null ? (servletPath == null ? "" : servletPath)
+                : servletPath == null || servletPath.isEmpty() ? pathInfo : servletPath + pathInfo;
         return p.isEmpty() ? "/" : p;
     }
 
@@ -193,16 +193,20 @@ public class ApiKeyFilter implements Filter {
                 return true;
             }
             if (raw && c == '%' && i + 2 < path.length()) {
-                String hex = path.substring(i + 1, i + 3).toLowerCase(Locale.ROOT);
-                if (hex.equals("2f") || hex.equals("2e") || hex.equals("5c") || hex.equals("3b") || hex.equals("25")
-                        || hex.charAt(0) < '2') {
+                char h = Character.toLowerCase(path.charAt(i + 1));
+                char l = Character.toLowerCase(path.charAt(i + 2));
+                if ((h == '2' && (l == 'f' || l == 'e' || l == '5')) || (h == '5' && l == 'c') || (h == '3' && l == 'b')
+                        || h < '2') {
                     return true;
                 }
             }
-        }
-        for (String segment : path.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return true;
+            // A dot segment ("." or ".." between slashes or at either end), found in the same pass: the
+            // split into segments this replaces allocated an array and a string per segment on every request.
+            if (c == '.' && (i == 0 || path.charAt(i - 1) == '/')) {
+                int end = i + 1 < path.length() && path.charAt(i + 1) == '.' ? i + 2 : i + 1;
+                if (end == path.length() || path.charAt(end) == '/') {
+                    return true;
+                }
             }
         }
         return false;
@@ -224,8 +228,24 @@ public class ApiKeyFilter implements Filter {
         response.getOutputStream().write(body);
     }
 
+    /**
+     * The values of one header. Nearly every header has no value or one, so those cases take no list copy
+     * (Collections.list built an ArrayList per lookup, three lookups per request).
+     */
     private static List<String> values(Enumeration<String> e) {
-        return e == null ? List.of() : Collections.list(e);
+        if (e == null || !e.hasMoreElements()) {
+            return List.of();
+        }
+        String first = e.nextElement();
+        if (!e.hasMoreElements()) {
+            return first == null ? List.of() : List.of(first);
+        }
+        List<String> out = new ArrayList<>(4);
+        out.add(first);
+        while (e.hasMoreElements()) {
+            out.add(e.nextElement());
+        }
+        return out;
     }
 
     /** Values of a query parameter, read from the query string so that a form body is never consumed. */
