@@ -237,9 +237,21 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 d = rejection;
             } else {
                 String credential = (String) extracted;
-                // One per-thread buffer carries the key's bytes from the format check to the digest.
+                // One pass over the chars copies a printable credential into a per-thread buffer; the format
+                // check, the CRC and the digest then read those bytes. Anything else is checked char by char.
                 byte[] ascii = KeyHasher.scratch();
-                if (format.check(credential, ascii) != KeyFormat.Check.OK) {
+                boolean printable = copyPrintable(credential, ascii);
+                KeyFormat.Check check;
+                if (printable) {
+                    check = format.check(ascii, credential.length());
+                } else if (hasControl(credential)) {
+                    check = null;
+                } else {
+                    check = format.check(credential);
+                }
+                if (check == null) {
+                    d = badCredential;
+                } else if (check != KeyFormat.Check.OK) {
                     if (throttle.counts(client)) {
                         nowNanos = epochNanos(clock.instant());
                         timed = true;
@@ -254,7 +266,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     if (blocked > 0) {
                         d = throttled(blocked);
                     } else {
-                        record = lookupExecutor == null ? lookupNow(ascii, credential.length()) : lookupBounded(credential);
+                        record = lookupExecutor != null ? lookupBounded(credential)
+                                : printable ? lookupNow(ascii, credential.length()) : lookupNow(credential);
                         d = record == null ? invalid : afterLookup(record, request, client, nowNanos);
                         if (d.outcome().countsAsFailure()) {
                             throttle.recordFailure(client, nowNanos);
@@ -522,16 +535,42 @@ public final class ApiKeyVerifier implements AutoCloseable {
         if (v.isEmpty()) {
             return found;
         }
+        // Control characters are looked for only where the answer needs them: here when two values differ
+        // (the first one with controls wins, as when every value was scanned on arrival), and in verify for
+        // the one credential, in the same pass that copies it for the format check.
+        if (found != null && !found.equals(v)) {
+            return hasControl(found) || hasControl(v) ? badCredential : ambiguous;
+        }
+        return v;
+    }
+
+    private static boolean hasControl(String v) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
-                return badCredential;
+                return true;
             }
         }
-        if (found != null && !found.equals(v)) {
-            return ambiguous;
+        return false;
+    }
+
+    /**
+     * Copies {@code v} into {@code ascii} if it is at most {@link KeyFormat#MAX_LENGTH} printable ASCII chars
+     * (0x20-0x7e), in one pass; false, with the buffer's content undefined, otherwise.
+     */
+    private static boolean copyPrintable(String v, byte[] ascii) {
+        int n = v.length();
+        if (n > KeyFormat.MAX_LENGTH) {
+            return false;
         }
-        return v;
+        int outside = 0;
+        for (int i = 0; i < n; i++) {
+            char c = v.charAt(i);
+            // Negative exactly when c < 0x20 or c > 0x7e.
+            outside |= (c - 0x20) | (0x7e - c);
+            ascii[i] = (byte) c;
+        }
+        return outside >= 0;
     }
 
     /** The token of {@code Bearer <t>} or {@code ApiKey <t>} (scheme case-insensitive), "" if empty, null for other schemes. */

@@ -185,29 +185,17 @@ public final class KeyFormat {
     }
 
     /**
-     * {@link #check(CharSequence)} in one pass over the characters, for the verifier: the chars are copied into
-     * {@code ascii} (at least {@link #MAX_LENGTH} long) once, and every check, the CRC and later the digest run
-     * over those bytes. Walking the String char by char three times (control chars, format, CRC copy) was most
-     * of the cost of a malformed key's rejection. When the answer is {@link Check#OK}, {@code ascii[0, length())}
-     * holds the key's bytes.
+     * {@link #check(CharSequence)} of the ASCII text in {@code ascii[0, n)}, for the verifier, which has copied
+     * the credential there in one pass: every check and the CRC run over bytes, and the digest later reads the
+     * same buffer. Walking the String char by char three times (control chars, format, CRC copy) was most of
+     * the cost of a malformed key's rejection. Same answers as the char-based check for the same text.
      */
-    Check check(String candidate, byte[] ascii) {
-        if (candidate == null || candidate.isEmpty()) {
+    Check check(byte[] ascii, int n) {
+        if (n == 0) {
             return Check.EMPTY;
         }
-        if (candidate.length() != length) {
+        if (n != length) {
             return Check.WRONG_LENGTH;
-        }
-        int n = length;
-        int any = 0;
-        for (int i = 0; i < n; i++) {
-            char c = candidate.charAt(i);
-            any |= c;
-            ascii[i] = (byte) c;
-        }
-        if (any >= 0x80) {
-            // Not ASCII, so not a key; the char-based check names the failed part exactly as before.
-            return check((CharSequence) candidate);
         }
         byte[] p = prefixBytes;
         int pl = p.length;

@@ -129,4 +129,35 @@ class KeyFormatTest {
             assertThat((double) counts[c]).isBetween(expected * 0.9, expected * 1.1);
         }
     }
+
+    @Test
+    void byteCheckAnswersLikeTheCharCheck() {
+        // The verifier's one-pass check over bytes must name the same failure as the public check.
+        SecureRandom random = new SecureRandom(new byte[] {7});
+        for (KeyFormat f : new KeyFormat[] {KeyFormat.ofDefaults(), KeyFormat.withPrefix("acme9")}) {
+            String key = f.generate(Environment.TEST, random).reveal();
+            String printable = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCXYZ[]^_`abcxyz{|}~";
+            for (int trial = 0; trial < 20_000; trial++) {
+                StringBuilder b = new StringBuilder(key);
+                int edits = random.nextInt(3);
+                for (int e = 0; e < edits; e++) {
+                    int at = random.nextInt(b.length());
+                    switch (random.nextInt(3)) {
+                        case 0 -> b.setCharAt(at, printable.charAt(random.nextInt(printable.length())));
+                        case 1 -> b.deleteCharAt(at);
+                        default -> b.insert(at, printable.charAt(random.nextInt(printable.length())));
+                    }
+                }
+                String s = b.toString();
+                byte[] ascii = new byte[KeyFormat.MAX_LENGTH];
+                if (s.length() > ascii.length) {
+                    continue;
+                }
+                for (int i = 0; i < s.length(); i++) {
+                    ascii[i] = (byte) s.charAt(i);
+                }
+                assertThat(f.check(ascii, s.length())).as("check of an edited key").isEqualTo(f.check(s));
+            }
+        }
+    }
 }
