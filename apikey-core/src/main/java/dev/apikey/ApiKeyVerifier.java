@@ -237,13 +237,18 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 d = rejection;
             } else {
                 String credential = (String) extracted;
-                // One pass over the chars copies a printable credential into a per-thread buffer; the format
-                // check, the CRC and the digest then read those bytes. Anything else is checked char by char.
+                // The credential is copied once into a per-thread buffer; for printable ASCII the format check,
+                // the CRC and the digest then read those bytes. Anything else is checked char by char.
                 byte[] ascii = KeyHasher.scratch();
                 boolean printable = copyPrintable(credential, ascii);
                 KeyFormat.Check check;
                 if (printable) {
                     check = format.check(ascii, credential.length());
+                    if (check == KeyFormat.Check.OK && !sameChars(credential, ascii)) {
+                        // Chars above 0xff whose low bytes spell a key: not the key; the char check says why.
+                        printable = false;
+                        check = format.check(credential);
+                    }
                 } else if (hasControl(credential)) {
                     check = null;
                 } else {
@@ -555,22 +560,36 @@ public final class ApiKeyVerifier implements AutoCloseable {
     }
 
     /**
-     * Copies {@code v} into {@code ascii} if it is at most {@link KeyFormat#MAX_LENGTH} printable ASCII chars
-     * (0x20-0x7e), in one pass; false, with the buffer's content undefined, otherwise.
+     * Copies {@code v} into {@code ascii} and tells whether every copied byte is printable ASCII (0x20-0x7e);
+     * false for more than {@link KeyFormat#MAX_LENGTH} chars. The copy is String's own byte copy (an array copy
+     * for a Latin-1 string, where a charAt loop was the largest single cost of a malformed key's rejection).
+     * It keeps only the low byte of a char above 0xff, so a true answer says only that {@code v} has no control
+     * characters and no chars 0x7f-0xff; before the bytes are trusted as the key, {@link #sameChars} confirms them.
      */
+    @SuppressWarnings("deprecation")
     private static boolean copyPrintable(String v, byte[] ascii) {
         int n = v.length();
         if (n > KeyFormat.MAX_LENGTH) {
             return false;
         }
+        v.getBytes(0, n, ascii, 0);
         int outside = 0;
         for (int i = 0; i < n; i++) {
-            char c = v.charAt(i);
-            // Negative exactly when c < 0x20 or c > 0x7e.
-            outside |= (c - 0x20) | (0x7e - c);
-            ascii[i] = (byte) c;
+            int b = ascii[i];
+            // Negative exactly when b < 0x20 or b > 0x7e (bytes 0x80-0xff are negative here).
+            outside |= (b - 0x20) | (0x7e - b);
         }
         return outside >= 0;
+    }
+
+    /** True if {@code v} is exactly the chars {@code ascii[0, v.length())}; run once, for a key that passed the check. */
+    private static boolean sameChars(String v, byte[] ascii) {
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) != ascii[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The token of {@code Bearer <t>} or {@code ApiKey <t>} (scheme case-insensitive), "" if empty, null for other schemes. */

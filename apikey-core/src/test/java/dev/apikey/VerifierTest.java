@@ -77,6 +77,21 @@ class VerifierTest {
     }
 
     @Test
+    void charsAboveLatin1WhoseLowBytesSpellAKeyAreNotThatKey() {
+        String k = issue("a:b");
+        // Same low byte as the real char: a byte copy of the String alone would read the key.
+        String twin = k.substring(0, 10) + (char) (0x100 + k.charAt(10)) + k.substring(11);
+        assertThat(verifier.verify(request("X-API-Key", twin).build()).outcome()).isEqualTo(Outcome.MALFORMED_KEY);
+        String control = k.substring(0, 10) + '\u0001' + k.substring(11);
+        assertThat(verifier.verify(request("X-API-Key", control).build()).outcome()).isEqualTo(Outcome.BAD_CREDENTIAL);
+        assertThat(verifier.verify(request("X-API-Key", control, "X-API-Key", k).build()).outcome())
+                .isEqualTo(Outcome.BAD_CREDENTIAL);
+        assertThat(verifier.verify(request("X-API-Key", k, "X-API-Key", control).build()).outcome())
+                .isEqualTo(Outcome.BAD_CREDENTIAL);
+        assertThat(verifier.verify(request("X-API-Key", k).build()).isAllowed()).isTrue();
+    }
+
+    @Test
     void theQueryParameterIsIgnoredUnlessEnabled() {
         String k = issue("a:b");
         AccessRequest r = request().queryParameters(n -> n.equals("api_key") ? List.of(k) : List.of()).build();
