@@ -30,18 +30,22 @@ public final class LocalRateLimiter implements RateLimiter {
                 // The key's policy changed: start the new limits fresh rather than misapply old state.
                 b.policy = policy;
                 b.tats = new long[policy.limits().size()];
+                b.intervals = Gcra.intervals(policy);
             }
-            return Gcra.tryAcquire(policy, b.tats, nowNanos);
+            return Gcra.tryAcquire(policy, b.tats, b.intervals, nowNanos);
         }
     }
 
     private static final class Bucket {
         RateLimitPolicy policy;
         long[] tats;
+        /** The policy's emission intervals, computed once rather than on every request. */
+        long[] intervals;
 
         Bucket(RateLimitPolicy policy) {
             this.policy = policy;
             this.tats = new long[policy.limits().size()];
+            this.intervals = Gcra.intervals(policy);
         }
     }
 }
