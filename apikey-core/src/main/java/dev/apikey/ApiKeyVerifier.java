@@ -240,13 +240,11 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 // The credential is copied once into a per-thread buffer; for printable ASCII the format check,
                 // the CRC and the digest then read those bytes. Anything else is checked char by char.
                 byte[] ascii = KeyHasher.scratch();
-                boolean printable = copyPrintable(credential, ascii);
                 KeyFormat.Check check;
-                if (printable) {
+                if (copyPrintable(credential, ascii)) {
                     check = format.check(ascii, credential.length());
                     if (check == KeyFormat.Check.OK && !sameChars(credential, ascii)) {
                         // Chars above 0xff whose low bytes spell a key: not the key; the char check says why.
-                        printable = false;
                         check = format.check(credential);
                     }
                 } else if (hasControl(credential)) {
@@ -271,8 +269,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     if (blocked > 0) {
                         d = throttled(blocked);
                     } else {
-                        record = lookupExecutor != null ? lookupBounded(credential)
-                                : printable ? lookupNow(ascii, credential.length()) : lookupNow(credential);
+                        // A key that passed the format check is printable ASCII, so its bytes are in ascii.
+                        record = lookupExecutor != null ? lookupBounded(credential) : lookupNow(ascii, credential.length());
                         d = record == null ? invalid : afterLookup(record, request, client, nowNanos);
                         if (d.outcome().countsAsFailure()) {
                             throttle.recordFailure(client, nowNanos);
@@ -434,7 +432,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
     }
 
-    /** {@link #lookupNow(String)} on the request thread, from the key bytes the format check left in {@code ascii}. */
+    /** The store lookup, from the key bytes the format check left in {@code ascii}. */
     private KeyRecord lookupNow(byte[] ascii, int n) {
         int schemes = hasher.schemeCount();
         for (int i = 0; i < schemes; i++) {
@@ -470,16 +468,11 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
     }
 
+    /** The lookup as the lookup executor's thread runs it: the key's bytes go into that thread's buffer. */
     private KeyRecord lookupNow(String credential) {
-        int schemes = hasher.schemeCount();
-        for (int i = 0; i < schemes; i++) {
-            KeyDigest digest = hasher.digestAt(i, credential);
-            KeyRecord r = store instanceof InMemoryKeyStore mem ? mem.get(digest) : store.findByDigest(digest).orElse(null);
-            if (r != null) {
-                return r;
-            }
-        }
-        return null;
+        byte[] ascii = KeyHasher.scratch();
+        copyPrintable(credential, ascii);
+        return lookupNow(ascii, credential.length());
     }
 
     /** Extracts the one credential, or returns the rejection (missing, ambiguous, bad). */

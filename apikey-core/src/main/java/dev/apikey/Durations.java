@@ -1,9 +1,8 @@
 package dev.apikey;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 
-/** Parsing and formatting of the short duration form ({@code 1s}, {@code 15m}, {@code 1d}) and ISO-8601. */
+/** Parsing and formatting of the short duration form ({@code 1s}, {@code 15m}, {@code 1d}). */
 final class Durations {
     private Durations() {
     }
@@ -26,29 +25,6 @@ final class Durations {
             case "d" -> Duration.ofDays(n);
             default -> throw bad(context);
         };
-    }
-
-    /**
-     * Parses a duration written either short ({@code 90s}, {@code 7d}) or ISO-8601 ({@code PT1H}).
-     *
-     * @throws InvalidConfigurationException naming the text
-     */
-    static Duration parseAny(String s, String what) {
-        if (s == null || s.isBlank()) {
-            throw new InvalidConfigurationException(what + " is empty; expected e.g. PT1H or 90s");
-        }
-        String t = s.trim();
-        if (t.length() > 40) {
-            throw new InvalidConfigurationException(what + " is too long");
-        }
-        if (t.startsWith("P") || t.startsWith("p") || t.startsWith("-P")) {
-            try {
-                return Duration.parse(t);
-            } catch (DateTimeParseException e) {
-                throw new InvalidConfigurationException(what + " '" + Text.safe(t) + "' is not an ISO-8601 duration");
-            }
-        }
-        return parseShort(t.toLowerCase(java.util.Locale.ROOT), t);
     }
 
     static String formatShort(Duration d) {

@@ -151,44 +151,21 @@ public final class KeyFormat {
         if (candidate.length() != length) {
             return Check.WRONG_LENGTH;
         }
-        int p = prefix.length();
-        for (int i = 0; i < p; i++) {
-            if (candidate.charAt(i) != prefix.charAt(i)) {
-                return Check.WRONG_PREFIX;
-            }
+        // One implementation, over bytes: a char outside ASCII becomes NUL, which fails the same check
+        // (prefix, environment or alphabet) that the char itself would.
+        byte[] buf = SCRATCH.get().bytes;
+        for (int i = 0; i < length; i++) {
+            char c = candidate.charAt(i);
+            buf[i] = c < 0x80 ? (byte) c : 0;
         }
-        if (candidate.charAt(p) != '_') {
-            return Check.WRONG_PREFIX;
-        }
-        if (environmentAt(candidate, p + 1) == null || candidate.charAt(p + 5) != '_') {
-            return Check.WRONG_ENVIRONMENT;
-        }
-        int body = p + 6;
-        int sumAt = length - CHECKSUM_LENGTH;
-        for (int i = body; i < sumAt; i++) {
-            if (!Base62.isDigit(candidate.charAt(i))) {
-                return Check.WRONG_ALPHABET;
-            }
-        }
-        // The checksum is read as a number and compared with the CRC, rather than the CRC written out in
-        // base62: six multiply-adds instead of twelve 64-bit divisions, which were most of the cost of a
-        // rejection. Six base62 digits map one-to-one onto [0, 62^6), so equal numbers mean equal text.
-        long written = 0;
-        for (int i = sumAt; i < length; i++) {
-            int d = Base62.value(candidate.charAt(i));
-            if (d < 0) {
-                return Check.WRONG_ALPHABET;
-            }
-            written = written * 62 + d;
-        }
-        return crc(candidate, sumAt) == written ? Check.OK : Check.WRONG_CHECKSUM;
+        return check(buf, length);
     }
 
     /**
      * {@link #check(CharSequence)} of the ASCII text in {@code ascii[0, n)}, for the verifier, which has copied
      * the credential there in one pass: every check and the CRC run over bytes, and the digest later reads the
      * same buffer. Walking the String char by char three times (control chars, format, CRC copy) was most of
-     * the cost of a malformed key's rejection. Same answers as the char-based check for the same text.
+     * the cost of a malformed key's rejection.
      */
     Check check(byte[] ascii, int n) {
         if (n == 0) {
@@ -235,22 +212,6 @@ public final class KeyFormat {
 
     private static boolean isToken(byte[] b, int at, byte[] token) {
         return b[at] == token[0] && b[at + 1] == token[1] && b[at + 2] == token[2] && b[at + 3] == token[3];
-    }
-
-    /**
-     * The JDK's CRC32 of the first {@code end} chars (all ASCII here), through a per-thread byte buffer: one
-     * intrinsic call instead of one per char, and no allocation.
-     */
-    private static long crc(CharSequence s, int end) {
-        Scratch scratch = SCRATCH.get();
-        byte[] buf = scratch.bytes;
-        for (int i = 0; i < end; i++) {
-            buf[i] = (byte) s.charAt(i);
-        }
-        CRC32 crc = scratch.crc;
-        crc.reset();
-        crc.update(buf, 0, end);
-        return crc.getValue();
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);

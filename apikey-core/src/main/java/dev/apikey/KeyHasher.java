@@ -101,35 +101,6 @@ public final class KeyHasher {
     }
 
     /**
-     * The digest under scheme number {@code index} of an ASCII key, as the verifier needs it once per request:
-     * the key's bytes and the digest go through a per-thread buffer, so the only allocation is the digest.
-     */
-    KeyDigest digestAt(int index, String key) {
-        byte[] buf = SCRATCH.get();
-        int n = key.length();
-        if (n > SCRATCH_INPUT) {
-            return digestAt(index, key.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        }
-        for (int i = 0; i < n; i++) {
-            buf[i] = (byte) key.charAt(i);
-        }
-        try {
-            if (current == null) {
-                MessageDigest md = sha.get();
-                md.update(buf, 0, n);
-                md.digest(buf, SCRATCH_INPUT, 32);
-                return KeyDigest.wrap("sha256", buf, SCRATCH_INPUT);
-            }
-            Mac mac = macs.get(index).get();
-            mac.update(buf, 0, n);
-            mac.doFinal(buf, SCRATCH_INPUT);
-            return KeyDigest.wrap(schemes.get(index), buf, SCRATCH_INPUT);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("digest into a 32-byte buffer failed", e);
-        }
-    }
-
-    /**
      * The digest under scheme number {@code index} of the {@code n} key bytes at the start of {@code buf}
      * (a {@link #scratch()} buffer that {@link KeyFormat#check(String, byte[])} filled); the digest is written
      * into the same buffer after the input, so the only allocation is the KeyDigest.

@@ -140,34 +140,24 @@ public record KeyRecord(
 
     /** Whether the key may be used at {@code now}, considering status, not-before and expiry. */
     public Usability usabilityAt(Instant now) {
-        if (status == KeyStatus.REVOKED) {
-            return Usability.REVOKED;
-        }
-        if (status == KeyStatus.SUSPENDED) {
-            return Usability.SUSPENDED;
-        }
-        if (notBefore != null && now.isBefore(notBefore)) {
-            return Usability.NOT_YET_VALID;
-        }
-        if (expires != null && !now.isBefore(expires)) {
-            return Usability.EXPIRED;
-        }
-        return Usability.USABLE;
+        return usabilityAt(now.getEpochSecond(), now.getNano());
     }
 
     /**
      * {@link #usabilityAt} for a time given as epoch nanoseconds, so the verifier's hot path needs no Instant.
-     * Compared as (seconds, nanos) so that far-away not-before or expiry instants cannot overflow.
      */
     Usability usabilityAtNanos(long epochNanos) {
+        return usabilityAt(Math.floorDiv(epochNanos, 1_000_000_000L), (int) Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
+    /** Compared as (seconds, nanos) so that far-away not-before or expiry instants cannot overflow. */
+    private Usability usabilityAt(long sec, int nano) {
         if (status == KeyStatus.REVOKED) {
             return Usability.REVOKED;
         }
         if (status == KeyStatus.SUSPENDED) {
             return Usability.SUSPENDED;
         }
-        long sec = Math.floorDiv(epochNanos, 1_000_000_000L);
-        int nano = (int) Math.floorMod(epochNanos, 1_000_000_000L);
         if (notBefore != null && isBefore(sec, nano, notBefore)) {
             return Usability.NOT_YET_VALID;
         }

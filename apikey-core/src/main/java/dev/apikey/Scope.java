@@ -1,7 +1,5 @@
 package dev.apikey;
 
-import java.util.Arrays;
-
 /**
  * A permission such as {@code billing:read}: segments of {@code [A-Za-z0-9_.-]} separated by {@code :},
  * at least {@code resource:action}. A granted scope may end in the wildcard {@code *}
@@ -134,9 +132,5 @@ public final class Scope implements Comparable<Scope> {
     @Override
     public String toString() {
         return value;
-    }
-
-    String[] segments() {
-        return Arrays.copyOf(segments, segments.length);
     }
 }

@@ -1,13 +1,11 @@
 package dev.apikey;
 
-import dev.apikey.spi.KeyQuery;
-import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.ForwardingKeyStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -93,9 +91,13 @@ class LookupTimeoutTest {
     }
 
     /** Serves {@link #records}, or blocks (ignoring nothing: it waits for the latch) while {@link #hanging}. */
-    private final class HangingStore implements KeyStore {
+    private final class HangingStore extends ForwardingKeyStore {
+        HangingStore() {
+            super(records);
+        }
+
         @Override
-        public Optional<KeyRecord> findByDigest(KeyDigest digest) {
+        protected void beforeLookup(KeyDigest digest) {
             if (hanging) {
                 try {
                     release.await();
@@ -104,27 +106,6 @@ class LookupTimeoutTest {
                     throw new dev.apikey.spi.StoreUnavailableException("interrupted");
                 }
             }
-            return records.findByDigest(digest);
-        }
-
-        @Override
-        public Optional<KeyRecord> findById(String id) {
-            return records.findById(id);
-        }
-
-        @Override
-        public KeyRecord create(KeyRecord record) {
-            return records.create(record);
-        }
-
-        @Override
-        public KeyRecord update(KeyRecord record) {
-            return records.update(record);
-        }
-
-        @Override
-        public List<KeyRecord> list(KeyQuery query) {
-            return records.list(query);
         }
     }
 }

@@ -95,9 +95,4 @@ public final class FailureThrottle {
             it.remove();
         }
     }
-
-    /** Number of addresses tracked. */
-    public int tracked() {
-        return tats.size();
-    }
 }
