@@ -69,6 +69,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final KeyFormat format;
     private final KeyHasher hasher;
     private final Clock clock;
+    private final boolean systemClock;
     private final RateLimiter rateLimiter;
     private final UsageCounters counters;
     private final AuditSink audit;
@@ -108,6 +109,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         this.format = b.format;
         this.hasher = b.hasher;
         this.clock = b.clock;
+        this.systemClock = Clock.system(b.clock.getZone()).equals(b.clock);
         this.rateLimiter = b.rateLimiter != null ? b.rateLimiter : new LocalRateLimiter();
         this.counters = b.counters != null ? b.counters : new LocalUsageCounters(b.clock);
         this.audit = b.audit;
@@ -237,40 +239,29 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 d = rejection;
             } else {
                 String credential = (String) extracted;
-                // The credential is copied once into a per-thread buffer; for printable ASCII the format check,
-                // the CRC and the digest then read those bytes. Anything else is checked char by char.
-                byte[] ascii = KeyHasher.scratch();
-                KeyFormat.Check check;
-                if (copyPrintable(credential, ascii)) {
-                    check = format.check(ascii, credential.length());
-                    if (check == KeyFormat.Check.OK && !sameChars(credential, ascii)) {
-                        // Chars above 0xff whose low bytes spell a key: not the key; the char check says why.
-                        check = format.check(credential);
-                    }
-                } else if (hasControl(credential)) {
-                    check = null;
-                } else {
-                    check = format.check(credential);
-                }
+                // The credential is copied once into a per-thread buffer; the format check, the CRC and the
+                // digest then read those bytes.
+                Scratch scratch = Scratch.get();
+                KeyFormat.Check check = scratch.load(credential, format);
                 if (check == null) {
                     d = badCredential;
                 } else if (check != KeyFormat.Check.OK) {
                     if (throttle.counts(client)) {
-                        nowNanos = epochNanos(clock.instant());
+                        nowNanos = nowNanos();
                         timed = true;
                         throttle.recordFailure(client, nowNanos);
                     }
                     d = malformed;
                 } else {
                     presented = credential;
-                    nowNanos = epochNanos(clock.instant());
+                    nowNanos = nowNanos();
                     timed = true;
                     long blocked = throttle.blockedFor(client, nowNanos);
                     if (blocked > 0) {
                         d = throttled(blocked);
                     } else {
-                        // A key that passed the format check is printable ASCII, so its bytes are in ascii.
-                        record = lookupExecutor != null ? lookupBounded(credential) : lookupNow(ascii, credential.length());
+                        // A key that passed the format check is printable ASCII, so its bytes are in the scratch buffer.
+                        record = lookupExecutor != null ? lookupBounded(credential) : lookupNow(scratch, credential.length());
                         d = record == null ? invalid : afterLookup(record, request, client, nowNanos);
                         if (d.outcome().countsAsFailure()) {
                             throttle.recordFailure(client, nowNanos);
@@ -288,6 +279,16 @@ public final class ApiKeyVerifier implements AutoCloseable {
             emit(timed ? instantOf(nowNanos) : clock.instant(), record, presented, d, client, request, started);
         }
         return d;
+    }
+
+    /**
+     * Now, in epoch nanoseconds. The system clock is read as {@link System#currentTimeMillis()}, which the JIT
+     * calls directly, where {@code Clock.instant()} goes through a native method (a third more per read here);
+     * expiry, rate limits and the failure throttle need no finer grain than a millisecond. Any other clock
+     * (a test's, an application's) is asked as it is.
+     */
+    private long nowNanos() {
+        return systemClock ? System.currentTimeMillis() * 1_000_000L : epochNanos(clock.instant());
     }
 
     private static Instant instantOf(long epochNanos) {
@@ -432,11 +433,11 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
     }
 
-    /** The store lookup, from the key bytes the format check left in {@code ascii}. */
-    private KeyRecord lookupNow(byte[] ascii, int n) {
+    /** The store lookup, from the key bytes the copy left in {@code scratch}. */
+    private KeyRecord lookupNow(Scratch scratch, int n) {
         int schemes = hasher.schemeCount();
         for (int i = 0; i < schemes; i++) {
-            KeyDigest digest = hasher.digestAt(i, ascii, n);
+            KeyDigest digest = hasher.digestAt(i, scratch, n);
             KeyRecord r = store instanceof InMemoryKeyStore mem ? mem.get(digest) : store.findByDigest(digest).orElse(null);
             if (r != null) {
                 return r;
@@ -470,9 +471,9 @@ public final class ApiKeyVerifier implements AutoCloseable {
 
     /** The lookup as the lookup executor's thread runs it: the key's bytes go into that thread's buffer. */
     private KeyRecord lookupNow(String credential) {
-        byte[] ascii = KeyHasher.scratch();
-        copyPrintable(credential, ascii);
-        return lookupNow(ascii, credential.length());
+        Scratch scratch = Scratch.get();
+        scratch.copyPrintable(credential);
+        return lookupNow(scratch, credential.length());
     }
 
     /** Extracts the one credential, or returns the rejection (missing, ambiguous, bad). */
@@ -537,52 +538,9 @@ public final class ApiKeyVerifier implements AutoCloseable {
         // (the first one with controls wins, as when every value was scanned on arrival), and in verify for
         // the one credential, in the same pass that copies it for the format check.
         if (found != null && !found.equals(v)) {
-            return hasControl(found) || hasControl(v) ? badCredential : ambiguous;
+            return Scratch.hasControl(found) || Scratch.hasControl(v) ? badCredential : ambiguous;
         }
         return v;
-    }
-
-    private static boolean hasControl(String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Copies {@code v} into {@code ascii} and tells whether every copied byte is printable ASCII (0x20-0x7e);
-     * false for more than {@link KeyFormat#MAX_LENGTH} chars. The copy is String's own byte copy (an array copy
-     * for a Latin-1 string, where a charAt loop was the largest single cost of a malformed key's rejection).
-     * It keeps only the low byte of a char above 0xff, so a true answer says only that {@code v} has no control
-     * characters and no chars 0x7f-0xff; before the bytes are trusted as the key, {@link #sameChars} confirms them.
-     */
-    @SuppressWarnings("deprecation")
-    private static boolean copyPrintable(String v, byte[] ascii) {
-        int n = v.length();
-        if (n > KeyFormat.MAX_LENGTH) {
-            return false;
-        }
-        v.getBytes(0, n, ascii, 0);
-        int outside = 0;
-        for (int i = 0; i < n; i++) {
-            int b = ascii[i];
-            // Negative exactly when b < 0x20 or b > 0x7e (bytes 0x80-0xff are negative here).
-            outside |= (b - 0x20) | (0x7e - b);
-        }
-        return outside >= 0;
-    }
-
-    /** True if {@code v} is exactly the chars {@code ascii[0, v.length())}; run once, for a key that passed the check. */
-    private static boolean sameChars(String v, byte[] ascii) {
-        for (int i = 0; i < v.length(); i++) {
-            if (v.charAt(i) != ascii[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The token of {@code Bearer <t>} or {@code ApiKey <t>} (scheme case-insensitive), "" if empty, null for other schemes. */

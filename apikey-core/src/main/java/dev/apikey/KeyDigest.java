@@ -1,5 +1,8 @@
 package dev.apikey;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.Objects;
 
@@ -25,12 +28,10 @@ public final class KeyDigest {
         this.b3 = longAt(bytes, offset + 24);
     }
 
+    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private static long longAt(byte[] b, int at) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = v << 8 | (b[at + i] & 0xff);
-        }
-        return v;
+        return (long) BIG_ENDIAN_LONG.get(b, at);
     }
 
     /**

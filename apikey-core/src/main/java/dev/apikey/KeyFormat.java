@@ -1,5 +1,6 @@
 package dev.apikey;
 
+import dev.apikey.internal.AsciiLanes;
 import dev.apikey.internal.Base62;
 
 import java.security.SecureRandom;
@@ -153,12 +154,13 @@ public final class KeyFormat {
         }
         // One implementation, over bytes: a char outside ASCII becomes NUL, which fails the same check
         // (prefix, environment or alphabet) that the char itself would.
-        byte[] buf = SCRATCH.get().bytes;
+        Scratch s = Scratch.get();
+        byte[] buf = s.bytes;
         for (int i = 0; i < length; i++) {
             char c = candidate.charAt(i);
             buf[i] = c < 0x80 ? (byte) c : 0;
         }
-        return check(buf, length);
+        return check(buf, length, s.crc);
     }
 
     /**
@@ -168,6 +170,11 @@ public final class KeyFormat {
      * the cost of a malformed key's rejection.
      */
     Check check(byte[] ascii, int n) {
+        return check(ascii, n, Scratch.get().crc);
+    }
+
+    /** {@link #check(byte[], int)} with the caller's thread's CRC, so the verifier needs one thread-local lookup. */
+    Check check(byte[] ascii, int n, CRC32 crc) {
         if (n == 0) {
             return Check.EMPTY;
         }
@@ -188,20 +195,17 @@ public final class KeyFormat {
             return Check.WRONG_ENVIRONMENT;
         }
         int sumAt = n - CHECKSUM_LENGTH;
-        for (int i = pl + 6; i < sumAt; i++) {
-            if (Base62.value((char) ascii[i]) < 0) {
-                return Check.WRONG_ALPHABET;
-            }
+        if (!AsciiLanes.allBase62(ascii, pl + 6, sumAt)) {
+            return Check.WRONG_ALPHABET;
         }
         long written = 0;
         for (int i = sumAt; i < n; i++) {
-            int d = Base62.value((char) ascii[i]);
+            int d = Base62.value(ascii[i]);
             if (d < 0) {
                 return Check.WRONG_ALPHABET;
             }
             written = written * 62 + d;
         }
-        CRC32 crc = SCRATCH.get().crc;
         crc.reset();
         crc.update(ascii, 0, sumAt);
         return crc.getValue() == written ? Check.OK : Check.WRONG_CHECKSUM;
@@ -212,13 +216,6 @@ public final class KeyFormat {
 
     private static boolean isToken(byte[] b, int at, byte[] token) {
         return b[at] == token[0] && b[at + 1] == token[1] && b[at + 2] == token[2] && b[at + 3] == token[3];
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    private static final class Scratch {
-        final CRC32 crc = new CRC32();
-        final byte[] bytes = new byte[MAX_LENGTH];
     }
 
     /** True if {@code candidate} is a well-formed key of this format with a correct checksum. */

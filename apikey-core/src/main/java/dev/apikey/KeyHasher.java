@@ -19,7 +19,6 @@ public final class KeyHasher {
 
     private final Pepper current;
     private final List<Pepper> previous;
-    private final ThreadLocal<MessageDigest> sha = ThreadLocal.withInitial(KeyHasher::newSha256);
     private final List<ThreadLocal<Mac>> macs;
     private final List<String> schemes;
 
@@ -93,55 +92,38 @@ public final class KeyHasher {
     /** The digest under scheme number {@code index} (0 is current) of the given key bytes. */
     public KeyDigest digestAt(int index, byte[] keyBytes) {
         if (current == null) {
-            MessageDigest md = sha.get();
-            return KeyDigest.wrap("sha256", md.digest(keyBytes), 0);
+            return KeyDigest.wrap("sha256", Scratch.get().sha256().digest(keyBytes), 0);
         }
         Mac mac = macs.get(index).get();
         return KeyDigest.wrap(schemes.get(index), mac.doFinal(keyBytes), 0);
     }
 
     /**
-     * The digest under scheme number {@code index} of the {@code n} key bytes at the start of {@code buf}
-     * (a {@link #scratch()} buffer that {@link KeyFormat#check(String, byte[])} filled); the digest is written
-     * into the same buffer after the input, so the only allocation is the KeyDigest.
+     * The digest under scheme number {@code index} of the {@code n} key bytes at the start of
+     * {@code s.bytes}, which the verifier's copy filled; the digest is written into the same buffer after the
+     * input, so the only allocation is the KeyDigest.
      */
-    KeyDigest digestAt(int index, byte[] buf, int n) {
+    KeyDigest digestAt(int index, Scratch s, int n) {
+        byte[] buf = s.bytes;
         try {
             if (current == null) {
-                MessageDigest md = sha.get();
+                MessageDigest md = s.sha256();
                 md.update(buf, 0, n);
-                md.digest(buf, SCRATCH_INPUT, 32);
-                return KeyDigest.wrap("sha256", buf, SCRATCH_INPUT);
+                md.digest(buf, Scratch.INPUT, 32);
+                return KeyDigest.wrap("sha256", buf, Scratch.INPUT);
             }
             Mac mac = macs.get(index).get();
             mac.update(buf, 0, n);
-            mac.doFinal(buf, SCRATCH_INPUT);
-            return KeyDigest.wrap(schemes.get(index), buf, SCRATCH_INPUT);
+            mac.doFinal(buf, Scratch.INPUT);
+            return KeyDigest.wrap(schemes.get(index), buf, Scratch.INPUT);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("digest into a 32-byte buffer failed", e);
         }
     }
 
-    /** This thread's buffer: room for the longest key of any format, then the 32 digest bytes. */
-    static byte[] scratch() {
-        return SCRATCH.get();
-    }
-
-    /** Room for the longest key of any format, then the 32 digest bytes. */
-    private static final int SCRATCH_INPUT = 64;
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_INPUT + 32]);
-
     /** The scheme new digests get: {@code sha256} or {@code hmac-v<N>}. */
     public String currentScheme() {
         return schemes.get(0);
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 
     private static ThreadLocal<Mac> macFor(Pepper p) {

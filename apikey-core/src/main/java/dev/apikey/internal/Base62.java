@@ -7,7 +7,8 @@ public final class Base62 {
     /** The alphabet in digit order. */
     public static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    private static final byte[] VALUE = new byte[128];
+    /** Indexed by the unsigned byte, so neither a char nor a byte lookup needs a range check first. */
+    private static final byte[] VALUE = new byte[256];
 
     static {
         java.util.Arrays.fill(VALUE, (byte) -1);
@@ -22,6 +23,11 @@ public final class Base62 {
     /** True if {@code c} is one of the 62 digits. */
     public static boolean isDigit(char c) {
         return c < 128 && VALUE[c] >= 0;
+    }
+
+    /** The digit value of the byte {@code b} (0-61), or -1 if it is not a base62 digit. */
+    public static int value(byte b) {
+        return VALUE[b & 0xff];
     }
 
     /** The digit value of {@code c} (0-61), or -1 if {@code c} is not a base62 digit. */
