@@ -46,7 +46,7 @@ public final class HttpBenchServer {
 
     /** Entry point. */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4 || !args[0].matches("servlet|jersey") || !args[1].matches("with|without")) {
+        if (args.length != 4 || !args[0].matches("servlet|jersey") || !args[1].matches("with|without|feature-only|address-only")) {
             System.err.println("usage: HttpBenchServer servlet|jersey with|without PORT KEYFILE");
             System.exit(2);
         }
@@ -74,8 +74,11 @@ public final class HttpBenchServer {
         } else {
             ServletContextHandler context = new ServletContextHandler("/");
             ResourceConfig app = new ResourceConfig(BenchResource.class).property(ServerProperties.WADL_FEATURE_DISABLE, true);
-            if (with) {
+            // feature-only and address-only take the Jersey variant apart, to see which half costs what.
+            if (with || args[1].equals("feature-only")) {
                 app.register(new ApiKeyFeature(verifier));
+            }
+            if (with || args[1].equals("address-only")) {
                 Filter remoteAddress = (request, response, chain) -> {
                     request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, request.getRemoteAddr());
                     chain.doFilter(request, response);
