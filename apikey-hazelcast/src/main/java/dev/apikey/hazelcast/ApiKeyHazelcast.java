@@ -43,9 +43,11 @@ import java.util.concurrent.Executors;
  *         .rateLimiter(cluster.rateLimiter()).usageCounters(cluster.usageCounters()).build();
  * }</pre>
  *
- * <p>Every operation is bounded by {@link HazelcastOptions#operationTimeout()}; past it, or when the cluster
- * cannot be reached, the store, limiter and counters throw {@code StoreUnavailableException}, which the
- * verifier answers with 503. Members must have apikey-core and apikey-hazelcast on their classpath (the entry
+ * <p>Every key-store operation is bounded by {@link HazelcastOptions#operationTimeout()}; past it, or when the
+ * cluster cannot be reached, the store throws {@code StoreUnavailableException}, which the verifier answers
+ * with 503. The limiter and counters run their per-request entry processor on the calling thread (no hand-off
+ * to another thread per request); they fail at once while a client is disconnected and otherwise within
+ * Hazelcast's own invocation timeout. Members must have apikey-core and apikey-hazelcast on their classpath (the entry
  * processors and the merge policy run there) and must be configured with {@link #configure}.
  */
 public final class ApiKeyHazelcast implements AutoCloseable {

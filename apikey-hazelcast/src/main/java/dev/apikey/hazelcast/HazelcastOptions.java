@@ -17,7 +17,7 @@ import java.util.Objects;
 public final class HazelcastOptions {
     /** Default map-name prefix. */
     public static final String DEFAULT_PREFIX = "apikey";
-    /** Default bound on every cluster operation: 2 s. */
+    /** Default bound on every key-store operation: 2 s (rate-limit and counter calls: see {@link dev.apikey.hazelcast.ApiKeyHazelcast}). */
     public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(2);
     /** Default near-cache time-to-live, the staleness bound if an invalidation is lost: 30 s. */
     public static final Duration DEFAULT_NEAR_CACHE_TTL = Duration.ofSeconds(30);
@@ -155,7 +155,7 @@ public final class HazelcastOptions {
             return this;
         }
 
-        /** Bound on every cluster operation, 1 ms to 5 min (default 2 s). */
+        /** Bound on every key-store operation, 1 ms to 5 min (default 2 s). */
         public Builder operationTimeout(Duration timeout) {
             this.operationTimeout = check(timeout, Duration.ofMillis(1), Duration.ofMinutes(5), "operationTimeout");
             return this;

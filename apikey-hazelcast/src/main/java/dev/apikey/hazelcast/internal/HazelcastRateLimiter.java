@@ -80,7 +80,7 @@ public final class HazelcastRateLimiter implements RateLimiter {
     }
 
     private long[] take(String bucketId, String policy, long nowNanos, int permits) {
-        return ops.await("rate limit", () -> states.submitToKey(bucketId, new GcraProcessor(policy, nowNanos, permits)));
+        return ops.direct("rate limit", () -> states.executeOnKey(bucketId, new GcraProcessor(policy, nowNanos, permits)));
     }
 
     private static final class Lease {

@@ -19,7 +19,7 @@ public final class HazelcastUsageCounters implements UsageCounters {
     @Override
     public long tryIncrement(String counterId, long limit, Instant expiresAt) {
         long end = expiresAt == null ? CounterProcessor.NEVER : expiresAt.toEpochMilli();
-        Long result = ops.await("tryIncrement", () -> counters.submitToKey(counterId, new CounterProcessor(limit, end)));
+        Long result = ops.direct("tryIncrement", () -> counters.executeOnKey(counterId, new CounterProcessor(limit, end)));
         return result == null ? -1 : result;
     }
 

@@ -31,6 +31,28 @@ public final class Ops {
         this.reachable = reachable;
     }
 
+    /**
+     * Runs a synchronous operation on the calling thread, for the per-request calls (rate limits, counters).
+     * Hazelcast completes the futures of its asynchronous calls through its default executor, which is the
+     * common ForkJoin pool, or, where that pool has fewer than two threads (machines with two cores or fewer),
+     * a new thread per call: measured on such a machine, a rate-limit check through {@link #await} took 1.38x
+     * a bare entry-processor call at a third of its throughput, and the same call made here 1.02x. The bound
+     * is then Hazelcast's own: a disconnected client fails at once (as in {@link #await}); otherwise the
+     * member's operation call timeout or the client's invocation timeout applies.
+     */
+    public <T> T direct(String what, Supplier<T> operation) {
+        if (!reachable.getAsBoolean()) {
+            throw new StoreUnavailableException(what + ": the Hazelcast cluster is not connected");
+        }
+        try {
+            return operation.get();
+        } catch (ApiKeyException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unavailable(what, e);
+        }
+    }
+
     /** Starts an asynchronous operation and waits for it at most the timeout. */
     public <T> T await(String what, Supplier<? extends CompletionStage<T>> operation) {
         if (!reachable.getAsBoolean()) {
