@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issue 8 end to end and writes results/latest.md (about 10 minutes on 2 cores):
+# Runs every benchmark of issue 8 end to end and writes results/latest.md (about 20 minutes on 2 cores):
 # core JMH with the gc profiler, heap per stored key, HTTP overhead with wrk, and the 3-member cluster bench.
 # Usage: benchmarks/run.sh [core] [http] [cluster]   (from anywhere; needs JDK 17+, Maven, python3; installs wrk
 # if missing). With no argument every part runs; with some, only those, and the report reuses the raw outputs
