@@ -155,7 +155,7 @@ public final class KeyFormat {
         // One implementation, over bytes: a char outside ASCII becomes NUL, which fails the same check
         // (prefix, environment or alphabet) that the char itself would.
         Scratch s = Scratch.get();
-        byte[] buf = s.bytes;
+        byte[] buf = s.checked;
         for (int i = 0; i < length; i++) {
             char c = candidate.charAt(i);
             buf[i] = c < 0x80 ? (byte) c : 0;

@@ -22,6 +22,12 @@ final class Scratch {
     final byte[] bytes = new byte[INPUT + 32];
     /** The credential's chars, for {@link #hasWide}. */
     final char[] chars = new char[INPUT];
+    /**
+     * The bytes {@link KeyFormat#check(CharSequence)} checks: apart from {@link #bytes}, so that a check made
+     * while the verifier still needs the credential's bytes (by a store during a lookup under several pepper
+     * schemes, say) cannot overwrite them.
+     */
+    final byte[] checked = new byte[INPUT];
     final CRC32 crc = new CRC32();
     private MessageDigest sha256;
 

@@ -89,6 +89,41 @@ class VerifierTest {
         assertThat(verifier.verify(request("X-API-Key", k, "X-API-Key", control).build()).outcome())
                 .isEqualTo(Outcome.BAD_CREDENTIAL);
         assertThat(verifier.verify(request("X-API-Key", k).build()).isAllowed()).isTrue();
+        // Every position, the last included (the eight-byte checks end on an overlapping read), and a Latin-1
+        // char above 0x7f in place of a key char.
+        for (int i = 0; i < k.length(); i++) {
+            String wide = k.substring(0, i) + (char) (0x100 + k.charAt(i)) + k.substring(i + 1);
+            assertThat(verifier.verify(request("X-API-Key", wide).build()).outcome()).as("wide char at %d", i)
+                    .isEqualTo(Outcome.MALFORMED_KEY);
+            String latin1 = k.substring(0, i) + '\u00e9' + k.substring(i + 1);
+            assertThat(verifier.verify(request("X-API-Key", latin1).build()).outcome()).as("0xe9 at %d", i)
+                    .isEqualTo(Outcome.MALFORMED_KEY);
+        }
+    }
+
+    @Test
+    void aFormatCheckMadeDuringALookupLeavesTheKeyBytesForTheNextPepper() {
+        Pepper old = new Pepper(1, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+        Pepper current = new Pepper(2, new byte[] {32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17,
+                16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
+        InMemoryKeyStore mem = new InMemoryKeyStore();
+        String k = KeyManager.builder(mem).hasher(KeyHasher.hmac(old)).build()
+                .issue(KeyRequest.builder().owner("app").build()).key().reveal();
+        KeyFormat format = KeyFormat.ofDefaults();
+        String other = format.generate(Environment.TEST).reveal();
+        List<String> checks = new CopyOnWriteArrayList<>();
+        // A store that checks something key-shaped on the request thread while it looks up the current-pepper
+        // digest; the verifier then still needs the key's bytes for the previous pepper's digest.
+        dev.apikey.spi.KeyStore store = new dev.apikey.spi.ForwardingKeyStore(mem) {
+            @Override
+            protected void beforeLookup(KeyDigest digest) {
+                checks.add(digest.scheme() + " " + format.check(other));
+            }
+        };
+        ApiKeyVerifier v = ApiKeyVerifier.builder(store).hasher(KeyHasher.hmac(current, old)).build();
+        assertThat(v.verify(request("X-API-Key", k).build()).isAllowed()).isTrue();
+        assertThat(checks).containsExactly("hmac-v2 OK", "hmac-v1 OK");
     }
 
     @Test
