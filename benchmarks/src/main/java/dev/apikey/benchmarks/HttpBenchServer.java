@@ -38,7 +38,8 @@ import java.util.EnumSet;
  * headers run but never refuse) and writes it to KEYFILE; the endpoint requires {@code bench:read}.
  * Everything else is the library's defaults (logging audit sink, failure throttle).
  *
- * <p>Usage: {@code HttpBenchServer servlet|jersey with|without PORT KEYFILE}. Prints "ready" when listening.
+ * <p>Usage: {@code HttpBenchServer servlet|jersey with|without PORT KEYFILE}; also {@code servlet noop} (a pass-through
+ * filter) and {@code jersey feature-only|address-only}, for taking a difference apart. Prints "ready" when listening.
  */
 public final class HttpBenchServer {
     private HttpBenchServer() {
@@ -46,7 +47,7 @@ public final class HttpBenchServer {
 
     /** Entry point. */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4 || !args[0].matches("servlet|jersey") || !args[1].matches("with|without|feature-only|address-only")) {
+        if (args.length != 4 || !args[0].matches("servlet|jersey") || !args[1].matches("with|without|noop|feature-only|address-only")) {
             System.err.println("usage: HttpBenchServer servlet|jersey with|without PORT KEYFILE");
             System.exit(2);
         }
@@ -67,14 +68,15 @@ public final class HttpBenchServer {
         if (args[0].equals("servlet")) {
             WebAppContext webapp = new WebAppContext();
             webapp.setContextPath("/");
-            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource(with ? "bench-webapp-with" : "bench-webapp-without"));
+            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("bench-webapp-" + (args[1].equals("noop") ? "noop" : with ? "with" : "without")));
             webapp.setParentLoaderPriority(true);
             webapp.setAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, verifier);
             server.setHandler(webapp);
         } else {
             ServletContextHandler context = new ServletContextHandler("/");
             ResourceConfig app = new ResourceConfig(BenchResource.class).property(ServerProperties.WADL_FEATURE_DISABLE, true);
-            // feature-only and address-only take the Jersey variant apart, to see which half costs what.
+            // feature-only and address-only take the Jersey variant apart, to see which half costs what (and
+            // servlet noop has a filter that does nothing).
             if (with || args[1].equals("feature-only")) {
                 app.register(new ApiKeyFeature(verifier));
             }
@@ -92,6 +94,15 @@ public final class HttpBenchServer {
         System.out.println("ready " + args[0] + " " + args[1] + " on " + connector.getLocalPort());
         System.out.flush();
         server.join();
+    }
+
+    /** A filter that only passes the request on ({@code servlet noop}): what having any filter costs in Jetty. */
+    public static final class PassFilter implements Filter {
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
+                             jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+            chain.doFilter(request, response);
+        }
     }
 
     /** The servlet: a fixed short text. */
