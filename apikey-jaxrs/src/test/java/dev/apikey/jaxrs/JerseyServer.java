@@ -95,7 +95,7 @@ public final class JerseyServer implements AutoCloseable {
 
     private HttpResponse<String> send(HttpRequest.Builder b) {
         try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return dev.apikey.spi.HttpSend.send(client, b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

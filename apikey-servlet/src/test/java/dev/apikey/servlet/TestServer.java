@@ -125,7 +125,7 @@ final class TestServer implements AutoCloseable {
             b.header(headers[i], headers[i + 1]);
         }
         try {
-            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = dev.apikey.spi.HttpSend.send(client, b.build(), HttpResponse.BodyHandlers.ofString());
             Map<String, List<String>> h = new LinkedHashMap<>();
             r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
             return new Response(r.statusCode(), h, r.body());

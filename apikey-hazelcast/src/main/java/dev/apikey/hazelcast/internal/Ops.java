@@ -12,9 +12,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Runs cluster operations within a time bound and turns every failure into a
- * {@link StoreUnavailableException}, so callers answer 503 promptly instead of waiting for Hazelcast's own
- * invocation timeout (120 s by default).
+ * Runs cluster operations and turns every failure into a {@link StoreUnavailableException}, so callers answer
+ * 503. {@link #await} bounds the wait (key-store calls answer 503 promptly instead of after Hazelcast's own
+ * invocation timeout, 120 s by default); {@link #direct} runs the per-request calls on the calling thread.
  */
 public final class Ops {
     private final long timeoutMillis;
