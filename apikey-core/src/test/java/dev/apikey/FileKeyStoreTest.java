@@ -16,11 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,7 +40,7 @@ class FileKeyStoreTest extends KeyStoreContract {
     Path dir;
 
     private final AtomicInteger files = new AtomicInteger();
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-15T10:00:00Z"));
 
     @Override
     protected KeyStore newStore() {
@@ -321,29 +318,5 @@ class FileKeyStoreTest extends KeyStoreContract {
         doc.put("format", 1);
         doc.put("keys", List.of(RecordJson.toJson(good), badJson));
         return JSON.std.asBytes(doc);
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2025-01-15T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

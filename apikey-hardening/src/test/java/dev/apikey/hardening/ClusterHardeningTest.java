@@ -10,6 +10,8 @@ import dev.apikey.KeyRecord;
 import dev.apikey.KeyRequest;
 import dev.apikey.KeyStatus;
 import dev.apikey.hazelcast.ApiKeyHazelcast;
+import dev.apikey.hazelcast.HazelcastOptions;
+import dev.apikey.hazelcast.TestCluster;
 import dev.apikey.spi.AuditSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,14 +44,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterHardeningTest {
     private static final int ROUNDS = Math.max(20, Integer.getInteger("hardening.race.rounds", 200) / 4);
-    private static HzCluster cluster;
+    private static TestCluster cluster;
+    /** Maps of this suite's own, matched by the members' wildcard configuration. */
+    private static final HazelcastOptions OPTIONS = TestCluster.freshMaps().build();
+
+    private static ApiKeyHazelcast on(int member) {
+        return ApiKeyHazelcast.from(cluster.member(member), OPTIONS);
+    }
     private static final List<ApiKeyVerifier> verifiers = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        cluster = HzCluster.start(3);
+        cluster = TestCluster.start("hardening", 3);
         for (int i = 0; i < 3; i++) {
-            ApiKeyHazelcast hz = cluster.on(i);
+            ApiKeyHazelcast hz = on(i);
             verifiers.add(ApiKeyVerifier.builder(hz.keyStore()).rateLimiter(hz.rateLimiter()).usageCounters(hz.usageCounters())
                     .auditSink(AuditSink.NONE).clientThrottle(ClientThrottle.disabled()).build());
         }
@@ -61,7 +70,7 @@ class ClusterHardeningTest {
     }
 
     private static KeyManager manager(int member) {
-        return KeyManager.builder(cluster.on(member).keyStore()).build();
+        return KeyManager.builder(on(member).keyStore()).build();
     }
 
     @Test
@@ -101,7 +110,7 @@ class ClusterHardeningTest {
                 active.add(k);
             }
         }
-        HazelcastInstance victim = cluster.members.get(2);
+        HazelcastInstance victim = cluster.member(2);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong requests = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -144,15 +153,15 @@ class ClusterHardeningTest {
                 }
             }
         });
-        HzCluster.awaitTrue(Duration.ofSeconds(10), () -> requests.get() > 2_000, "load running");
+        TestCluster.awaitTrue(Duration.ofSeconds(10), () -> requests.get() > 2_000, "load running");
         long beforeKill = requests.get();
         victim.getLifecycleService().terminate();
         revoker.get();
-        HzCluster.awaitTrue(Duration.ofSeconds(30), () -> cluster.members.subList(0, 2).stream()
+        TestCluster.awaitTrue(Duration.ofSeconds(30), () -> Stream.of(cluster.member(0), cluster.member(1))
                 .allMatch(m -> m.getCluster().getMembers().size() == 2 && m.getPartitionService().isClusterSafe()),
                 "survivors see the member gone and the cluster safe");
         long afterKill = requests.get();
-        HzCluster.awaitTrue(Duration.ofSeconds(10), () -> requests.get() > afterKill + 2_000, "load running after failover");
+        TestCluster.awaitTrue(Duration.ofSeconds(10), () -> requests.get() > afterKill + 2_000, "load running after failover");
         stop.set(true);
         for (Future<?> f : load) {
             f.get();
@@ -162,7 +171,7 @@ class ClusterHardeningTest {
         int lostRecords = 0;
         int lostRevocations = 0;
         for (int m = 0; m < 2; m++) {
-            ApiKeyHazelcast hz = cluster.on(m);
+            ApiKeyHazelcast hz = on(m);
             for (IssuedKey k : active) {
                 KeyRecord r = hz.keyStore().findById(k.record().id()).orElse(null);
                 if (r == null) {

@@ -20,9 +20,10 @@ import java.util.function.BooleanSupplier;
 /**
  * Real Hazelcast members for tests: loopback only, TCP/IP join with an explicit member list, multicast and
  * auto-detection off, phone-home off, ports taken from 5801-5899 (never the demo's 5701-5710), a cluster
- * name unique per cluster, and timings shortened so a test class starts in seconds.
+ * name unique per cluster, and timings shortened so a test class starts in seconds. Shipped in this module's
+ * test-jar for the hardening suite.
  */
-final class TestCluster implements AutoCloseable {
+public final class TestCluster implements AutoCloseable {
     /** Members are configured with a wildcard prefix so each test can use maps of its own. */
     static final HazelcastOptions MEMBER_OPTIONS = HazelcastOptions.custom().mapNamePrefix("apikey*").build();
     private static final int FIRST_PORT = 5801;
@@ -39,8 +40,8 @@ final class TestCluster implements AutoCloseable {
         this.ports = ports;
     }
 
-    /** Starts {@code size} members that form one cluster. */
-    static TestCluster start(String name, int size) {
+    /** Starts {@code size} members that form one cluster, and waits until it is formed and its partitions are safe. */
+    public static TestCluster start(String name, int size) {
         TestCluster c = new TestCluster(name + "-" + UUID.randomUUID().toString().substring(0, 8), freePorts(size));
         // The first member starts alone; the others then join it in parallel.
         c.members.add(Hazelcast.newHazelcastInstance(memberConfig(c.clusterName, c.ports.get(0), c.ports)));
@@ -50,8 +51,8 @@ final class TestCluster implements AutoCloseable {
             rest.add(CompletableFuture.supplyAsync(() -> Hazelcast.newHazelcastInstance(memberConfig(c.clusterName, port, c.ports))));
         }
         rest.forEach(f -> c.members.add(f.join()));
-        awaitTrue(Duration.ofSeconds(30), () -> c.members.stream().allMatch(m -> m.getCluster().getMembers().size() == size),
-                "cluster of " + size + " formed");
+        awaitTrue(Duration.ofSeconds(30), () -> c.members.stream().allMatch(m -> m.getCluster().getMembers().size() == size
+                && m.getPartitionService().isClusterSafe()), "cluster of " + size + " formed and safe");
         return c;
     }
 
@@ -129,17 +130,18 @@ final class TestCluster implements AutoCloseable {
         return client;
     }
 
-    HazelcastInstance member(int i) {
+    /** Member {@code i}, in start order. */
+    public HazelcastInstance member(int i) {
         return members.get(i);
     }
 
     /** Options with maps of their own (a fresh store), matched by the members' wildcard configuration. */
-    static HazelcastOptions.Builder freshMaps() {
+    public static HazelcastOptions.Builder freshMaps() {
         return HazelcastOptions.custom().mapNamePrefix("apikey-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
     /** Polls {@code condition} (a cluster event we wait for) until it holds or {@code max} passes. */
-    static void awaitTrue(Duration max, BooleanSupplier condition, String what) {
+    public static void awaitTrue(Duration max, BooleanSupplier condition, String what) {
         long end = System.nanoTime() + max.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {

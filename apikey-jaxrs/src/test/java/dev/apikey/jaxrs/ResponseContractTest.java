@@ -1,5 +1,6 @@
 package dev.apikey.jaxrs;
 
+import dev.apikey.MutableClock;
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.ClientThrottle;
 import dev.apikey.Environment;

@@ -1,5 +1,6 @@
 package dev.apikey.jaxrs.admin;
 
+import dev.apikey.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.InMemoryKeyStore;
@@ -7,7 +8,6 @@ import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.jaxrs.JerseyServer;
-import dev.apikey.jaxrs.MutableClock;
 import dev.apikey.jaxrs.Problems;
 import dev.apikey.jaxrs.TestResources;
 import org.glassfish.jersey.server.ResourceConfig;
