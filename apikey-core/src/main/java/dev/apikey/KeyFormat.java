@@ -165,15 +165,10 @@ public final class KeyFormat {
 
     /**
      * {@link #check(CharSequence)} of the ASCII text in {@code ascii[0, n)}, for the verifier, which has copied
-     * the credential there in one pass: every check and the CRC run over bytes, and the digest later reads the
-     * same buffer. Walking the String char by char three times (control chars, format, CRC copy) was most of
-     * the cost of a malformed key's rejection.
+     * the credential there in one pass: every check and the CRC (with the caller's thread's {@code crc}) run over
+     * bytes, and the digest later reads the same buffer. Walking the String char by char three times (control
+     * chars, format, CRC copy) was most of the cost of a malformed key's rejection.
      */
-    Check check(byte[] ascii, int n) {
-        return check(ascii, n, Scratch.get().crc);
-    }
-
-    /** {@link #check(byte[], int)} with the caller's thread's CRC, so the verifier needs one thread-local lookup. */
     Check check(byte[] ascii, int n, CRC32 crc) {
         if (n == 0) {
             return Check.EMPTY;

@@ -47,7 +47,7 @@ final class Scratch {
         return md;
     }
 
-    static MessageDigest newSha256() {
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -30,11 +30,6 @@ public final class Base62 {
         return VALUE[b & 0xff];
     }
 
-    /** The digit value of {@code c} (0-61), or -1 if {@code c} is not a base62 digit. */
-    public static int value(char c) {
-        return c < 128 ? VALUE[c] : -1;
-    }
-
     /** Writes {@code value} (unsigned, below 62^width) as exactly {@code width} digits, left-padded with '0'. */
     public static void encodeFixed(long value, int width, char[] out, int offset) {
         long v = value;
