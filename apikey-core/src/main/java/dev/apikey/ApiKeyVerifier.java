@@ -696,8 +696,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
         RateLimitResult.LimitState s = result.decisive();
         String name = rendered.nameOf(s.limit());
-        String value = new StringBuilder(name.length() + 48).append('"').append(name).append("\";r=")
-                .append(s.remaining()).append(";t=").append(ceilSeconds(s.resetNanos(), 0)).toString();
+        // A concatenation fills one exactly sized array; a StringBuilder filled its own and then copied it.
+        String value = '"' + name + "\";r=" + s.remaining() + ";t=" + ceilSeconds(s.resetNanos(), 0);
         return List.of(rendered.header, new HttpHeader("RateLimit", value));
     }
 

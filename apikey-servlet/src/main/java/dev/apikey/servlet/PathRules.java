@@ -93,52 +93,51 @@ public final class PathRules {
      * @param path   servlet path + path info
      */
     public Access accessFor(String method, String path) {
-        String lower = path.toLowerCase(Locale.ROOT);
-        List<Entry> matching = new ArrayList<>(4);
-        for (Entry e : entries) {
-            if (e.matches(path, lower)) {
-                matching.add(e);
-            }
-        }
-        if (matching.isEmpty()) {
-            return Access.ANY_KEY;
-        }
+        // One pass over the entries, which are sorted by specificity, group by group; no list per request. The
+        // lower-case path is made only when a case-insensitive entry needs it.
+        List<Entry> es = entries;
+        int n = es.size();
+        String lower = null;
+        boolean matched = false;
         int i = 0;
-        while (i < matching.size()) {
-            int spec = matching.get(i).specificity();
-            int end = i;
-            while (end < matching.size() && matching.get(end).specificity() == spec) {
-                end++;
+        while (i < n) {
+            int spec = es.get(i).specificity();
+            Entry get = null;
+            Entry every = null;
+            for (; i < n && es.get(i).specificity() == spec; i++) {
+                Entry e = es.get(i);
+                if (!e.caseSensitive() && lower == null) {
+                    lower = path.toLowerCase(Locale.ROOT);
+                }
+                if (!e.matches(path, lower)) {
+                    continue;
+                }
+                matched = true;
+                // The entry naming the method; else, for HEAD, the one naming GET; else one for every method.
+                if (e.methods() == null) {
+                    every = e;
+                } else if (e.methods().contains(method)) {
+                    return e.access();
+                } else if (e.methods().contains("GET")) {
+                    get = e;
+                }
             }
-            Entry found = find(matching.subList(i, end), method);
+            Entry found = method.equals("HEAD") && get != null ? get : every;
             if (found != null) {
                 return found.access();
             }
-            i = end;
         }
+        if (!matched) {
+            return Access.ANY_KEY;
+        }
+        // Rules match the path but none names the method: every scope any of them asks for.
         ScopeRequirement strictest = ScopeRequirement.none();
-        for (Entry e : matching) {
-            if (!e.access().isPublic()) {
+        for (Entry e : es) {
+            if (!e.access().isPublic() && e.matches(path, lower == null ? path.toLowerCase(Locale.ROOT) : lower)) {
                 strictest = strictest.and(e.access().requirement());
             }
         }
         return strictest.isNone() ? Access.ANY_KEY : new Access(false, strictest);
-    }
-
-    /** The entry naming {@code method}; else, for HEAD, the one naming GET; else one for every method. */
-    private static Entry find(List<Entry> entries, String method) {
-        Entry get = null;
-        Entry every = null;
-        for (Entry e : entries) {
-            if (e.methods() == null) {
-                every = e;
-            } else if (e.methods().contains(method)) {
-                return e;
-            } else if (e.methods().contains("GET")) {
-                get = e;
-            }
-        }
-        return method.equals("HEAD") && get != null ? get : every;
     }
 
     @Override
