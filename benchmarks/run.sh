@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issue 8 end to end and writes results/latest.md (about 20 minutes on 2 cores):
+# Runs every benchmark of issue 8 end to end and writes results/latest.md (about 25 minutes on 2 cores):
 # core JMH with the gc profiler, heap per stored key, HTTP overhead with wrk, and the 3-member cluster bench.
 # Usage: benchmarks/run.sh [core] [http] [cluster]   (from anywhere; needs JDK 17+, Maven, python3; installs wrk
 # if missing). With no argument every part runs; with some, only those, and the report reuses the raw outputs
@@ -44,11 +44,14 @@ echo "== HTTP overhead (wrk)"
 # (a Jersey server here needs 70-80 s; after a fixed 20 s or 45 s warm-up the variant with the filter was still
 # compiling and lost up to a third of its throughput to that). The machine's own speed drifts by a quarter over
 # tens of seconds, so the comparison is made in many short pairs: each round runs both variants back to back
-# (which goes first alternates), and the report takes the median over rounds of the with/without ratio.
+# (which goes first alternates). And two JVMs of the very same server, warmed alike, differ by up to a tenth in
+# throughput (the JIT's choices differ from run to run): so the pair of servers is started HTTP_FORKS times
+# afresh, like JMH's forks, and the report takes the median over all rounds of all forks of the with/without
+# ratio, and shows each fork's median.
 ncpu=$(nproc)
 srv_cpu=$(( ncpu > 1 ? 1 : 0 ))
-WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=20; WARM_MIN=40; WARM_MAX=180; WARM_QUIET=20
-echo "wrk -t$WRK_THREADS -c$WRK_CONNS, each server warmed in 10 s runs until its JIT compiled at most $WARM_QUIET methods in one (${WARM_MIN}-${WARM_MAX} s), then $WRK_ROUNDS rounds of $WRK_DUR per variant back to back" > "$raw/wrk-settings.txt"
+HTTP_FORKS=3; WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=6; WARM_MIN=40; WARM_MAX=120; WARM_QUIET=20
+echo "wrk -t$WRK_THREADS -c$WRK_CONNS; $HTTP_FORKS forks (a fresh pair of server JVMs each), each server warmed in 10 s runs until its JIT compiled at most $WARM_QUIET methods in one (${WARM_MIN}-${WARM_MAX} s), then $WRK_ROUNDS rounds of $WRK_DUR per variant back to back" > "$raw/wrk-settings.txt"
 rm -f "$raw"/wrk-*-*-*.txt "$raw"/warm-*.txt
 pids=()
 cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
@@ -58,42 +61,45 @@ run_wrk() { # adapter variant duration outfile
   local key; key=$(cat "$raw/key-$1-$2.txt")
   taskset -c 0 wrk -t$WRK_THREADS -c$WRK_CONNS -d$3 --latency -H "X-API-Key: $key" "http://127.0.0.1:${ports[$1-$2]}/bench/hello" > "$4"
 }
-warm() { # adapter variant: 10 s runs until the server's JIT is quiet
+warm() { # adapter variant fork: 10 s runs until the server's JIT is quiet
   local log="$raw/server-$1-$2.log" t=0 before after
   while :; do
     before=$(wc -l < "$log")
     run_wrk $1 $2 10s "$raw/warm.tmp"
     after=$(wc -l < "$log")
     t=$((t + 10))
-    echo "$t s: $(awk '/Requests\/sec/ {print $2}' "$raw/warm.tmp") req/s, $((after - before)) compilations" >> "$raw/warm-$1-$2.txt"
+    echo "$t s: $(awk '/Requests\/sec/ {print $2}' "$raw/warm.tmp") req/s, $((after - before)) compilations" >> "$raw/warm-$1-$2-$3.txt"
     if [ $t -ge $WARM_MAX ] || { [ $t -ge $WARM_MIN ] && [ $((after - before)) -le $WARM_QUIET ]; }; then break; fi
   done
   rm -f "$raw/warm.tmp"
-  echo "$1 $2 warmed for ${t}s ($(tail -1 "$raw/warm-$1-$2.txt"))"
+  echo "$1 $2 fork $3 warmed for ${t}s ($(tail -1 "$raw/warm-$1-$2-$3.txt"))"
 }
 port=18181
 for adapter in servlet jersey; do
-  for variant in without with; do
-    ports[$adapter-$variant]=$port
-    taskset -c $srv_cpu java -Xms256m -Xmx512m -XX:+PrintCompilation -cp "$cp" dev.apikey.benchmarks.HttpBenchServer $adapter $variant $port "$raw/key-$adapter-$variant.txt" > "$raw/server-$adapter-$variant.log" 2>&1 &
-    pids+=($!)
-    port=$((port + 1))
-  done
-  for variant in without with; do
-    for i in $(seq 1 120); do grep -q '^ready' "$raw/server-$adapter-$variant.log" && break; sleep 0.5; done
-    grep -q '^ready' "$raw/server-$adapter-$variant.log" || { echo "server $adapter $variant did not start"; cat "$raw/server-$adapter-$variant.log"; exit 1; }
-  done
-  for variant in without with; do warm $adapter $variant; done
-  for r in $(seq 1 $WRK_ROUNDS); do
-    if [ $((r % 2)) -eq 1 ]; then order="without with"; else order="with without"; fi
-    for variant in $order; do
-      run_wrk $adapter $variant $WRK_DUR "$raw/wrk-$adapter-$variant-$r.txt"
-      echo "$adapter $variant round $r: $(grep -E 'Requests/sec' "$raw/wrk-$adapter-$variant-$r.txt") p99 $(grep -E '^ +99%' "$raw/wrk-$adapter-$variant-$r.txt" | awk '{print $2}')"
-      if grep -q 'Non-2xx' "$raw/wrk-$adapter-$variant-$r.txt"; then echo "non-2xx answers: the key was refused"; exit 1; fi
+  for fork in $(seq 1 $HTTP_FORKS); do
+    for variant in without with; do
+      ports[$adapter-$variant]=$port
+      taskset -c $srv_cpu java -Xms256m -Xmx512m -XX:+PrintCompilation -cp "$cp" dev.apikey.benchmarks.HttpBenchServer $adapter $variant $port "$raw/key-$adapter-$variant.txt" > "$raw/server-$adapter-$variant.log" 2>&1 &
+      pids+=($!)
+      port=$((port + 1))
     done
+    for variant in without with; do
+      for i in $(seq 1 120); do grep -q '^ready' "$raw/server-$adapter-$variant.log" && break; sleep 0.5; done
+      grep -q '^ready' "$raw/server-$adapter-$variant.log" || { echo "server $adapter $variant did not start"; cat "$raw/server-$adapter-$variant.log"; exit 1; }
+    done
+    for variant in without with; do warm $adapter $variant $fork; done
+    for r in $(seq 1 $WRK_ROUNDS); do
+      if [ $((r % 2)) -eq 1 ]; then order="without with"; else order="with without"; fi
+      for variant in $order; do
+        f="$raw/wrk-$adapter-$variant-$fork-$r.txt"
+        run_wrk $adapter $variant $WRK_DUR "$f"
+        echo "$adapter $variant fork $fork round $r: $(grep -E 'Requests/sec' "$f") p99 $(grep -E '^ +99%' "$f" | awk '{print $2}')"
+        if grep -q 'Non-2xx' "$f"; then echo "non-2xx answers: the key was refused"; exit 1; fi
+      done
+    done
+    cleanup; pids=()
+    sleep 1
   done
-  cleanup; pids=()
-  sleep 1
 done
 
 fi
