@@ -130,10 +130,11 @@ public final class PathRules {
         if (!matched) {
             return Access.ANY_KEY;
         }
-        // Rules match the path but none names the method: every scope any of them asks for.
+        // Rules match the path but none names the method: every scope any of them asks for. The loop above visited
+        // every entry, so the lower-case path is there if a case-insensitive entry needs it.
         ScopeRequirement strictest = ScopeRequirement.none();
         for (Entry e : es) {
-            if (!e.access().isPublic() && e.matches(path, lower == null ? path.toLowerCase(Locale.ROOT) : lower)) {
+            if (!e.access().isPublic() && e.matches(path, lower)) {
                 strictest = strictest.and(e.access().requirement());
             }
         }

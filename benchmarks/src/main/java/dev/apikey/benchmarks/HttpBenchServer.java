@@ -39,7 +39,8 @@ import java.util.EnumSet;
  * Everything else is the library's defaults (logging audit sink, failure throttle).
  *
  * <p>Usage: {@code HttpBenchServer servlet|jersey with|without PORT KEYFILE}; also {@code servlet noop} (a pass-through
- * filter) and {@code jersey feature-only|address-only}, for taking a difference apart. Prints "ready" when listening.
+ * filter), {@code servlet no-headers} (the filter with the RateLimit headers turned off) and
+ * {@code jersey feature-only|address-only}, for taking a difference apart. Prints "ready" when listening.
  */
 public final class HttpBenchServer {
     private HttpBenchServer() {
@@ -47,7 +48,7 @@ public final class HttpBenchServer {
 
     /** Entry point. */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4 || !args[0].matches("servlet|jersey") || !args[1].matches("with|without|noop|feature-only|address-only")) {
+        if (args.length != 4 || !args[0].matches("servlet|jersey") || !args[1].matches("with|without|noop|no-headers|feature-only|address-only")) {
             System.err.println("usage: HttpBenchServer servlet|jersey with|without PORT KEYFILE");
             System.exit(2);
         }
@@ -55,7 +56,8 @@ public final class HttpBenchServer {
         boolean with = args[1].equals("with");
         InMemoryKeyStore store = new InMemoryKeyStore();
         KeyManager manager = KeyManager.builder(store).build();
-        ApiKeyVerifier verifier = ApiKeyVerifier.builder(store).from(manager).build();
+        ApiKeyVerifier verifier = ApiKeyVerifier.builder(store).from(manager)
+                .rateLimitHeaders(!args[1].equals("no-headers")).build();
         String key = manager.issue(KeyRequest.builder().owner("bench").scopes("bench:read")
                 .rateLimit("1000000000/1s").build()).key().reveal();
         Files.writeString(java.nio.file.Path.of(args[3]), key, StandardCharsets.US_ASCII);
@@ -68,7 +70,7 @@ public final class HttpBenchServer {
         if (args[0].equals("servlet")) {
             WebAppContext webapp = new WebAppContext();
             webapp.setContextPath("/");
-            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("bench-webapp-" + (args[1].equals("noop") ? "noop" : with ? "with" : "without")));
+            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("bench-webapp-" + (args[1].equals("noop") ? "noop" : with || args[1].equals("no-headers") ? "with" : "without")));
             webapp.setParentLoaderPriority(true);
             webapp.setAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, verifier);
             server.setHandler(webapp);
@@ -96,11 +98,23 @@ public final class HttpBenchServer {
         server.join();
     }
 
-    /** A filter that only passes the request on ({@code servlet noop}): what having any filter costs in Jetty. */
+    /**
+     * A filter that only passes the request on ({@code servlet noop}): what having any filter costs in Jetty. With
+     * {@code -Dbench.spinNanos=N} it first spins N ns on the request thread: a control for how much throughput a
+     * filter costing that much CPU per request loses in this setup, whatever it does.
+     */
     public static final class PassFilter implements Filter {
+        private static final long SPIN_NANOS = Long.getLong("bench.spinNanos", 0);
+
         @Override
         public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
                              jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+            if (SPIN_NANOS > 0) {
+                long end = System.nanoTime() + SPIN_NANOS;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            }
             chain.doFilter(request, response);
         }
     }
