@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -157,8 +158,13 @@ class HostileInputTest {
                 try (RawHttp http = new RawHttp(apps.port(adapter))) {
                     for (int i = next.getAndIncrement(); i < inputs.size(); i = next.getAndIncrement()) {
                         Hostile h = inputs.get(i);
-                        RawHttp.Response r = h.ownConnection() ? RawHttp.once(apps.port(adapter), h.request())
-                                : http.send(h.request());
+                        RawHttp.Response r;
+                        try {
+                            r = h.ownConnection() ? RawHttp.once(apps.port(adapter), h.request()) : http.send(h.request());
+                        } catch (UncheckedIOException e) {
+                            // Which input went unanswered (its kind and index, never its bytes), for whoever reruns it.
+                            throw new UncheckedIOException(adapter + " gave no answer to " + h.kind() + " input #" + i, e.getCause());
+                        }
                         statuses.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
                         if (!ALLOWED.contains(r.status())) {
                             failures.incrementAndGet();
