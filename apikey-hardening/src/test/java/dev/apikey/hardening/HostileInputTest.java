@@ -160,10 +160,12 @@ class HostileInputTest {
                         Hostile h = inputs.get(i);
                         RawHttp.Response r;
                         try {
-                            r = h.ownConnection() ? RawHttp.once(apps.port(adapter), h.request()) : http.send(h.request());
+                            r = h.ownConnection() ? RawHttp.once(apps.port(adapter), h.request())
+                                    : http.send(h.request());
                         } catch (UncheckedIOException e) {
                             // Which input went unanswered (its kind and index, never its bytes), for whoever reruns it.
-                            throw new UncheckedIOException(adapter + " gave no answer to " + h.kind() + " input #" + i, e.getCause());
+                            throw new UncheckedIOException(adapter + " gave no answer to " + h.kind() + " input #" + i,
+                                    e.getCause());
                         }
                         statuses.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
                         if (!ALLOWED.contains(r.status())) {
