@@ -48,8 +48,11 @@ public final class HttpBenchServer {
 
     /** Entry point. */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4 || !args[0].matches("servlet|jersey") || !args[1].matches("with|without|noop|no-headers|feature-only|address-only")) {
-            System.err.println("usage: HttpBenchServer servlet|jersey with|without PORT KEYFILE");
+        // Each adapter's own variants only: another would start a server without the filter under its name.
+        if (args.length != 4 || !(args[0].equals("servlet") && args[1].matches("with|without|noop|no-headers")
+                || args[0].equals("jersey") && args[1].matches("with|without|feature-only|address-only"))) {
+            System.err.println("usage: HttpBenchServer servlet with|without|noop|no-headers PORT KEYFILE");
+            System.err.println("       HttpBenchServer jersey with|without|feature-only|address-only PORT KEYFILE");
             System.exit(2);
         }
         java.util.logging.Logger.getLogger("org.eclipse.jetty").setLevel(java.util.logging.Level.WARNING);
