@@ -242,10 +242,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 // The credential is copied once into a per-thread buffer; the format check, the CRC and the
                 // digest then read those bytes.
                 Scratch scratch = Scratch.get();
-                KeyFormat.Check check = scratch.load(credential, format);
-                if (check == null) {
+                int loaded = scratch.load(credential, format);
+                if (loaded == Scratch.CONTROL) {
                     d = badCredential;
-                } else if (check != KeyFormat.Check.OK) {
+                } else if (loaded == Scratch.MALFORMED) {
                     if (throttle.counts(client)) {
                         nowNanos = nowNanos();
                         timed = true;
@@ -472,7 +472,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
     /** The lookup as the lookup executor's thread runs it: the key's bytes go into that thread's buffer. */
     private KeyRecord lookupNow(String credential) {
         Scratch scratch = Scratch.get();
-        scratch.copyPrintable(credential);
+        scratch.copy(credential);
         return lookupNow(scratch, credential.length());
     }
 

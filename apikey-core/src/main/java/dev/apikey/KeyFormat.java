@@ -170,6 +170,38 @@ public final class KeyFormat {
      * chars, format, CRC copy) was most of the cost of a malformed key's rejection.
      */
     Check check(byte[] ascii, int n, CRC32 crc) {
+        Check shape = shape(ascii, n);
+        if (shape != null) {
+            return shape;
+        }
+        int sumAt = n - CHECKSUM_LENGTH;
+        if (!AsciiLanes.allBase62(ascii, prefixBytes.length + 6, sumAt)) {
+            return Check.WRONG_ALPHABET;
+        }
+        long written = writtenChecksum(ascii, sumAt, n);
+        if (written < 0) {
+            return Check.WRONG_ALPHABET;
+        }
+        return crcOf(ascii, sumAt, crc) == written ? Check.OK : Check.WRONG_CHECKSUM;
+    }
+
+    /**
+     * True exactly when {@link #check(byte[], int, CRC32)} would answer {@link Check#OK}, for the verifier, which
+     * needs no reason: the checksum is compared before the alphabet of the random part is checked, so a mistyped
+     * or cut key (the usual malformed one) is refused without that check. {@code ascii} may hold any bytes.
+     */
+    boolean isWellFormed(byte[] ascii, int n, CRC32 crc) {
+        if (shape(ascii, n) != null) {
+            return false;
+        }
+        int sumAt = n - CHECKSUM_LENGTH;
+        long written = writtenChecksum(ascii, sumAt, n);
+        return written >= 0 && crcOf(ascii, sumAt, crc) == written
+                && AsciiLanes.allBase62(ascii, prefixBytes.length + 6, sumAt);
+    }
+
+    /** The first failure among emptiness, length, prefix and environment, or null if there is none. */
+    private Check shape(byte[] ascii, int n) {
         if (n == 0) {
             return Check.EMPTY;
         }
@@ -189,21 +221,26 @@ public final class KeyFormat {
         if (!(isToken(ascii, pl + 1, LIVE) || isToken(ascii, pl + 1, TEST)) || ascii[pl + 5] != '_') {
             return Check.WRONG_ENVIRONMENT;
         }
-        int sumAt = n - CHECKSUM_LENGTH;
-        if (!AsciiLanes.allBase62(ascii, pl + 6, sumAt)) {
-            return Check.WRONG_ALPHABET;
-        }
+        return null;
+    }
+
+    /** The checksum written in {@code ascii[sumAt, n)}, or -1 if a char there is outside base62. */
+    private static long writtenChecksum(byte[] ascii, int sumAt, int n) {
         long written = 0;
         for (int i = sumAt; i < n; i++) {
             int d = Base62.value(ascii[i]);
             if (d < 0) {
-                return Check.WRONG_ALPHABET;
+                return -1;
             }
             written = written * 62 + d;
         }
+        return written;
+    }
+
+    private static long crcOf(byte[] ascii, int sumAt, CRC32 crc) {
         crc.reset();
         crc.update(ascii, 0, sumAt);
-        return crc.getValue() == written ? Check.OK : Check.WRONG_CHECKSUM;
+        return crc.getValue();
     }
 
     private static final byte[] LIVE = {'l', 'i', 'v', 'e'};

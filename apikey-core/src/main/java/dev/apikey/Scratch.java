@@ -55,23 +55,35 @@ final class Scratch {
         }
     }
 
+    /** {@link #load}: the credential is a well-formed key; its bytes are {@code bytes[0, credential.length())}. */
+    static final int WELL_FORMED = 0;
+    /** {@link #load}: the credential is not a key of the format (and has no control character). */
+    static final int MALFORMED = 1;
+    /** {@link #load}: the credential has a control character (a 400 rather than a 401). */
+    static final int CONTROL = 2;
+
     /**
-     * Copies {@code credential} into {@link #bytes} and checks it against {@code format}: the check's answer,
-     * or null if the credential has control characters (a 400 rather than a 401). After an OK answer the
-     * credential's bytes are {@code bytes[0, credential.length())}. A method of its own, so that the JIT
-     * compiles it apart from the verifier's large body; inlined there, the loop ruling out chars above 0xff
-     * was not reduced to nothing for a Latin-1 string, as it is here.
+     * Copies {@code credential} into {@link #bytes} and checks it against {@code format}: {@link #WELL_FORMED},
+     * {@link #MALFORMED} or {@link #CONTROL}. The format check runs on the copied low bytes first; only a
+     * credential that fails it is looked at for control characters (a well-formed one has none), and only one
+     * that passes it for chars above 0xff. A method of its own, so that the JIT compiles it apart from the
+     * verifier's large body; inlined there, the loop ruling out chars above 0xff was not reduced to nothing
+     * for a Latin-1 string, as it is here.
      */
-    KeyFormat.Check load(String credential, KeyFormat format) {
-        if (copyPrintable(credential)) {
-            KeyFormat.Check check = format.check(bytes, credential.length(), crc);
-            if (check == KeyFormat.Check.OK && hasWide(credential)) {
-                // Chars above 0xff whose low bytes spell a key: not the key; the char check says why.
-                check = format.check(credential);
+    int load(String credential, KeyFormat format) {
+        int n = credential.length();
+        if (n <= INPUT) {
+            copy(credential);
+            if (format.isWellFormed(bytes, n, crc)) {
+                // Chars above 0xff whose low bytes spell a key are not the key.
+                return hasWide(credential) ? MALFORMED : WELL_FORMED;
             }
-            return check;
+            // A control char (at most 0x9f) keeps its value as its low byte: all printable low bytes, no control.
+            if (AsciiLanes.allPrintable(bytes, 0, n)) {
+                return MALFORMED;
+            }
         }
-        return hasControl(credential) ? null : format.check(credential);
+        return hasControl(credential) ? CONTROL : MALFORMED;
     }
 
     /** True if {@code v} has a control character (C0, DEL or C1). */
@@ -86,26 +98,18 @@ final class Scratch {
     }
 
     /**
-     * Copies the low byte of each char of {@code v} into {@link #bytes} and tells whether those bytes are all
-     * printable ASCII (0x20-0x7e); false for more than {@link #INPUT} chars. The copy is String's own (an array
-     * copy for a Latin-1 string) and the check runs eight bytes per step: a char-by-char loop doing both was a
-     * quarter of a malformed key's rejection. A char above 0xff is seen only by its low byte here, so true
-     * means "no control character, nothing in 0x7f-0xff"; before the bytes are trusted as the credential,
-     * {@link #hasWide} must rule such chars out.
+     * Copies the low byte of each char of {@code v} (at most {@link #INPUT} chars) into {@link #bytes}: String's
+     * own copy, an array copy for a Latin-1 string. A char above 0xff is seen only by its low byte here; before
+     * the bytes are trusted as the credential, {@link #hasWide} must rule such chars out.
      */
     @SuppressWarnings("deprecation")
-    boolean copyPrintable(String v) {
-        int n = v.length();
-        if (n > INPUT) {
-            return false;
-        }
-        v.getBytes(0, n, bytes, 0);
-        return AsciiLanes.allPrintable(bytes, 0, n);
+    void copy(String v) {
+        v.getBytes(0, v.length(), bytes, 0);
     }
 
     /**
      * True if {@code v} (at most {@link #INPUT} chars) has a char above 0xff, whose low byte
-     * {@link #copyPrintable} kept. String's own char copy, then an OR over a plain array: a charAt loop here
+     * {@link #copy} kept. String's own char copy, then an OR over a plain array: a charAt loop here
      * cost a seventh of a valid key's verification.
      */
     boolean hasWide(String v) {

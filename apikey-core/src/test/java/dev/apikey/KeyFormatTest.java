@@ -1,11 +1,14 @@
 package dev.apikey;
 
+import dev.apikey.internal.Base62;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,7 +62,7 @@ class KeyFormatTest {
         // CRC32 (IEEE) of the ASCII text, in base62 (0-9A-Za-z), left-padded to 6 chars.
         assertThat(KeyFormat.checksum("")).isEqualTo("000000");
         // crc32("a") = 0xE8B7BE43 = 3904355907
-        assertThat(KeyFormat.checksum("a")).isEqualTo(dev.apikey.internal.Base62.encodeFixed(3904355907L, 6));
+        assertThat(KeyFormat.checksum("a")).isEqualTo(Base62.encodeFixed(3904355907L, 6));
         // crc32("123456789") = 0xCBF43926 = 3421780262, the standard check value
         assertThat(KeyFormat.checksum("123456789")).isEqualTo("3jZRME");
         String body = "ak_live_" + "0".repeat(32);
@@ -159,5 +162,41 @@ class KeyFormatTest {
                 assertThat(f.check(ascii, s.length(), new java.util.zip.CRC32())).as("check of an edited key").isEqualTo(f.check(s));
             }
         }
+    }
+
+    /**
+     * The verifier's reason-less check compares the checksum before the alphabet: it must still accept exactly
+     * what {@code check} accepts, for every byte value at every position, every length, and a key whose
+     * checksum was computed over a char outside the alphabet.
+     */
+    @Test
+    void theVerifiersWellFormedCheckAcceptsExactlyWhatCheckAccepts() {
+        CRC32 crc = new CRC32();
+        byte[] key = FORMAT.generate(Environment.LIVE).reveal().getBytes(StandardCharsets.US_ASCII);
+        byte[] b = new byte[KeyFormat.MAX_LENGTH];
+        int accepted = 0;
+        for (int at = 0; at < key.length; at++) {
+            for (int v = 0; v < 256; v++) {
+                System.arraycopy(key, 0, b, 0, key.length);
+                b[at] = (byte) v;
+                boolean ok = FORMAT.check(b, key.length, crc) == KeyFormat.Check.OK;
+                assertThat(FORMAT.isWellFormed(b, key.length, crc)).as("byte %d at %d", v, at).isEqualTo(ok);
+                accepted += ok ? 1 : 0;
+            }
+        }
+        assertThat(accepted).as("only the unchanged key").isEqualTo(key.length);
+        System.arraycopy(key, 0, b, 0, key.length);
+        for (int n = 0; n <= KeyFormat.MAX_LENGTH; n++) {
+            assertThat(FORMAT.isWellFormed(b, n, crc)).as("length %d", n).isEqualTo(n == key.length);
+        }
+        // A random part with '+' and the checksum of exactly that text: check says WRONG_ALPHABET.
+        String body = new String(key, 0, key.length - KeyFormat.CHECKSUM_LENGTH, StandardCharsets.US_ASCII);
+        body = body.substring(0, 12) + "+" + body.substring(13);
+        crc.reset();
+        crc.update(body.getBytes(StandardCharsets.US_ASCII));
+        byte[] forged = (body + Base62.encodeFixed(crc.getValue(), KeyFormat.CHECKSUM_LENGTH))
+                .getBytes(StandardCharsets.US_ASCII);
+        assertThat(FORMAT.check(forged, forged.length, crc)).isEqualTo(KeyFormat.Check.WRONG_ALPHABET);
+        assertThat(FORMAT.isWellFormed(forged, forged.length, crc)).isFalse();
     }
 }
