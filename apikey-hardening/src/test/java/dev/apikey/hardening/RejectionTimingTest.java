@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,16 +22,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 9, item 3: a dudect-style check (Reparaz, Balasch, Verbauwhede, "Dude, is my code constant time?", 2017)
  * that rejecting a wrong key does not take longer the more leading characters it shares with a stored key.
  *
- * <p>Two classes of wrong keys, all of the same length and with a valid checksum so that each is hashed and
- * looked up: class B shares the first 28 of the 32 random characters with the stored key; class A is built the
- * same way around a reference string that differs from the stored key in every position, so it shares no leading
- * character with it. Every sample is a fresh key (the last 4 random characters and the checksum vary). Two earlier
- * designs measured artefacts rather than the code: class A drawn independently at random (class B's keys resemble
- * each other and warm the CPU's caches differently), and fixed pools of keys sharing 31 characters (only 61
- * distinct keys per class, so whether a pool's digests happen to land in the stored record's hash bucket became a
- * constant difference that grows |t| with N). Samples are taken in a
- * random interleaving from one pool per class (so both see the same JIT, GC and noise from other processes),
- * each timing {@link ApiKeyVerifier#verify} directly (HTTP would drown a difference of nanoseconds).
+ * <p>The design is a two-by-two one. Two verifiers, each over a store of its own holding one key (K1, K2, whose
+ * random parts differ from the first character on). Every sample is a fresh wrong key, well-formed and with a
+ * valid checksum so that it is hashed and looked up, built around K1's or K2's random part (the first 28 of its
+ * 32 random characters, then a character that differs from the reference's next one, then fresh characters), and
+ * sent to either verifier: two independent coin flips. Class B ("shares 28 characters with the stored key") is
+ * the samples whose key was built around the key stored in the verifier it went to; class A ("shares none") is
+ * the crossed ones. Each class thus holds both references' keys and both verifiers in equal parts, so any timing
+ * that depends on a key's own characters, or on which verifier runs, weighs on both classes alike and cancels;
+ * what is left is the relation between the presented key and the stored one, which is what a leak would show.
+ * The earlier design, one stored key and class A built around a fixed unrelated string, let content alone decide:
+ * a checksum-first format check (which reads no stored data) gave |t| above 10 in some runs, with the sign
+ * changing from run to run as the random stored key did. Earlier still, two designs measured artefacts rather than
+ * the code: class A drawn independently at random (class B's keys resemble each other and warm the CPU's caches
+ * differently), and fixed pools of keys sharing 31 characters (only 61 distinct keys per class, so whether a
+ * pool's digests happened to land in the stored record's hash bucket became a constant difference that grows |t|
+ * with N). Samples are taken in a random interleaving (so both classes see the same JIT, GC and noise from other
+ * processes), each timing {@link ApiKeyVerifier#verify} directly (HTTP would drown a difference of nanoseconds).
  *
  * <p>Welch's t statistic is computed on all samples and, as dudect does, on samples cropped at a percentile of
  * both classes pooled (long tails are scheduling noise, not the code): 99, 95 and 90 %. Lower crops (dudect goes
@@ -49,37 +55,43 @@ class RejectionTimingTest {
     private static final double THRESHOLD = 10.0;
     /** Runs of the verifier measurement before it is judged leaky (see the test). */
     private static final int ATTEMPTS = 3;
-    /** Leading random characters a class-B key shares with the stored key (of 32); the other 4 are fresh per sample. */
+    /** Leading random characters a key shares with its reference (of 32); the other 4 are fresh per sample. */
     private static final int SHARED = 28;
     private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final String HEAD = "ak_live_";
 
     @Test
     void rejectingAWrongKeyTakesNoLongerWhenItSharesALongPrefixWithAStoredKey() {
-        InMemoryKeyStore store = new InMemoryKeyStore();
-        KeyManager manager = KeyManager.builder(store).build();
-        String stored = manager.issue(KeyRequest.builder().owner("timing").build()).key().reveal();
+        InMemoryKeyStore store1 = new InMemoryKeyStore();
+        KeyManager manager1 = KeyManager.builder(store1).build();
+        String[] stored = new String[2];
+        stored[0] = manager1.issue(KeyRequest.builder().owner("timing").build()).key().reveal();
+        InMemoryKeyStore store2;
+        KeyManager manager2;
+        do {
+            // A store of its own per try, so that it holds exactly one key.
+            store2 = new InMemoryKeyStore();
+            manager2 = KeyManager.builder(store2).build();
+            stored[1] = manager2.issue(KeyRequest.builder().owner("timing").build()).key().reveal();
+        } while (stored[1].charAt(HEAD.length()) == stored[0].charAt(HEAD.length()));
+        String[] references = {randomPart(stored[0]), randomPart(stored[1])};
         Random rnd = new Random(0x7117_0003L);
-        String head = stored.substring(0, "ak_live_".length());
-        String random = stored.substring(head.length(), head.length() + KeyFormat.RANDOM_LENGTH);
 
-        // Class A is built like class B, around a reference that differs from the stored key everywhere, so the
-        // two classes are alike in every way (how similar their keys are to each other, which table entries the
-        // format check touches) except how much they share with the stored key. Every sample is a fresh key.
-        String unrelated = differentEverywhere(random, rnd);
-        Function<Random, AccessRequest> classA = r -> request(sharing(head, unrelated, r));
-        Function<Random, AccessRequest> classB = r -> request(sharing(head, random, r));
-
-        try (ApiKeyVerifier verifier = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
-                .clientThrottle(ClientThrottle.disabled()).build()) {
-            assertThat(verifier.verify(classA.apply(rnd)).outcome()).isEqualTo(Outcome.UNKNOWN_KEY);
-            assertThat(verifier.verify(classB.apply(rnd)).outcome()).isEqualTo(Outcome.UNKNOWN_KEY);
+        try (ApiKeyVerifier verifier1 = verifier(store1, manager1); ApiKeyVerifier verifier2 = verifier(store2, manager2)) {
+            ApiKeyVerifier[] verifiers = {verifier1, verifier2};
+            for (int v = 0; v < 2; v++) {
+                for (int k = 0; k < 2; k++) {
+                    assertThat(verifiers[v].verify(request(sharing(references[k], rnd))).outcome())
+                            .isEqualTo(Outcome.UNKNOWN_KEY);
+                }
+            }
             // A leak is systematic and shows in every run; a burst of noise from other processes on this shared
             // machine is not. So the verdict is the best of up to ATTEMPTS runs (each printed), while the positive
             // control below must exceed the threshold in its single run.
             double best = Double.MAX_VALUE;
             for (int attempt = 1; attempt <= ATTEMPTS && best >= THRESHOLD; attempt++) {
-                best = Math.min(best, measure("verifier (run " + attempt + ")", r -> verifier.verify(r).status(),
-                        classA, classB, rnd));
+                best = Math.min(best, measure("verifier (run " + attempt + ")",
+                        (v, r) -> verifiers[v].verify(r).status(), references, rnd));
             }
             assertThat(best).as("smallest max |t| of %d runs", ATTEMPTS).isLessThan(THRESHOLD);
         }
@@ -92,16 +104,26 @@ class RejectionTimingTest {
      */
     @Test
     void theMeasurementFlagsAComparisonThatStopsAtTheFirstDifference() {
-        String stored = KeyFormat.ofDefaults().generate(dev.apikey.Environment.LIVE).reveal();
+        KeyFormat format = KeyFormat.ofDefaults();
+        String[] stored = new String[2];
+        stored[0] = format.generate(dev.apikey.Environment.LIVE).reveal();
+        do {
+            stored[1] = format.generate(dev.apikey.Environment.LIVE).reveal();
+        } while (stored[1].charAt(HEAD.length()) == stored[0].charAt(HEAD.length()));
+        String[] references = {randomPart(stored[0]), randomPart(stored[1])};
         Random rnd = new Random(0x7117_0004L);
-        String head = stored.substring(0, "ak_live_".length());
-        String random = stored.substring(head.length(), head.length() + KeyFormat.RANDOM_LENGTH);
-        String unrelated = differentEverywhere(random, rnd);
-        Function<Random, AccessRequest> classA = r -> request(sharing(head, unrelated, r));
-        Function<Random, AccessRequest> classB = r -> request(sharing(head, random, r));
         double worst = measure("early-exit comparison (control)",
-                r -> earlyExitEquals(r.headers().get("X-API-Key").get(0), stored), classA, classB, rnd);
+                (v, r) -> earlyExitEquals(r.headers().get("X-API-Key").get(0), stored[v]), references, rnd);
         assertThat(worst).as("max |t| of a leaky comparison").isGreaterThanOrEqualTo(THRESHOLD);
+    }
+
+    private static ApiKeyVerifier verifier(InMemoryKeyStore store, KeyManager manager) {
+        return ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
+                .clientThrottle(ClientThrottle.disabled()).build();
+    }
+
+    private static String randomPart(String key) {
+        return key.substring(HEAD.length(), HEAD.length() + KeyFormat.RANDOM_LENGTH);
     }
 
     /** A deliberately leaky comparison: a little work per equal character, and out at the first difference. */
@@ -116,29 +138,37 @@ class RejectionTimingTest {
         return work + 1;
     }
 
-    /** Interleaved timing of {@code op} over both classes; prints and returns the largest |t| over the crops. */
-    private static double measure(String what, java.util.function.ToIntFunction<AccessRequest> op,
-                                  Function<Random, AccessRequest> classA, Function<Random, AccessRequest> classB,
-                                  Random rnd) {
+    /** The operation timed: {@code verifier} (0 or 1) answers {@code request}. */
+    private interface Op {
+        int apply(int verifier, AccessRequest request);
+    }
+
+    /**
+     * Interleaved timing of {@code op}: per sample, a key around a coin-flipped reference, sent to a coin-flipped
+     * verifier; class B when the two match. Prints and returns the largest |t| over the crops.
+     */
+    private static double measure(String what, Op op, String[] references, Random rnd) {
         long[] a = new long[SAMPLES];
         long[] b = new long[SAMPLES];
         int na = 0;
         int nb = 0;
         long sink = 0;
-        // Warm-up, then measurement; the class of each sample is a coin flip.
+        // Warm-up, then measurement.
         for (int phase = 0; phase < 2; phase++) {
             int n = phase == 0 ? SAMPLES / 4 : SAMPLES * 2;
             for (int i = 0; i < n; i++) {
-                boolean pickB = rnd.nextBoolean();
-                AccessRequest r = (pickB ? classB : classA).apply(rnd);
+                int verifier = rnd.nextInt(2);
+                int reference = rnd.nextInt(2);
+                boolean shares = verifier == reference;
+                AccessRequest r = request(sharing(references[reference], rnd));
                 long t0 = System.nanoTime();
-                int result = op.applyAsInt(r);
+                int result = op.apply(verifier, r);
                 long t = System.nanoTime() - t0;
                 sink += result;
                 if (phase == 1) {
-                    if (pickB && nb < SAMPLES) {
+                    if (shares && nb < SAMPLES) {
                         b[nb++] = t;
-                    } else if (!pickB && na < SAMPLES) {
+                    } else if (!shares && na < SAMPLES) {
                         a[na++] = t;
                     }
                 }
@@ -169,10 +199,10 @@ class RejectionTimingTest {
      * A well-formed key whose random part starts with the first {@value #SHARED} characters of {@code reference},
      * then a character that differs from the reference's next one, then fresh random characters.
      */
-    private static String sharing(String head, String reference, Random rnd) {
-        StringBuilder b = new StringBuilder(head).append(reference, 0, SHARED)
+    private static String sharing(String reference, Random rnd) {
+        StringBuilder b = new StringBuilder(HEAD).append(reference, 0, SHARED)
                 .append(differentChar(reference.charAt(SHARED), rnd));
-        while (b.length() < head.length() + KeyFormat.RANDOM_LENGTH) {
+        while (b.length() < HEAD.length() + KeyFormat.RANDOM_LENGTH) {
             b.append(ALPHABET.charAt(rnd.nextInt(ALPHABET.length())));
         }
         return withChecksum(b.toString());
@@ -180,14 +210,6 @@ class RejectionTimingTest {
 
     private static String withChecksum(String body) {
         return body + KeyFormat.checksum(body);
-    }
-
-    private static String differentEverywhere(String random, Random rnd) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < random.length(); i++) {
-            b.append(differentChar(random.charAt(i), rnd));
-        }
-        return b.toString();
     }
 
     private static char differentChar(char c, Random rnd) {
