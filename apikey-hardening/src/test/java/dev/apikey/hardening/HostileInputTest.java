@@ -160,12 +160,12 @@ class HostileInputTest {
                         Hostile h = inputs.get(i);
                         RawHttp.Response r;
                         try {
-                            r = h.ownConnection() ? RawHttp.once(apps.port(adapter), h.request())
-                                    : http.send(h.request());
+                            r = h.ownConnection() ? once(adapter, h, i) : http.send(h.request());
                         } catch (UncheckedIOException e) {
-                            // Which input went unanswered (its kind and index, never its bytes), for whoever reruns it.
-                            throw new UncheckedIOException(adapter + " gave no answer to " + h.kind() + " input #" + i,
-                                    e.getCause());
+                            // Which input went unanswered (its kind and index, never its bytes) and how (a socket
+                            // error's text, which holds no input), for whoever reruns it.
+                            throw new UncheckedIOException(adapter + " gave no answer to " + h.kind() + " input #" + i
+                                    + ": " + e.getCause(), e.getCause());
                         }
                         statuses.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
                         if (!ALLOWED.contains(r.status())) {
@@ -182,6 +182,24 @@ class HostileInputTest {
         }
         pool.shutdown();
         return statuses;
+    }
+
+    /**
+     * Sends an input that needs a connection of its own. Rarely (a "random-bytes-with-cr-lf" input on the JAX-RS
+     * app, once in some twenty runs of this test's 20,000 requests, never when the input was sent alone) such a
+     * connection ended without an answer. A likely cause is the kernel's: a server that refuses a request part
+     * way through and closes at once may reset the connection, and a reset drops the answer it already sent
+     * before the client reads it. So an unanswered input is sent once more on a fresh connection, which is printed
+     * with the socket error; a server that does not answer the same bytes twice fails the test.
+     */
+    private static RawHttp.Response once(Adapter adapter, Hostile h, int index) {
+        try {
+            return RawHttp.once(apps.port(adapter), h.request());
+        } catch (UncheckedIOException e) {
+            System.out.printf("[hostile] %s: no answer to %s input #%d (%s); sent again%n", adapter, h.kind(), index,
+                    e.getCause());
+            return RawHttp.once(apps.port(adapter), h.request());
+        }
     }
 
     // ---- generation ------------------------------------------------------------------------------------
