@@ -39,7 +39,8 @@ import java.util.EnumSet;
  * Everything else is the library's defaults (logging audit sink, failure throttle).
  *
  * <p>Usage: {@code HttpBenchServer servlet|jersey with|without PORT KEYFILE}; also {@code servlet noop} (a pass-through
- * filter), {@code servlet no-headers} (the filter with the RateLimit headers turned off) and
+ * filter), {@code servlet no-headers} (the filter with the RateLimit headers turned off), {@code servlet timed} and
+ * {@code timed-noop} (the filter, or a pass-through one, between two timing filters: see {@link FilterTimer}) and
  * {@code jersey feature-only|address-only}, for taking a difference apart. Prints "ready" when listening.
  */
 public final class HttpBenchServer {
@@ -49,9 +50,9 @@ public final class HttpBenchServer {
     /** Entry point. */
     public static void main(String[] args) throws Exception {
         // Each adapter's own variants only: another would start a server without the filter under its name.
-        if (args.length != 4 || !(args[0].equals("servlet") && args[1].matches("with|without|noop|no-headers")
+        if (args.length != 4 || !(args[0].equals("servlet") && args[1].matches("with|without|noop|no-headers|timed|timed-noop")
                 || args[0].equals("jersey") && args[1].matches("with|without|feature-only|address-only"))) {
-            System.err.println("usage: HttpBenchServer servlet with|without|noop|no-headers PORT KEYFILE");
+            System.err.println("usage: HttpBenchServer servlet with|without|noop|no-headers|timed|timed-noop PORT KEYFILE");
             System.err.println("       HttpBenchServer jersey with|without|feature-only|address-only PORT KEYFILE");
             System.exit(2);
         }
@@ -73,7 +74,7 @@ public final class HttpBenchServer {
         if (args[0].equals("servlet")) {
             WebAppContext webapp = new WebAppContext();
             webapp.setContextPath("/");
-            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("bench-webapp-" + (args[1].equals("noop") ? "noop" : with || args[1].equals("no-headers") ? "with" : "without")));
+            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("bench-webapp-" + (args[1].matches("noop|timed|timed-noop") ? args[1] : with || args[1].equals("no-headers") ? "with" : "without")));
             webapp.setParentLoaderPriority(true);
             webapp.setAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, verifier);
             server.setHandler(webapp);
