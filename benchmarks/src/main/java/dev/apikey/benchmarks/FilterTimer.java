@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * servlet timed|timed-noop}): the nanoseconds from entering the filter to its call of the chain, as it runs among
  * Jetty's own work (with cold caches, on whichever pool thread), which a JMH figure of the hot code does not show.
  * Every {@value #REPORT_SECONDS} s it prints the mean over the requests of that interval: {@code filter-ns MEAN
- * over N requests}. {@code timed-noop} puts a pass-through filter in the same place, so its figure is what the
+ * over N requests on T threads} (T: how many of Jetty's pool threads ran it). {@code timed-noop} puts a pass-through filter in the same place, so its figure is what the
  * timing itself costs (two clock reads and a thread-local).
  */
 public final class FilterTimer {
@@ -22,6 +22,8 @@ public final class FilterTimer {
     private static final ThreadLocal<long[]> STARTED = ThreadLocal.withInitial(() -> new long[1]);
     private static final LongAdder NANOS = new LongAdder();
     private static final LongAdder COUNT = new LongAdder();
+    /** The threads that ran the timed filter since the last report. */
+    private static final java.util.Set<Thread> THREADS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     static {
         Thread reporter = new Thread(FilterTimer::report, "filter-timer");
@@ -44,8 +46,10 @@ public final class FilterTimer {
             long nanos = NANOS.sum();
             long count = COUNT.sum();
             if (count > lastCount) {
-                System.out.printf("filter-ns %.1f over %d requests%n",
-                        (double) (nanos - lastNanos) / (count - lastCount), count - lastCount);
+                int threads = THREADS.size();
+                THREADS.clear();
+                System.out.printf("filter-ns %.1f over %d requests on %d threads%n",
+                        (double) (nanos - lastNanos) / (count - lastCount), count - lastCount, threads);
                 System.out.flush();
             }
             lastNanos = nanos;
@@ -70,6 +74,7 @@ public final class FilterTimer {
                 throws IOException, ServletException {
             NANOS.add(System.nanoTime() - STARTED.get()[0]);
             COUNT.increment();
+            THREADS.add(Thread.currentThread());
             chain.doFilter(request, response);
         }
     }
