@@ -112,9 +112,22 @@ public final class HttpBenchServer {
         /**
          * With {@code -Dbench.servletCalls=true}: the Servlet API calls our filter makes on an allowed request
          * (path and URI getters, the two header lookups, the peer address, two response headers, a request
-         * attribute, a request wrapper) with none of its own work: what those calls cost in Jetty.
+         * attribute, a request wrapper) with none of its own work: what those calls cost in Jetty. A
+         * comma-separated subset of {@code path,headers,address,response,attribute,wrapper} makes only those.
          */
-        private static final boolean SERVLET_CALLS = Boolean.getBoolean("bench.servletCalls");
+        private static final java.util.Set<String> SERVLET_CALLS = servletCalls(System.getProperty("bench.servletCalls", ""));
+
+        private static java.util.Set<String> servletCalls(String spec) {
+            java.util.Set<String> all = java.util.Set.of("path", "headers", "address", "response", "attribute", "wrapper");
+            if (spec.equals("true")) {
+                return all;
+            }
+            java.util.Set<String> calls = spec.isEmpty() ? java.util.Set.of() : java.util.Set.of(spec.split(","));
+            if (!all.containsAll(calls)) {
+                throw new IllegalArgumentException("bench.servletCalls: true or a subset of " + all + ", got " + spec);
+            }
+            return calls;
+        }
 
         @Override
         public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
@@ -125,21 +138,35 @@ public final class HttpBenchServer {
                     Thread.onSpinWait();
                 }
             }
-            if (SERVLET_CALLS) {
+            if (!SERVLET_CALLS.isEmpty()) {
                 HttpServletRequest http = (HttpServletRequest) request;
                 HttpServletResponse res = (HttpServletResponse) response;
-                int sink = http.getServletPath().length() + (http.getPathInfo() == null ? 0 : 1)
-                        + http.getRequestURI().length() + http.getMethod().length() + http.getRemoteAddr().length();
-                for (String name : new String[] {"X-API-Key", "Authorization"}) {
-                    java.util.Enumeration<String> e = http.getHeaders(name);
-                    while (e.hasMoreElements()) {
-                        sink += e.nextElement().length();
+                int sink = 0;
+                if (SERVLET_CALLS.contains("path")) {
+                    sink += http.getServletPath().length() + (http.getPathInfo() == null ? 0 : 1)
+                            + http.getRequestURI().length() + http.getMethod().length();
+                }
+                if (SERVLET_CALLS.contains("address")) {
+                    sink += http.getRemoteAddr().length();
+                }
+                if (SERVLET_CALLS.contains("headers")) {
+                    for (String name : new String[] {"X-API-Key", "Authorization"}) {
+                        java.util.Enumeration<String> e = http.getHeaders(name);
+                        while (e.hasMoreElements()) {
+                            sink += e.nextElement().length();
+                        }
                     }
                 }
-                res.addHeader("RateLimit-Policy", "\"default\";q=1000000000;w=1");
-                res.addHeader("RateLimit", "\"default\";r=999999999;t=1");
-                http.setAttribute("dev.apikey.principal", sink);
-                request = new jakarta.servlet.http.HttpServletRequestWrapper(http);
+                if (SERVLET_CALLS.contains("response")) {
+                    res.addHeader("RateLimit-Policy", "\"default\";q=1000000000;w=1");
+                    res.addHeader("RateLimit", "\"default\";r=999999999;t=1");
+                }
+                if (SERVLET_CALLS.contains("attribute")) {
+                    http.setAttribute("dev.apikey.principal", sink);
+                }
+                if (SERVLET_CALLS.contains("wrapper")) {
+                    request = new jakarta.servlet.http.HttpServletRequestWrapper(http);
+                }
             }
             chain.doFilter(request, response);
         }
