@@ -164,10 +164,9 @@ public final class KeyFormat {
     }
 
     /**
-     * {@link #check(CharSequence)} of the ASCII text in {@code ascii[0, n)}, for the verifier, which has copied
-     * the credential there in one pass: every check and the CRC (with the caller's thread's {@code crc}) run over
-     * bytes, and the digest later reads the same buffer. Walking the String char by char three times (control
-     * chars, format, CRC copy) was most of the cost of a malformed key's rejection.
+     * {@link #check(CharSequence)} of the ASCII text in {@code ascii[0, n)}, with the reason of the first failure:
+     * every check and the CRC (with the caller's {@code crc}) run over bytes. The verifier, which needs no reason,
+     * uses {@link #isWellFormed} on the bytes it copied the credential into.
      */
     Check check(byte[] ascii, int n, CRC32 crc) {
         Check shape = shape(ascii, n);
