@@ -2,6 +2,7 @@ package dev.apikey;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * An HTTP request as the verification pipeline sees it, independent of servlet or JAX-RS. Adapters build
@@ -23,7 +24,10 @@ public final class AccessRequest {
 
     private final Values headers;
     private final Values queryParameters;
-    private final String remoteAddress;
+    private final Supplier<String> peer;
+    /** The peer address once read (the supplier is asked at most once per request, and only when needed). */
+    private String remoteAddress;
+    private boolean remoteAddressRead;
     private final String method;
     private final String path;
     private final ScopeRequirement requirement;
@@ -31,7 +35,9 @@ public final class AccessRequest {
     private AccessRequest(Builder b) {
         this.headers = b.headers;
         this.queryParameters = b.queryParameters;
+        this.peer = b.peer;
         this.remoteAddress = b.remoteAddress;
+        this.remoteAddressRead = b.peer == null;
         this.method = b.method;
         this.path = b.path;
         this.requirement = b.requirement;
@@ -52,8 +58,17 @@ public final class AccessRequest {
         return queryParameters;
     }
 
-    /** The address of the connection's peer (an IP literal), or {@code null} if unknown. */
+    /**
+     * The address of the connection's peer (an IP literal), or {@code null} if unknown. When the builder was
+     * given a {@linkplain Builder#remoteAddressFrom supplier}, it is asked on the first call and its answer kept.
+     */
     public String remoteAddress() {
+        if (!remoteAddressRead) {
+            // Not synchronised: a request is decided on one thread; two threads racing here would each ask the
+            // supplier and get the same address.
+            remoteAddress = peer.get();
+            remoteAddressRead = true;
+        }
         return remoteAddress;
     }
 
@@ -77,6 +92,7 @@ public final class AccessRequest {
         private Values headers = NONE;
         private Values queryParameters = NONE;
         private String remoteAddress;
+        private Supplier<String> peer;
         private String method = "GET";
         private String path = "/";
         private ScopeRequirement requirement = ScopeRequirement.none();
@@ -96,9 +112,23 @@ public final class AccessRequest {
             return this;
         }
 
-        /** The connection peer's IP address. */
+        /** The connection peer's IP address. Replaces a {@link #remoteAddressFrom} supplier. */
         public Builder remoteAddress(String remoteAddress) {
             this.remoteAddress = remoteAddress;
+            this.peer = null;
+            return this;
+        }
+
+        /**
+         * Where to read the connection peer's IP address when the pipeline needs it: the failure throttle once it
+         * tracks a client, a key with an address allowlist, a failed attempt, an audit event. Allowed requests
+         * of keys without an allowlist usually never ask, and containers build the address string on every call
+         * ({@code HttpServletRequest.getRemoteAddr()} formats it anew). Asked at most once per request; it may
+         * return {@code null} (unknown). Replaces a {@link #remoteAddress(String)} value.
+         */
+        public Builder remoteAddressFrom(Supplier<String> peer) {
+            this.peer = Objects.requireNonNull(peer, "peer");
+            this.remoteAddress = null;
             return this;
         }
 

@@ -229,7 +229,11 @@ public final class ApiKeyVerifier implements AutoCloseable {
         // and the JIT drops it (it was 24 of the bytes a valid verify allocated).
         long nowNanos = 0;
         boolean timed = false;
-        String client = clientAddress(request);
+        // The client address is worked out only when something needs it (the throttle once it tracks anyone, a
+        // key's address allowlist, a failed attempt, an audit event): adapters read the peer address lazily,
+        // and a container formats it anew on every call.
+        String client = null;
+        boolean clientKnown = false;
         Decision d;
         KeyRecord record = null;
         String presented = null;
@@ -246,6 +250,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 if (loaded == Scratch.CONTROL) {
                     d = badCredential;
                 } else if (loaded == Scratch.MALFORMED) {
+                    client = clientAddress(request);
+                    clientKnown = true;
                     if (throttle.counts(client)) {
                         nowNanos = nowNanos();
                         timed = true;
@@ -256,14 +262,23 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     presented = credential;
                     nowNanos = nowNanos();
                     timed = true;
-                    long blocked = throttle.blockedFor(client, nowNanos);
+                    long blocked = 0;
+                    if (throttle.tracksAnyone(nowNanos)) {
+                        client = clientAddress(request);
+                        clientKnown = true;
+                        blocked = throttle.blockedFor(client, nowNanos);
+                    }
                     if (blocked > 0) {
                         d = throttled(blocked);
                     } else {
                         // A key that passed the format check is printable ASCII, so its bytes are in the scratch buffer.
                         record = lookupExecutor != null ? lookupBounded(credential) : lookupNow(scratch, credential.length());
-                        d = record == null ? invalid : afterLookup(record, request, client, nowNanos);
+                        d = record == null ? invalid : afterLookup(record, request, nowNanos);
                         if (d.outcome().countsAsFailure()) {
+                            if (!clientKnown) {
+                                client = clientAddress(request);
+                                clientKnown = true;
+                            }
                             throttle.recordFailure(client, nowNanos);
                         }
                     }
@@ -276,7 +291,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
             d = unavailable;
         }
         if (auditing && wantsEvent(d.outcome())) {
-            emit(timed ? instantOf(nowNanos) : clock.instant(), record, presented, d, client, request, started);
+            emit(timed ? instantOf(nowNanos) : clock.instant(), record, presented, d,
+                    clientKnown ? client : clientAddress(request), request, started);
         }
         return d;
     }
@@ -319,7 +335,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         return invalidPath;
     }
 
-    private Decision afterLookup(KeyRecord r, AccessRequest request, String client, long nowNanos) {
+    private Decision afterLookup(KeyRecord r, AccessRequest request, long nowNanos) {
         switch (r.usabilityAtNanos(nowNanos)) {
             case REVOKED:
                 return invalidAs(Outcome.REVOKED_KEY);
@@ -335,7 +351,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         if (!environments.contains(r.environment())) {
             return invalidAs(Outcome.WRONG_ENVIRONMENT);
         }
-        if (!r.allowedCidrs().isEmpty() && !addressAllowed(r.allowedCidrs(), client)) {
+        if (!r.allowedCidrs().isEmpty() && !addressAllowed(r.allowedCidrs(), clientAddress(request))) {
             return forbidden;
         }
         RateLimitPolicy policy = r.rateLimitPolicy() != null ? r.rateLimitPolicy() : defaultPolicy;
@@ -383,8 +399,19 @@ public final class ApiKeyVerifier implements AutoCloseable {
      */
     private ApiKeyPrincipal principal(KeyRecord r) {
         CachedPrincipal c = principals.get(r.id());
-        if (c != null && (c.record == r || c.shows(r))) {
-            return c.principal;
+        if (c != null) {
+            if (c.record == r) {
+                return c.principal;
+            }
+            if (c.shows(r)) {
+                // Another version of the record that shows the same (its last-used time written, say): the cache
+                // now holds it, so that the next lookup is a hit by identity instead of a field-by-field compare.
+                // A store that hands out a copy of the same version per lookup leaves the map alone.
+                if (c.record.version() != r.version()) {
+                    principals.put(r.id(), new CachedPrincipal(r, c.principal));
+                }
+                return c.principal;
+            }
         }
         ApiKeyPrincipal p = ApiKeyPrincipal.of(r);
         // Bounded like the other per-key maps: it grows with the keys in use; past the bound it starts over.

@@ -181,6 +181,56 @@ class VerifierTest {
     }
 
     @Test
+    void thePeerAddressIsReadOnlyWhenSomethingNeedsItAndAtMostOncePerRequest() {
+        ApiKeyVerifier v = builder().auditSink(dev.apikey.spi.AuditSink.NONE)
+                .clientThrottle(new ClientThrottle(true, RateLimit.parse("2/1m"), 100, List.of())).build();
+        String good = issue("a:b");
+        String fenced = manager.issue(KeyRequest.builder().owner("o").allowedCidrs("192.0.2.0/24").build()).key().reveal();
+        java.util.concurrent.atomic.AtomicInteger asks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<String, AccessRequest> from = key -> request("X-API-Key", key)
+                .remoteAddressFrom(() -> {
+                    asks.incrementAndGet();
+                    return "198.51.100.7";
+                }).build();
+
+        // Nobody has failed yet and the key has no allowlist: nothing needs the address.
+        assertThat(v.verify(from.apply(good)).isAllowed()).isTrue();
+        assertThat(asks.get()).isZero();
+        // A key with an allowlist needs it (a refusal there is not a failed authentication: nothing is counted).
+        assertThat(v.verify(from.apply(fenced)).status()).isEqualTo(403);
+        assertThat(asks.getAndSet(0)).isEqualTo(1);
+        assertThat(v.verify(from.apply(good)).isAllowed()).isTrue();
+        assertThat(asks.get()).isZero();
+        // An unknown key is counted against its address, read once.
+        assertThat(v.verify(from.apply(KeyFormat.ofDefaults().generate(Environment.LIVE).reveal())).status())
+                .isEqualTo(401);
+        assertThat(asks.getAndSet(0)).isEqualTo(1);
+        // Now the throttle tracks that address, so even an allowed request asks (once).
+        assertThat(v.verify(from.apply(good)).isAllowed()).isTrue();
+        assertThat(asks.getAndSet(0)).isEqualTo(1);
+        // A malformed key is counted against its address; two failures block it.
+        assertThat(v.verify(from.apply("ak_live_nope")).status()).isEqualTo(401);
+        assertThat(asks.getAndSet(0)).isEqualTo(1);
+        Decision blocked = v.verify(from.apply(good));
+        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(asks.getAndSet(0)).isEqualTo(1);
+        // Once its failures have drained, the throttle forgets the address and stops asking for it.
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(v.verify(from.apply(good)).isAllowed()).isTrue();
+        assertThat(v.verify(from.apply(good)).isAllowed()).isTrue();
+        assertThat(asks.get()).isZero();
+        // The remembered answer is the supplier's, also when it is null (unknown peer: an allowlist refuses it).
+        asks.set(0);
+        AccessRequest unknownPeer = request("X-API-Key", fenced).remoteAddressFrom(() -> {
+            asks.incrementAndGet();
+            return null;
+        }).build();
+        assertThat(v.verify(unknownPeer).status()).isEqualTo(403);
+        assertThat(unknownPeer.remoteAddress()).isNull();
+        assertThat(asks.get()).isEqualTo(1);
+    }
+
+    @Test
     void forwardedForIsBelievedOnlyFromTrustedProxies() {
         ApiKeyVerifier v = builder().trustedProxies(List.of("10.0.0.0/8")).build();
         AccessRequest direct = request("X-Forwarded-For", "203.0.113.9").remoteAddress("198.51.100.7").build();

@@ -45,7 +45,7 @@ final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFil
                     List<String> v = request.getUriInfo().getQueryParameters().get(name);
                     return v == null ? List.of() : v;
                 })
-                .remoteAddress(remoteAddress.apply(request))
+                .remoteAddressFrom(() -> remoteAddress.apply(request))
                 .method(request.getMethod())
                 .path(request.getUriInfo().getRequestUri().getRawPath())
                 .requirement(requirement)

@@ -148,7 +148,7 @@ public class ApiKeyFilter implements Filter {
         Decision d = verifier.verify(AccessRequest.builder()
                 .headers(name -> values(request.getHeaders(name)))
                 .queryParameters(name -> queryValues(request.getQueryString(), name))
-                .remoteAddress(request.getRemoteAddr())
+                .remoteAddressFrom(request::getRemoteAddr)
                 .method(request.getMethod())
                 .path(path)
                 .requirement(access.requirement())
