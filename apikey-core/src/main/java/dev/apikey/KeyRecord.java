@@ -68,6 +68,9 @@ public record KeyRecord(
         scopes = scopes == null ? ScopeSet.empty() : SCOPE_SETS.intern(scopes);
         owner = NAMES.intern(owner);
         tenant = NAMES.intern(tenant);
+        // Keys share a few plans: one policy instance per plan keeps the limiter's and the RateLimit headers'
+        // identity checks hits, and the verify path off a million copies spread over the heap.
+        rateLimitPolicy = POLICIES.intern(rateLimitPolicy);
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
         Objects.requireNonNull(created, "created");
         if (notBefore != null && expires != null && !notBefore.isBefore(expires)) {
@@ -101,6 +104,7 @@ public record KeyRecord(
 
     private static final Interner<ScopeSet> SCOPE_SETS = new Interner<>(10_000);
     private static final Interner<String> NAMES = new Interner<>(100_000);
+    private static final Interner<RateLimitPolicy> POLICIES = new Interner<>(10_000);
 
     static void checkName(String value, String field) {
         if (value == null || value.isBlank()) {

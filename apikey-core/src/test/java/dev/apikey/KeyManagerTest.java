@@ -40,6 +40,19 @@ class KeyManagerTest {
     }
 
     @Test
+    void keysWithEqualPoliciesAndScopesShareOneInstanceOfEach() {
+        KeyRecord a = manager.issue(KeyRequest.builder().owner("o").scopes("a:b").rateLimit("10/1s burst 5").build()).record();
+        KeyRecord b = manager.issue(KeyRequest.builder().owner("o").scopes("a:b").rateLimit("10/1s burst 5").build()).record();
+        KeyRecord c = manager.issue(KeyRequest.builder().owner("o").scopes("a:b").rateLimit("10/1s").build()).record();
+        assertThat(b.rateLimitPolicy()).isSameAs(a.rateLimitPolicy());
+        assertThat(b.scopes()).isSameAs(a.scopes());
+        assertThat(c.rateLimitPolicy()).isNotEqualTo(a.rateLimitPolicy());
+        // A copy built from a record (as stores do when they decode one) shares them too.
+        KeyRecord copy = b.toBuilder().rateLimitPolicy(RateLimitPolicy.parse("10/1s burst 5")).build();
+        assertThat(copy.rateLimitPolicy()).isSameAs(a.rateLimitPolicy());
+    }
+
+    @Test
     void bothKeysWorkDuringTheGracePeriodAndOnlyTheNewOneAfter() {
         IssuedKey old = issue();
         IssuedKey next = manager.rotate(old.record().id(), Duration.ofHours(1));
