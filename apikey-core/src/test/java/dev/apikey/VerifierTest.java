@@ -1,6 +1,7 @@
 package dev.apikey;
 
 import dev.apikey.spi.AuditEvent;
+import dev.apikey.spi.AuditSink;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -182,12 +185,12 @@ class VerifierTest {
 
     @Test
     void thePeerAddressIsReadOnlyWhenSomethingNeedsItAndAtMostOncePerRequest() {
-        ApiKeyVerifier v = builder().auditSink(dev.apikey.spi.AuditSink.NONE)
+        ApiKeyVerifier v = builder().auditSink(AuditSink.NONE)
                 .clientThrottle(new ClientThrottle(true, RateLimit.parse("2/1m"), 100, List.of())).build();
         String good = issue("a:b");
         String fenced = manager.issue(KeyRequest.builder().owner("o").allowedCidrs("192.0.2.0/24").build()).key().reveal();
-        java.util.concurrent.atomic.AtomicInteger asks = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.function.Function<String, AccessRequest> from = key -> request("X-API-Key", key)
+        AtomicInteger asks = new AtomicInteger();
+        Function<String, AccessRequest> from = key -> request("X-API-Key", key)
                 .remoteAddressFrom(() -> {
                     asks.incrementAndGet();
                     return "198.51.100.7";

@@ -5,6 +5,7 @@ import dev.apikey.ClientThrottle;
 import dev.apikey.spi.Gcra;
 
 import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -86,7 +87,9 @@ public final class FailureThrottle {
         if (!config.enabled() || address == null || isExempt(address)) {
             return;
         }
-        if (tats.size() >= config.maxTracked()) {
+        // Room is made only for an address not tracked yet: a full map must not forget a client's own record
+        // (or another's) because that client failed again.
+        if (tats.size() >= config.maxTracked() && !tats.containsKey(address)) {
             evict(now);
         }
         long t = Gcra.interval(config.limit());
@@ -117,6 +120,11 @@ public final class FailureThrottle {
         tats.remove(address, s);
     }
 
+    /** How many addresses are tracked (for tests). */
+    int tracked() {
+        return tats.size();
+    }
+
     private boolean isExempt(String address) {
         if (config.exempt().isEmpty()) {
             return false;
@@ -135,13 +143,15 @@ public final class FailureThrottle {
 
     private void evict(long now) {
         tats.forEach((address, s) -> forget(address, s, now));
-        Iterator<java.util.Map.Entry<String, long[]>> it = tats.entrySet().iterator();
+        Iterator<Map.Entry<String, long[]>> it = tats.entrySet().iterator();
         while (tats.size() >= config.maxTracked() && it.hasNext()) {
-            long[] s = it.next().getValue();
+            Map.Entry<String, long[]> e = it.next();
+            long[] s = e.getValue();
             synchronized (s) {
                 s[GONE] = 1;
             }
-            it.remove();
+            // By key and entry: a fresh entry a failure put there meanwhile stays.
+            tats.remove(e.getKey(), s);
         }
     }
 }

@@ -16,6 +16,9 @@ class FailureThrottleTest {
     /** 2 failures a minute, burst 2: one failure drains in 30 s, two block for 30 s. */
     private final FailureThrottle throttle = new FailureThrottle(new ClientThrottle(true, RateLimit.parse("2/1m"), 100, List.of()));
     private final long t0 = 1_700_000_000L * SECOND;
+    /** The time the readers of the race test ask at, and when they stop. */
+    private volatile long readersNow;
+    private volatile boolean done;
 
     @Test
     void aDrainedAddressIsForgottenAndCountsAfreshAfterwards() {
@@ -53,6 +56,23 @@ class FailureThrottleTest {
     }
 
     @Test
+    void aFullMapDropsDrainedAddressesFirstThenArbitraryOnesAndStaysBounded() {
+        FailureThrottle small = new FailureThrottle(new ClientThrottle(true, RateLimit.parse("2/1m"), 2, List.of()));
+        small.recordFailure("192.0.2.1", t0);                 // drained at t0 + 30 s
+        small.recordFailure("192.0.2.2", t0 + 20 * SECOND);
+        small.recordFailure("192.0.2.2", t0 + 20 * SECOND);   // blocked until t0 + 50 s
+        // Full: the drained one goes to make room, the blocked one stays blocked.
+        small.recordFailure("192.0.2.3", t0 + 31 * SECOND);
+        assertThat(small.tracked()).isEqualTo(2);
+        assertThat(small.blockedFor("192.0.2.2", t0 + 31 * SECOND)).isPositive();
+        // Full of undrained ones: an arbitrary one goes; the map never holds more than two.
+        small.recordFailure("192.0.2.4", t0 + 32 * SECOND);
+        small.recordFailure("192.0.2.4", t0 + 32 * SECOND);
+        assertThat(small.blockedFor("192.0.2.4", t0 + 32 * SECOND)).isPositive();
+        assertThat(small.tracked()).isEqualTo(2);
+    }
+
+    @Test
     void failuresCountedWhileOthersForgetTheSameAddressAreNotLost() throws InterruptedException {
         // One thread keeps failing from an address while others ask about it and sweep at times when every
         // earlier failure has drained. Each failure is recorded at a time T; none may vanish: right after the
@@ -60,12 +80,12 @@ class FailureThrottleTest {
         int rounds = 20_000;
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> readers = new ArrayList<>();
-        volatileNow = t0;
+        readersNow = t0;
         for (int i = 0; i < 2; i++) {
             Thread r = new Thread(() -> {
                 await(start);
                 while (!done) {
-                    long now = volatileNow;
+                    long now = readersNow;
                     throttle.blockedFor("192.0.2.9", now);
                     throttle.tracksAnyone(now);
                 }
@@ -78,7 +98,7 @@ class FailureThrottleTest {
         for (int i = 1; i <= rounds; i++) {
             // Every round is a minute later: the previous failure has drained, so readers may forget it.
             long now = t0 + i * 60 * SECOND;
-            volatileNow = now;
+            readersNow = now;
             throttle.recordFailure("192.0.2.9", now);
             throttle.recordFailure("192.0.2.9", now);
             if (throttle.blockedFor("192.0.2.9", now) == 0) {
@@ -91,9 +111,6 @@ class FailureThrottleTest {
         }
         assertThat(lost).as("rounds whose two failures did not block").isZero();
     }
-
-    private volatile long volatileNow;
-    private volatile boolean done;
 
     private static void await(CountDownLatch latch) {
         try {
