@@ -4,12 +4,16 @@ import dev.apikey.spi.Gcra;
 import dev.apikey.spi.RateLimitResult;
 import dev.apikey.spi.RateLimiter;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The single-node rate limiter: GCRA state per key in memory, updated under a per-key lock so concurrent
- * requests on one key never admit more than the limit allows. Only authenticated keys get state, so the
- * map grows with the number of keys in use, not with hostile traffic.
+ * The single-node rate limiter: GCRA state per key in memory. A policy of one limit (the common case) keeps its
+ * state in one word, updated by compare-and-set: concurrent requests on one key never admit more than the limit
+ * allows, and none of them waits for a lock (a preempted request thread cannot hold up the others on its key).
+ * A policy of several limits updates all of them under a per-key lock, since they must pass or fail together.
+ * Only authenticated keys get state, so the map grows with the number of keys in use, not with hostile traffic.
  */
 public final class LocalRateLimiter implements RateLimiter {
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
@@ -21,31 +25,62 @@ public final class LocalRateLimiter implements RateLimiter {
     @Override
     public RateLimitResult tryAcquire(String bucketId, RateLimitPolicy policy, long nowNanos) {
         Bucket b = buckets.get(bucketId);
-        if (b == null) {
-            b = buckets.computeIfAbsent(bucketId, id -> new Bucket(policy));
+        // Identity first: the policy is normally the very instance of the stored record.
+        if (b == null || b.policy != policy && !b.policy.equals(policy)) {
+            // A new key, or the key's policy changed: the new limits start fresh rather than misapply old state.
+            b = buckets.compute(bucketId, (id, cur) -> cur != null && cur.policy.equals(policy) ? cur : new Bucket(policy));
         }
-        synchronized (b) {
-            // Identity first: the policy is normally the very instance of the stored record.
-            if (b.policy != policy && !b.policy.equals(policy)) {
-                // The key's policy changed: start the new limits fresh rather than misapply old state.
-                b.policy = policy;
-                b.tats = new long[policy.limits().size()];
-                b.intervals = Gcra.intervals(policy);
-            }
-            return Gcra.tryAcquire(policy, b.tats, b.intervals, nowNanos);
-        }
+        return b.single != null ? b.tryAcquireOne(nowNanos) : b.tryAcquireAll(nowNanos);
     }
 
     private static final class Bucket {
-        RateLimitPolicy policy;
-        long[] tats;
+        private static final VarHandle TAT;
+
+        static {
+            try {
+                TAT = MethodHandles.lookup().findVarHandle(Bucket.class, "tat", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        final RateLimitPolicy policy;
         /** The policy's emission intervals, computed once rather than on every request. */
-        long[] intervals;
+        final long[] intervals;
+        /** The only limit of a one-limit policy, else null. */
+        final RateLimit single;
+        /** A one-limit policy's tolerance ({@link Gcra#tolerance}). */
+        final long tolerance;
+        /** A one-limit policy's TAT; read and set through {@link #TAT}. */
+        @SuppressWarnings("unused")
+        private volatile long tat;
+        /** A policy of several limits: one TAT per limit, guarded by this bucket's lock. */
+        private final long[] tats;
 
         Bucket(RateLimitPolicy policy) {
             this.policy = policy;
-            this.tats = new long[policy.limits().size()];
             this.intervals = Gcra.intervals(policy);
+            this.single = policy.limits().size() == 1 ? policy.limits().get(0) : null;
+            this.tolerance = single != null ? Gcra.tolerance(single, intervals[0]) : 0;
+            this.tats = single != null ? null : new long[intervals.length];
+        }
+
+        RateLimitResult tryAcquireOne(long now) {
+            long t = intervals[0];
+            while (true) {
+                long old = (long) TAT.getVolatile(this);
+                long tat = Math.max(old, now);
+                if (tat - now > tolerance) {
+                    return Gcra.resultOne(single, t, tat, now, false);
+                }
+                if (TAT.compareAndSet(this, old, tat + t)) {
+                    return Gcra.resultOne(single, t, tat + t, now, true);
+                }
+            }
+        }
+
+        synchronized RateLimitResult tryAcquireAll(long now) {
+            return Gcra.tryAcquire(policy, tats, intervals, now);
         }
     }
 }

@@ -94,15 +94,32 @@ public final class Gcra {
 
     /** The single-limit case of {@link #tryAcquire}, the common one, without the per-call state array. */
     private static RateLimitResult tryAcquireOne(RateLimit l, long t, long[] tats, long now) {
-        long tolerance = (l.burst() - 1) * t;
         long tat = Math.max(tats[0], now);
-        boolean allowed = tat - now <= tolerance;
-        long retry = allowed ? 0 : tat - now - tolerance;
+        boolean allowed = tat - now <= tolerance(l, t);
         if (allowed) {
             tat += t;
             tats[0] = tat;
         }
-        long remaining = Math.min(l.burst(), Math.max(0, (now + tolerance + t - tat) / t));
+        return resultOne(l, t, tat, now, allowed);
+    }
+
+    /**
+     * How far a limit's TAT may run ahead of now for a request to conform: {@code (burst - 1) * interval}. A request
+     * at {@code now} conforms to a limit with state {@code tat} if {@code max(tat, now) - now <= tolerance}.
+     */
+    public static long tolerance(RateLimit limit, long interval) {
+        return (limit.burst() - 1) * interval;
+    }
+
+    /**
+     * The answer for a policy of one limit, for limiters that decide on the TAT themselves (one compare-and-set
+     * on one word, say). {@code tat} is the limit's state after the request: {@code max(old TAT, now) + interval}
+     * if it was admitted, {@code max(old TAT, now)} if not.
+     */
+    public static RateLimitResult resultOne(RateLimit l, long interval, long tat, long now, boolean allowed) {
+        long tolerance = tolerance(l, interval);
+        long retry = allowed ? 0 : tat - now - tolerance;
+        long remaining = Math.min(l.burst(), Math.max(0, (now + tolerance + interval - tat) / interval));
         return new RateLimitResult(allowed,
                 List.of(new RateLimitResult.LimitState(l, remaining, Math.max(0, tat - now), !allowed)), retry);
     }

@@ -1,0 +1,111 @@
+package dev.apikey;
+
+import dev.apikey.spi.Gcra;
+import dev.apikey.spi.RateLimitResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LocalRateLimiterTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    /**
+     * The one-limit path decides on its TAT by compare-and-set; Gcra.tryAcquire on a plain array is the reference.
+     * Over a random walk of request times (bursts at one instant, small steps, long pauses) both give the same
+     * answers, field by field.
+     */
+    @Test
+    void theCompareAndSetPathAnswersLikeTheReferenceAlgorithm() {
+        for (String text : List.of("10/1s", "5/1m burst 2", "1/1h", "1000/1s burst 1")) {
+            RateLimitPolicy policy = RateLimitPolicy.parse(text);
+            LocalRateLimiter limiter = new LocalRateLimiter();
+            long[] tats = new long[1];
+            SplittableRandom random = new SplittableRandom(text.hashCode());
+            long now = 1_700_000_000L * SECOND;
+            int admitted = 0;
+            for (int i = 0; i < 5_000; i++) {
+                int step = random.nextInt(10);
+                now += step < 5 ? 0 : step < 9 ? random.nextLong(SECOND / 10) : random.nextLong(120 * SECOND);
+                RateLimitResult expected = Gcra.tryAcquire(policy, tats, now);
+                RateLimitResult actual = limiter.tryAcquire("k", policy, now);
+                assertThat(actual).as("%s, request %d", text, i).isEqualTo(expected);
+                admitted += actual.allowed() ? 1 : 0;
+            }
+            assertThat(admitted).as("both outcomes occur for %s", text).isBetween(1, 4_999);
+        }
+    }
+
+    @Test
+    void keysHaveTheirOwnState() {
+        LocalRateLimiter limiter = new LocalRateLimiter();
+        RateLimitPolicy policy = RateLimitPolicy.parse("1/1m");
+        long now = 1_000 * SECOND;
+        assertThat(limiter.tryAcquire("a", policy, now).allowed()).isTrue();
+        assertThat(limiter.tryAcquire("a", policy, now).allowed()).isFalse();
+        assertThat(limiter.tryAcquire("b", policy, now).allowed()).isTrue();
+    }
+
+    @Test
+    void aChangedPolicyStartsFreshAndAnEqualOneKeepsTheState() {
+        LocalRateLimiter limiter = new LocalRateLimiter();
+        long now = 1_000 * SECOND;
+        RateLimitPolicy two = RateLimitPolicy.parse("2/1h");
+        assertThat(limiter.tryAcquire("k", two, now).allowed()).isTrue();
+        assertThat(limiter.tryAcquire("k", two, now).allowed()).isTrue();
+        // An equal policy in another instance (a store that hands out copies) is the same policy.
+        assertThat(limiter.tryAcquire("k", RateLimitPolicy.parse("2/1h"), now).allowed()).isFalse();
+        RateLimitPolicy three = RateLimitPolicy.parse("3/1h, 100/1d");
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.tryAcquire("k", three, now).allowed()).as("request %d under the new policy", i).isTrue();
+        }
+        assertThat(limiter.tryAcquire("k", three, now).allowed()).isFalse();
+        // And back to one limit: fresh again.
+        assertThat(limiter.tryAcquire("k", two, now).allowed()).isTrue();
+    }
+
+    @Test
+    void concurrentRequestsOnOneKeyAdmitExactlyTheLimitForOneLimitAndForSeveral() throws Exception {
+        for (String text : List.of("1000/1h", "1000/1h, 5000/1d")) {
+            RateLimitPolicy policy = RateLimitPolicy.parse(text);
+            LocalRateLimiter limiter = new LocalRateLimiter();
+            long now = 1_000 * SECOND;
+            int threads = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Callable<Integer>> tasks = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    tasks.add(() -> {
+                        start.await();
+                        int ok = 0;
+                        for (int i = 0; i < 500; i++) {
+                            ok += limiter.tryAcquire("k", policy, now).allowed() ? 1 : 0;
+                        }
+                        return ok;
+                    });
+                }
+                List<Future<Integer>> results = new ArrayList<>();
+                for (Callable<Integer> task : tasks) {
+                    results.add(pool.submit(task));
+                }
+                start.countDown();
+                int admitted = 0;
+                for (Future<Integer> f : results) {
+                    admitted += f.get();
+                }
+                assertThat(admitted).as(text).isEqualTo(1000);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+}
