@@ -45,11 +45,10 @@ public final class LocalRateLimiter implements RateLimiter {
         }
 
         final RateLimitPolicy policy;
-        /** The policy's emission intervals, computed once rather than on every request. */
-        final long[] intervals;
         /** The only limit of a one-limit policy, else null. */
         final RateLimit single;
-        /** A one-limit policy's tolerance ({@link Gcra#tolerance}). */
+        /** A one-limit policy's emission interval and tolerance, computed once rather than on every request. */
+        final long interval;
         final long tolerance;
         /** A one-limit policy's TAT; read and set through {@link #TAT}. */
         @SuppressWarnings("unused")
@@ -59,14 +58,14 @@ public final class LocalRateLimiter implements RateLimiter {
 
         Bucket(RateLimitPolicy policy) {
             this.policy = policy;
-            this.intervals = Gcra.intervals(policy);
             this.single = policy.limits().size() == 1 ? policy.limits().get(0) : null;
-            this.tolerance = single != null ? Gcra.tolerance(single, intervals[0]) : 0;
-            this.tats = single != null ? null : new long[intervals.length];
+            this.interval = single != null ? Gcra.interval(single) : 0;
+            this.tolerance = single != null ? Gcra.tolerance(single, interval) : 0;
+            this.tats = single != null ? null : new long[policy.limits().size()];
         }
 
         RateLimitResult tryAcquireOne(long now) {
-            long t = intervals[0];
+            long t = interval;
             while (true) {
                 long old = (long) TAT.getVolatile(this);
                 long tat = Math.max(old, now);
@@ -80,7 +79,7 @@ public final class LocalRateLimiter implements RateLimiter {
         }
 
         synchronized RateLimitResult tryAcquireAll(long now) {
-            return Gcra.tryAcquire(policy, tats, intervals, now);
+            return Gcra.tryAcquire(policy, tats, now);
         }
     }
 }

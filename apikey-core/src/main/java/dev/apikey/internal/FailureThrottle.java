@@ -58,7 +58,7 @@ public final class FailureThrottle {
             return 0;
         }
         long t = Gcra.interval(config.limit());
-        return Math.max(1, tat - now - (config.limit().burst() - 1) * t);
+        return Math.max(1, tat - now - Gcra.tolerance(config.limit(), t));
     }
 
     /**

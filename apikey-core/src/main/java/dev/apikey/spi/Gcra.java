@@ -35,29 +35,6 @@ public final class Gcra {
         return tryAcquireAll(policy, tats, now);
     }
 
-    /**
-     * {@link #tryAcquire(RateLimitPolicy, long[], long)} with the emission intervals already known
-     * ({@link #intervals}), for limiters that keep them with their state: a Duration conversion and a 64-bit
-     * division per limit and call fewer.
-     */
-    public static RateLimitResult tryAcquire(RateLimitPolicy policy, long[] tats, long[] intervals, long now) {
-        List<RateLimit> limits = policy.limits();
-        if (limits.size() == 1) {
-            return tryAcquireOne(limits.get(0), intervals[0], tats, now);
-        }
-        return tryAcquireAll(policy, tats, now);
-    }
-
-    /** The emission interval of each limit of {@code policy}, in policy order. */
-    public static long[] intervals(RateLimitPolicy policy) {
-        List<RateLimit> limits = policy.limits();
-        long[] out = new long[limits.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = interval(limits.get(i));
-        }
-        return out;
-    }
-
     private static RateLimitResult tryAcquireAll(RateLimitPolicy policy, long[] tats, long now) {
         List<RateLimit> limits = policy.limits();
         boolean allowed = true;
@@ -65,7 +42,7 @@ public final class Gcra {
         for (int i = 0; i < limits.size(); i++) {
             RateLimit l = limits.get(i);
             long t = interval(l);
-            long tolerance = (l.burst() - 1) * t;
+            long tolerance = tolerance(l, t);
             long tat = Math.max(tats[i], now);
             if (tat - now > tolerance) {
                 allowed = false;
@@ -76,7 +53,7 @@ public final class Gcra {
         for (int i = 0; i < limits.size(); i++) {
             RateLimit l = limits.get(i);
             long t = interval(l);
-            long tolerance = (l.burst() - 1) * t;
+            long tolerance = tolerance(l, t);
             long tat = Math.max(tats[i], now);
             boolean denied = tat - now > tolerance;
             if (allowed) {
@@ -127,6 +104,6 @@ public final class Gcra {
     /** True if a request at {@code now} would conform to {@code limit} with state {@code tat}; changes nothing. */
     public static boolean wouldConform(RateLimit limit, long tat, long now) {
         long t = interval(limit);
-        return Math.max(tat, now) - now <= (limit.burst() - 1) * t;
+        return Math.max(tat, now) - now <= tolerance(limit, t);
     }
 }
