@@ -50,7 +50,7 @@ echo "== HTTP overhead (wrk)"
 # ratio, and shows each fork's median.
 ncpu=$(nproc)
 srv_cpu=$(( ncpu > 1 ? 1 : 0 ))
-HTTP_FORKS=3; WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=6; WARM_MIN=40; WARM_MAX=120; WARM_QUIET=20
+HTTP_FORKS=3; WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=6; WARM_MIN=40; WARM_MAX=100; WARM_QUIET=20
 echo "wrk -t$WRK_THREADS -c$WRK_CONNS; $HTTP_FORKS forks (a fresh pair of server JVMs each), each server warmed in 10 s runs until its JIT compiled at most $WARM_QUIET methods in one (${WARM_MIN}-${WARM_MAX} s), then $WRK_ROUNDS rounds of $WRK_DUR per variant back to back" > "$raw/wrk-settings.txt"
 rm -f "$raw"/wrk-*-*-*.txt "$raw"/warm-*.txt
 pids=()
