@@ -137,7 +137,16 @@ jdk = subprocess.run(["java", "-version"], capture_output=True, text=True).stder
 load = open("/proc/loadavg").read().split()[:3] if os.path.exists("/proc/loadavg") else ["?"]
 with open(out, "w") as f:
     f.write("# Benchmark results\n\n")
-    f.write(f"Run {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} with `benchmarks/run.sh`.\n\n")
+    f.write(f"Run {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} with `benchmarks/run.sh`.")
+    # run.sh with some parts only reuses the other parts' raw outputs: say when each part was measured.
+    def finished(pattern):
+        files = glob.glob(os.path.join(raw, pattern))
+        return datetime.fromtimestamp(max(map(os.path.getmtime, files)), timezone.utc).strftime('%Y-%m-%d %H:%M UTC') if files else None
+    when = {part: w for part, w in (("core", finished("heap.txt")), ("HTTP", finished("wrk-*-*-*.txt")),
+                                    ("cluster", finished("cluster.txt"))) if w}
+    if len(set(w[:13] for w in when.values())) > 1:
+        f.write(" Parts measured at different times (finished): " + ", ".join(f"{p} {w}" for p, w in when.items()) + ".")
+    f.write("\n\n")
     f.write(f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; JDK: {jdk[1] if len(jdk) > 1 else jdk[0]}; "
             f"load average at the end: {' '.join(load)} (the machine is shared, so every target is a ratio against a "
             "baseline measured in the same run).\n\n")
