@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.EnumSet;
+import java.util.List;
 
 /**
  * The HTTP overhead benchmark's server: Jetty 12 on 127.0.0.1 serving one tiny endpoint, {@code GET /bench/hello},
@@ -73,7 +74,7 @@ public final class HttpBenchServer {
         // server's one CPU (seen in -XX:+PrintCompilation at 62 s: afterLookup, principal, KeyDigest.equals
         // made not entrant). Used first by the warm-up, which starts after the other variant's, the key met that
         // minute inside the rounds. Once per server lifetime; nothing a long-running server notices.
-        if (!verifier.verify(VerifyBenchmark.request(java.util.List.of(key), ScopeRequirement.all("bench:read"))).isAllowed()) {
+        if (!verifier.verify(VerifyBenchmark.request(List.of(key), ScopeRequirement.all("bench:read"))).isAllowed()) {
             throw new IllegalStateException("the benchmark key was refused");
         }
 

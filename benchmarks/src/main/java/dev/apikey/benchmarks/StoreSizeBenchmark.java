@@ -6,7 +6,6 @@ import dev.apikey.ClientThrottle;
 import dev.apikey.Decision;
 import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyDigest;
-import dev.apikey.KeyHasher;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyRequest;
@@ -82,16 +81,16 @@ public class StoreSizeBenchmark {
             probes.add(VerifyBenchmark.request(List.of(new String(key.toCharArray())), req));
         }
         requests = probes.toArray(new AccessRequest[0]);
-        KeyHasher hasher = KeyHasher.sha256();
+        verifier = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
+                .clientThrottle(ClientThrottle.disabled()).build();
+        // The digests come from the verifier's own hasher, so that they are the ones the store was filled under.
         digests = new KeyDigest[probeKeys.size()];
         for (int i = 0; i < digests.length; i++) {
-            digests[i] = hasher.digestAt(0, probeKeys.get(i).getBytes(StandardCharsets.US_ASCII));
+            digests[i] = verifier.hasher().digestAt(0, probeKeys.get(i).getBytes(StandardCharsets.US_ASCII));
             if (store.get(digests[i]) == null) {
                 throw new IllegalStateException("setup: stored key not found");
             }
         }
-        verifier = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
-                .clientThrottle(ClientThrottle.disabled()).build();
         for (AccessRequest r : requests) {
             if (!verifier.verify(r).isAllowed()) {
                 throw new IllegalStateException("setup: valid key rejected");
