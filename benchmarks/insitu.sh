@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CPU profile of HttpBenchServer servlet variants inside the loaded server: each variant's server is started on
+# CPU profile of HttpBenchServer variants (servlet, or jersey with ADAPTER=jersey) inside the loaded server: each variant's server is started on
 # CPU 1 and driven by wrk -t1 -c16 on CPU 0; after the warm-up async-profiler is attached with jcmd
 # (JVMTI.agent_load, so the warm-up's JIT work is not in the profile), samples for SECS seconds, and is stopped.
 # Writes collapsed stacks to $OUT/prof-NAME.txt and the server's CPU time per request to $OUT/cpu-NAME.txt;
@@ -7,18 +7,18 @@
 # (the jar tools.profiler:async-profiler on Maven Central carries linux-x64/libasyncProfiler.so).
 # Usage: LIB=/path/libasyncProfiler.so benchmarks/insitu.sh "name|variant|jvm options" ...
 #   e.g. benchmarks/insitu.sh "without|without|" "with|with|" && python3 benchmarks/insitu-diff.py without with
-# env: WARM (s, default 80), SECS (s, default 30), OUT (default /tmp/insitu)
+# env: WARM (s, default 80), SECS (s, default 30), OUT (default /tmp/insitu), ADAPTER (servlet or jersey, default servlet)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 : "${LIB:?set LIB to libasyncProfiler.so}"
-WARM=${WARM:-80}; SECS=${SECS:-30}; OUT=${OUT:-/tmp/insitu}
+WARM=${WARM:-80}; SECS=${SECS:-30}; OUT=${OUT:-/tmp/insitu}; ADAPTER=${ADAPTER:-servlet}
 mkdir -p "$OUT"
 port=19101
 for spec in "$@"; do
   IFS='|' read -r name variant opts <<< "$spec"
   # shellcheck disable=SC2086
-  taskset -c 1 java -Xms256m -Xmx512m $opts -cp "$cp" dev.apikey.benchmarks.HttpBenchServer servlet "$variant" $port "$OUT/key-$name.txt" > "$OUT/server-$name.log" 2>&1 &
+  taskset -c 1 java -Xms256m -Xmx512m $opts -cp "$cp" dev.apikey.benchmarks.HttpBenchServer "$ADAPTER" "$variant" $port "$OUT/key-$name.txt" > "$OUT/server-$name.log" 2>&1 &
   pid=$!
   for i in $(seq 1 120); do grep -q '^ready' "$OUT/server-$name.log" && break; sleep 0.5; done
   grep -q '^ready' "$OUT/server-$name.log" || { echo "server $name did not start"; cat "$OUT/server-$name.log"; kill $pid; exit 1; }

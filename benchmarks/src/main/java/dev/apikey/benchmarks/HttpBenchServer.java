@@ -43,7 +43,8 @@ import java.util.List;
  * <p>Usage: {@code HttpBenchServer servlet|jersey with|without PORT KEYFILE}; also {@code servlet noop} (a pass-through
  * filter), {@code servlet no-headers} (the filter with the RateLimit headers turned off), {@code servlet timed} and
  * {@code timed-noop} (the filter, or a pass-through one, between two timing filters: see {@link FilterTimer}) and
- * {@code jersey feature-only|address-only}, for taking a difference apart. Prints "ready" when listening.
+ * {@code jersey feature-only|address-only}, for taking a difference apart; {@code servlet floor} and {@code jersey floor}
+ * put the control filter of {@link Floor} (the least work any filter honouring the contract does) where ours goes. Prints "ready" when listening.
  */
 public final class HttpBenchServer {
     private HttpBenchServer() {
@@ -52,10 +53,10 @@ public final class HttpBenchServer {
     /** Entry point. */
     public static void main(String[] args) throws Exception {
         // Each adapter's own variants only: another would start a server without the filter under its name.
-        if (args.length != 4 || !(args[0].equals("servlet") && args[1].matches("with|without|noop|no-headers|timed|timed-noop")
-                || args[0].equals("jersey") && args[1].matches("with|without|feature-only|address-only"))) {
-            System.err.println("usage: HttpBenchServer servlet with|without|noop|no-headers|timed|timed-noop PORT KEYFILE");
-            System.err.println("       HttpBenchServer jersey with|without|feature-only|address-only PORT KEYFILE");
+        if (args.length != 4 || !(args[0].equals("servlet") && args[1].matches("with|without|noop|no-headers|timed|timed-noop|floor")
+                || args[0].equals("jersey") && args[1].matches("with|without|feature-only|address-only|floor"))) {
+            System.err.println("usage: HttpBenchServer servlet with|without|noop|no-headers|timed|timed-noop|floor PORT KEYFILE");
+            System.err.println("       HttpBenchServer jersey with|without|feature-only|address-only|floor PORT KEYFILE");
             System.exit(2);
         }
         java.util.logging.Logger.getLogger("org.eclipse.jetty").setLevel(java.util.logging.Level.WARNING);
@@ -77,6 +78,7 @@ public final class HttpBenchServer {
         if (!verifier.verify(VerifyBenchmark.request(List.of(key), ScopeRequirement.all("bench:read"))).isAllowed()) {
             throw new IllegalStateException("the benchmark key was refused");
         }
+        Floor.admit(key);
 
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -86,7 +88,7 @@ public final class HttpBenchServer {
         if (args[0].equals("servlet")) {
             WebAppContext webapp = new WebAppContext();
             webapp.setContextPath("/");
-            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("bench-webapp-" + (args[1].matches("noop|timed|timed-noop") ? args[1] : with || args[1].equals("no-headers") ? "with" : "without")));
+            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("bench-webapp-" + (args[1].matches("noop|timed|timed-noop|floor") ? args[1] : with || args[1].equals("no-headers") ? "with" : "without")));
             webapp.setParentLoaderPriority(true);
             webapp.setAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, verifier);
             server.setHandler(webapp);
@@ -97,6 +99,9 @@ public final class HttpBenchServer {
             // servlet noop has a filter that does nothing).
             if (with || args[1].equals("feature-only")) {
                 app.register(new ApiKeyFeature(verifier));
+            }
+            if (args[1].equals("floor")) {
+                app.register(new Floor.JerseyFloorFeature());
             }
             if (with || args[1].equals("address-only")) {
                 Filter remoteAddress = (request, response, chain) -> {
