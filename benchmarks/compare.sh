@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Compares HttpBenchServer variants side by side, for taking a difference apart (run.sh gives the targets' figures).
-# Usage: benchmarks/compare.sh FORKS ROUNDS "name|adapter|variant|jvm options" ...   (the first is the baseline)
+# Usage: benchmarks/compare.sh FORKS ROUNDS "name|adapter|variant|jvm options[|classpath file]" ...   (the first is the baseline)
+# A fifth field names a file holding another classpath for that variant's library jars (like target/classpath.txt),
+# for an A/B of a library change: copy the jars of one build aside, write their paths into a file, rebuild.
 # e.g.   benchmarks/compare.sh 2 6 "without|servlet|without|" "with|servlet|with|" \
 #            "spin1500|servlet|noop|-Dbench.spinNanos=1500" "no-headers|servlet|no-headers|"
 # Each fork starts every variant's server afresh (CPU 1; wrk -t1 -c16 on CPU 0), warms each with WARM_RUNS runs of
@@ -23,9 +25,10 @@ run_wrk() { # name duration
 for fork in $(seq 1 "$forks"); do
   names=(); p=19001
   for spec in "$@"; do
-    IFS='|' read -r name adapter variant opts <<< "$spec"
+    IFS='|' read -r name adapter variant opts cpfile <<< "$spec"
+    vcp="$cp"; [ -n "${cpfile:-}" ] && vcp="$here/target/classes:$(cat "$cpfile")"
     # shellcheck disable=SC2086
-    taskset -c $srv_cpu java -Xms256m -Xmx512m $opts -cp "$cp" dev.apikey.benchmarks.HttpBenchServer "$adapter" "$variant" $p "$out/key-$name.txt" > "$out/server-$name.log" 2>&1 &
+    taskset -c $srv_cpu java -Xms256m -Xmx512m $opts -cp "$vcp" dev.apikey.benchmarks.HttpBenchServer "$adapter" "$variant" $p "$out/key-$name.txt" > "$out/server-$name.log" 2>&1 &
     pid[$name]=$!; port[$name]=$p; names+=("$name"); p=$((p + 1))
   done
   for n in "${names[@]}"; do

@@ -53,6 +53,11 @@ public final class Floor {
     private static final String NAME = "\"" + LIMIT + "-per-1s\"";
     // The same values, byte for byte, as our filter sends for the benchmark key.
     private static final String POLICY = NAME + ";q=" + LIMIT + ";w=1";
+    /**
+     * {@code -Dbench.floorHeaders=false} leaves the two RateLimit headers out (the count and the value are still
+     * made), to see what the headers alone cost; our filter's counterpart is {@code servlet no-headers}.
+     */
+    private static final boolean HEADERS_ON = !"false".equals(System.getProperty("bench.floorHeaders"));
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -108,8 +113,11 @@ public final class Floor {
                 response.sendError(401);
                 return;
             }
-            response.addHeader("RateLimit-Policy", POLICY);
-            response.addHeader("RateLimit", rateLimit());
+            String rateLimit = rateLimit();
+            if (HEADERS_ON) {
+                response.addHeader("RateLimit-Policy", POLICY);
+                response.addHeader("RateLimit", rateLimit);
+            }
             request.setAttribute("dev.apikey.principal", principal);
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override
@@ -171,7 +179,7 @@ public final class Floor {
 
         @Override
         public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-            if (request.getProperty(HEADERS) instanceof String value) {
+            if (HEADERS_ON && request.getProperty(HEADERS) instanceof String value) {
                 MultivaluedMap<String, Object> out = response.getHeaders();
                 out.add("RateLimit-Policy", POLICY);
                 out.add("RateLimit", value);
