@@ -1,6 +1,7 @@
 package dev.apikey.benchmarks;
 
 import dev.apikey.ApiKeyVerifier;
+import dev.apikey.ClientThrottle;
 import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
@@ -8,6 +9,7 @@ import dev.apikey.RequiresScope;
 import dev.apikey.ScopeRequirement;
 import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.servlet.ApiKeyFilterConfig;
+import dev.apikey.spi.AuditSink;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
@@ -63,8 +65,17 @@ public final class HttpBenchServer {
         boolean with = args[1].equals("with");
         InMemoryKeyStore store = new InMemoryKeyStore();
         KeyManager manager = KeyManager.builder(store).build();
-        ApiKeyVerifier verifier = ApiKeyVerifier.builder(store).from(manager)
-                .rateLimitHeaders(!args[1].equals("no-headers")).build();
+        // -Dbench.audit=none and -Dbench.throttle=off turn two of the library's defaults off (the logging audit
+        // sink, the failure throttle), to see what each costs a loaded server.
+        ApiKeyVerifier.Builder builder = ApiKeyVerifier.builder(store).from(manager)
+                .rateLimitHeaders(!args[1].equals("no-headers"));
+        if ("none".equals(System.getProperty("bench.audit"))) {
+            builder.auditSink(AuditSink.NONE);
+        }
+        if ("off".equals(System.getProperty("bench.throttle"))) {
+            builder.clientThrottle(ClientThrottle.disabled());
+        }
+        ApiKeyVerifier verifier = builder.build();
         String key = manager.issue(KeyRequest.builder().owner("bench").scopes("bench:read")
                 .rateLimit("1000000000/1s").build()).key().reveal();
         Files.writeString(java.nio.file.Path.of(args[3]), key, StandardCharsets.US_ASCII);
