@@ -1,5 +1,8 @@
 package dev.apikey.benchmarks;
 
+import dev.apikey.ApiKeyPrincipal;
+import dev.apikey.KeyDigest;
+import dev.apikey.KeyHasher;
 import jakarta.annotation.Priority;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -21,10 +24,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,9 @@ public final class Floor {
     }
 
     /** Digest of the one valid key → its principal; filled by {@link #admit} before the server starts. */
-    private static final Map<ByteBuffer, Principal> KEYS = new ConcurrentHashMap<>();
+    private static final Map<KeyDigest, Principal> KEYS = new ConcurrentHashMap<>();
+    /** The library's plain SHA-256 hasher (one per-thread {@code MessageDigest}), without the verifier around it. */
+    private static final KeyHasher HASHER = KeyHasher.sha256();
     private static final AtomicLong USED = new AtomicLong();
     private static final long LIMIT = 1_000_000_000L;
     private static final String NAME = "\"" + LIMIT + "-per-1s\"";
@@ -58,21 +60,14 @@ public final class Floor {
      * made), to see what the headers alone cost; our filter's counterpart is {@code servlet no-headers}.
      */
     private static final boolean HEADERS_ON = !"false".equals(System.getProperty("bench.floorHeaders"));
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
 
     /** Makes {@code key} the key the floor filters admit. */
     static void admit(String key) {
         KEYS.put(digest(key), () -> "bench");
     }
 
-    private static ByteBuffer digest(String key) {
-        return ByteBuffer.wrap(SHA256.get().digest(key.getBytes(StandardCharsets.US_ASCII)));
+    private static KeyDigest digest(String key) {
+        return HASHER.digestAt(0, key.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The principal of the key in {@code apiKey} or {@code authorization} ("Bearer KEY"), or null. */
@@ -118,7 +113,7 @@ public final class Floor {
                 response.addHeader("RateLimit-Policy", POLICY);
                 response.addHeader("RateLimit", rateLimit);
             }
-            request.setAttribute("dev.apikey.principal", principal);
+            request.setAttribute(ApiKeyPrincipal.REQUEST_ATTRIBUTE, principal);
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override
                 public Principal getUserPrincipal() {
@@ -173,7 +168,7 @@ public final class Floor {
                     return "API-Key";
                 }
             });
-            request.setProperty("dev.apikey.principal", principal);
+            request.setProperty(ApiKeyPrincipal.REQUEST_ATTRIBUTE, principal);
             request.setProperty(HEADERS, rateLimit());
         }
 
