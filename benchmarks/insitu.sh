@@ -5,7 +5,8 @@
 # Writes collapsed stacks to $OUT/prof-NAME.txt and the server's CPU time per request to $OUT/cpu-NAME.txt;
 # insitu-diff.py compares two variants per request. Needs a build with -Pbenchmarks and async-profiler's libasyncProfiler.so
 # (the jar tools.profiler:async-profiler on Maven Central carries linux-x64/libasyncProfiler.so).
-# Usage: LIB=/path/libasyncProfiler.so benchmarks/insitu.sh "name|variant|jvm options" ...
+# Usage: LIB=/path/libasyncProfiler.so benchmarks/insitu.sh "name|variant|jvm options[|classpath file]" ...
+#   (the optional fourth field names a file holding another classpath for the library jars, as in compare.sh)
 #   e.g. benchmarks/insitu.sh "without|without|" "with|with|" && python3 benchmarks/insitu-diff.py without with
 # env: WARM (s, default 80), SECS (s, default 30), OUT (default /tmp/insitu), ADAPTER (servlet or jersey, default servlet)
 set -euo pipefail
@@ -16,9 +17,10 @@ WARM=${WARM:-80}; SECS=${SECS:-30}; OUT=${OUT:-/tmp/insitu}; ADAPTER=${ADAPTER:-
 mkdir -p "$OUT"
 port=19101
 for spec in "$@"; do
-  IFS='|' read -r name variant opts <<< "$spec"
+  IFS='|' read -r name variant opts cpfile <<< "$spec"
+  vcp="$cp"; [ -n "${cpfile:-}" ] && vcp="$here/target/classes:$(cat "$cpfile")"
   # shellcheck disable=SC2086
-  taskset -c 1 java -Xms256m -Xmx512m $opts -cp "$cp" dev.apikey.benchmarks.HttpBenchServer "$ADAPTER" "$variant" $port "$OUT/key-$name.txt" > "$OUT/server-$name.log" 2>&1 &
+  taskset -c 1 java -Xms256m -Xmx512m $opts -cp "$vcp" dev.apikey.benchmarks.HttpBenchServer "$ADAPTER" "$variant" $port "$OUT/key-$name.txt" > "$OUT/server-$name.log" 2>&1 &
   pid=$!
   for i in $(seq 1 120); do grep -q '^ready' "$OUT/server-$name.log" && break; sleep 0.5; done
   grep -q '^ready' "$OUT/server-$name.log" || { echo "server $name did not start"; cat "$OUT/server-$name.log"; kill $pid; exit 1; }

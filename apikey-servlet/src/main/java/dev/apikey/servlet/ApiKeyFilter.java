@@ -129,8 +129,9 @@ public class ApiKeyFilter implements Filter {
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
             throw new ServletException("ApiKeyFilter handles only HTTP requests");
         }
+        String uri = request.getRequestURI();
         String path = normalisedPath(request);
-        if (isAmbiguous(request.getRequestURI(), true) || isAmbiguous(path, false)) {
+        if (isAmbiguous(uri, true) || !isTail(path, uri) && isAmbiguous(path, false)) {
             // The raw URI, escaped by the audit line, is what an investigator needs to see here.
             write(verifier.rejectInvalidPath(AccessRequest.builder()
                     .headers(name -> values(request.getHeaders(name)))
@@ -173,6 +174,16 @@ public class ApiKeyFilter implements Filter {
         String p = pathInfo == null ? (servletPath == null ? "" : servletPath)
                 : servletPath == null || servletPath.isEmpty() ? pathInfo : servletPath + pathInfo;
         return p.isEmpty() ? "/" : p;
+    }
+
+    /**
+     * True if {@code path} is the end of {@code uri} and starts with {@code /}: the container decoded and
+     * normalised nothing, and the raw URI's scan has seen every char of the path, at a segment boundary. Then
+     * whatever {@link #isAmbiguous} finds in the path (controls, {@code \}, {@code ;}, {@code //}, dot
+     * segments) it has found in the raw URI already, and the path needs no scan of its own.
+     */
+    static boolean isTail(String path, String uri) {
+        return uri != null && path.startsWith("/") && uri.endsWith(path);
     }
 
     /**

@@ -175,12 +175,25 @@ class ApiKeyFilterRulesTest {
             "/docs/%252e%252e/billing",
             "/billing%5Cinvoices",
             "/docs/%01/x",
+            // Only the decoded path shows this control (the raw URI's "%7F" is no encoding the raw scan refuses):
+            // the path is then no tail of the raw URI, and gets a scan of its own.
+            "/docs/%7F/x",
     })
     void ambiguousRawPathIsRejectedWith400BeforeAnyRuleApplies(String rawPath) {
         TestServer.Response r = server.raw("GET", rawPath, "X-API-Key: " + reports);
 
         assertRejection(r, 400, "invalid-request", reports);
         assertThat(r.body()).doesNotContain("<");
+    }
+
+    @Test
+    void onlyAPathThatIsTheRawUrisSegmentAlignedTailSkipsItsOwnScan() {
+        assertThat(ApiKeyFilter.isTail("/bench/hello", "/bench/hello")).isTrue();
+        assertThat(ApiKeyFilter.isTail("/hello", "/app/hello")).isTrue();
+        assertThat(ApiKeyFilter.isTail("/docs/\u007f/x", "/docs/%7F/x")).isFalse();
+        assertThat(ApiKeyFilter.isTail("/", "/app")).isFalse();
+        assertThat(ApiKeyFilter.isTail("./x", "/a/./x")).isFalse();
+        assertThat(ApiKeyFilter.isTail("/x", null)).isFalse();
     }
 
     @Test
