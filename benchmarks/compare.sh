@@ -9,6 +9,9 @@
 # WARM_SECS s (default 5 x 10 s), then runs ROUNDS rounds of 3 s per variant, all variants back to back, order
 # reversed every other round. Per variant: median over all rounds of the ratio to the baseline of the same round
 # (each fork's median in brackets) for throughput, p99 and server CPU per request (from /proc/PID/stat).
+# SHARED=1 starts one server per fork instead, HttpBenchServer servlet shared (with the first variant's JVM options
+# and classpath), and drives each variant at /VARIANT/bench/hello of it: the variants then run the same JVM's compiled
+# code, and a fork's JIT luck moves them all alike (variants: without, with, floor, noop).
 # Needs a build with -Pbenchmarks first.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,21 +20,32 @@ forks=$1; rounds=$2; shift 2
 out=$(mktemp -d); rows="$out/rounds.txt"; : > "$rows"
 WARM_RUNS=${WARM_RUNS:-5}; WARM_SECS=${WARM_SECS:-10}
 srv_cpu=$(( $(nproc) > 1 ? 1 : 0 ))
-declare -A port pid
+SHARED=${SHARED:-}
+declare -A port pid path
 trap 'kill "${pid[@]}" 2>/dev/null || true' EXIT
 run_wrk() { # name duration
-  taskset -c 0 wrk -t1 -c16 -d$2 --latency -H "X-API-Key: $(cat "$out/key-$1.txt")" "http://127.0.0.1:${port[$1]}/bench/hello"
+  taskset -c 0 wrk -t1 -c16 -d$2 --latency -H "X-API-Key: $(cat "$out/key-$1.txt")" "http://127.0.0.1:${port[$1]}${path[$1]}/bench/hello"
 }
 for fork in $(seq 1 "$forks"); do
   names=(); p=19001
   for spec in "$@"; do
     IFS='|' read -r name adapter variant opts cpfile <<< "$spec"
     vcp="$cp"; [ -n "${cpfile:-}" ] && vcp="$here/target/classes:$(cat "$cpfile")"
+    if [ -n "$SHARED" ] && [ ${#names[@]} -gt 0 ]; then
+      # Served by the first variant's server.
+      first=${names[0]}; pid[$name]=${pid[$first]}; port[$name]=${port[$first]}; path[$name]=/$variant; names+=("$name")
+      cp "$out/key-$first.txt" "$out/key-$name.txt"
+      continue
+    fi
+    [ -n "$SHARED" ] && { path[$name]=/$variant; variant=shared; } || path[$name]=
     # shellcheck disable=SC2086
     taskset -c $srv_cpu java -Xms256m -Xmx512m $opts -cp "$vcp" dev.apikey.benchmarks.HttpBenchServer "$adapter" "$variant" $p "$out/key-$name.txt" > "$out/server-$name.log" 2>&1 &
     pid[$name]=$!; port[$name]=$p; names+=("$name"); p=$((p + 1))
+    # The key file exists once the server is ready; the other variants of a shared server copy it then.
+    for i in $(seq 1 120); do grep -q '^ready' "$out/server-$name.log" && break; sleep 0.5; done
   done
   for n in "${names[@]}"; do
+    [ -f "$out/server-$n.log" ] || continue
     for i in $(seq 1 120); do grep -q '^ready' "$out/server-$n.log" && break; sleep 0.5; done
     grep -q '^ready' "$out/server-$n.log" || { echo "server $n did not start"; cat "$out/server-$n.log"; exit 1; }
   done

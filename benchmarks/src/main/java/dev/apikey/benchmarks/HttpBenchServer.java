@@ -24,6 +24,7 @@ import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.ee11.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -46,7 +47,9 @@ import java.util.List;
  * filter), {@code servlet no-headers} (the filter with the RateLimit headers turned off), {@code servlet timed} and
  * {@code timed-noop} (the filter, or a pass-through one, between two timing filters: see {@link FilterTimer}) and
  * {@code jersey feature-only|address-only}, for taking a difference apart; {@code servlet floor} and {@code jersey floor}
- * put the control filter of {@link Floor} (the least work any filter honouring the contract does) where ours goes. Prints "ready" when listening.
+ * put the control filter of {@link Floor} (the least work any filter honouring the contract does) where ours goes;
+ * {@code servlet shared} serves the servlet variants {@link #SHARED} side by side in one server, each under the context
+ * path of its name ({@code /with/bench/hello}), so that they run the same JVM's compiled code. Prints "ready" when listening.
  */
 public final class HttpBenchServer {
     private HttpBenchServer() {
@@ -55,9 +58,9 @@ public final class HttpBenchServer {
     /** Entry point. */
     public static void main(String[] args) throws Exception {
         // Each adapter's own variants only: another would start a server without the filter under its name.
-        if (args.length != 4 || !(args[0].equals("servlet") && args[1].matches("with|without|noop|no-headers|timed|timed-noop|floor")
+        if (args.length != 4 || !(args[0].equals("servlet") && args[1].matches("with|without|noop|no-headers|timed|timed-noop|floor|shared")
                 || args[0].equals("jersey") && args[1].matches("with|without|feature-only|address-only|floor"))) {
-            System.err.println("usage: HttpBenchServer servlet with|without|noop|no-headers|timed|timed-noop|floor PORT KEYFILE");
+            System.err.println("usage: HttpBenchServer servlet with|without|noop|no-headers|timed|timed-noop|floor|shared PORT KEYFILE");
             System.err.println("       HttpBenchServer jersey with|without|feature-only|address-only|floor PORT KEYFILE");
             System.exit(2);
         }
@@ -96,13 +99,16 @@ public final class HttpBenchServer {
         connector.setHost("127.0.0.1");
         connector.setPort(Integer.parseInt(args[2]));
         server.addConnector(connector);
-        if (args[0].equals("servlet")) {
-            WebAppContext webapp = new WebAppContext();
-            webapp.setContextPath("/");
-            webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource("bench-webapp-" + (args[1].matches("noop|timed|timed-noop|floor") ? args[1] : with || args[1].equals("no-headers") ? "with" : "without")));
-            webapp.setParentLoaderPriority(true);
-            webapp.setAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, verifier);
-            server.setHandler(webapp);
+        if (args[1].equals("shared")) {
+            // The servlet variants side by side in one server, each its own web app under its own context path.
+            ContextHandlerCollection apps = new ContextHandlerCollection();
+            for (String variant : SHARED) {
+                apps.addHandler(webapp("/" + variant, "bench-webapp-" + variant, verifier));
+            }
+            server.setHandler(apps);
+        } else if (args[0].equals("servlet")) {
+            server.setHandler(webapp("/", "bench-webapp-" + (args[1].matches("noop|timed|timed-noop|floor") ? args[1]
+                    : with || args[1].equals("no-headers") ? "with" : "without"), verifier));
         } else {
             ServletContextHandler context = new ServletContextHandler("/");
             ResourceConfig app = new ResourceConfig(BenchResource.class).property(ServerProperties.WADL_FEATURE_DISABLE, true);
@@ -128,6 +134,22 @@ public final class HttpBenchServer {
         System.out.println("ready " + args[0] + " " + args[1] + " on " + connector.getLocalPort());
         System.out.flush();
         server.join();
+    }
+
+    /** The variants {@code servlet shared} serves, each under the context path of its name. */
+    static final List<String> SHARED = List.of("without", "with", "floor", "noop");
+
+    /**
+     * The servlet app of {@code resource} (a {@code web.xml} on the class path) under {@code contextPath}. Its classes
+     * come from the server's class loader, so that apps side by side in one server run the same compiled code.
+     */
+    private static WebAppContext webapp(String contextPath, String resource, ApiKeyVerifier verifier) {
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath(contextPath);
+        webapp.setBaseResource(ResourceFactory.of(webapp).newClassLoaderResource(resource));
+        webapp.setParentLoaderPriority(true);
+        webapp.setAttribute(ApiKeyFilterConfig.VERIFIER_ATTRIBUTE, verifier);
+        return webapp;
     }
 
     /**
