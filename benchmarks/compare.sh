@@ -9,9 +9,10 @@
 # WARM_SECS s (default 5 x 10 s), then runs ROUNDS rounds of 3 s per variant, all variants back to back, order
 # reversed every other round. Per variant: median over all rounds of the ratio to the baseline of the same round
 # (each fork's median in brackets) for throughput, p99 and server CPU per request (from /proc/PID/stat).
-# SHARED=1 starts one server per fork instead, HttpBenchServer servlet shared (with the first variant's JVM options
+# SHARED=1 starts one server per fork instead, HttpBenchServer ADAPTER shared (with the first variant's JVM options
 # and classpath), and drives each variant at /VARIANT/bench/hello of it: the variants then run the same JVM's compiled
-# code, and a fork's JIT luck moves them all alike (variants: without, with, floor, noop).
+# code, and a fork's JIT luck moves them all alike (servlet: without, with, floor, noop, no-headers; jersey: without,
+# with, floor; the adapter is the first variant's).
 # Needs a build with -Pbenchmarks first.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

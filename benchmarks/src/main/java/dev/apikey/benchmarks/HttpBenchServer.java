@@ -49,7 +49,8 @@ import java.util.List;
  * {@code jersey feature-only|address-only}, for taking a difference apart; {@code servlet floor} and {@code jersey floor}
  * put the control filter of {@link Floor} (the least work any filter honouring the contract does) where ours goes;
  * {@code servlet shared} serves the servlet variants {@link #SHARED} side by side in one server, each under the context
- * path of its name ({@code /with/bench/hello}), so that they run the same JVM's compiled code. Prints "ready" when listening.
+ * path of its name ({@code /with/bench/hello}), so that they run the same JVM's compiled code; {@code jersey shared}
+ * does the same for {@link #SHARED_JERSEY}. Prints "ready" when listening.
  */
 public final class HttpBenchServer {
     private HttpBenchServer() {
@@ -59,26 +60,18 @@ public final class HttpBenchServer {
     public static void main(String[] args) throws Exception {
         // Each adapter's own variants only: another would start a server without the filter under its name.
         if (args.length != 4 || !(args[0].equals("servlet") && args[1].matches("with|without|noop|no-headers|timed|timed-noop|floor|shared")
-                || args[0].equals("jersey") && args[1].matches("with|without|feature-only|address-only|floor"))) {
+                || args[0].equals("jersey") && args[1].matches("with|without|feature-only|address-only|floor|shared"))) {
             System.err.println("usage: HttpBenchServer servlet with|without|noop|no-headers|timed|timed-noop|floor|shared PORT KEYFILE");
-            System.err.println("       HttpBenchServer jersey with|without|feature-only|address-only|floor PORT KEYFILE");
+            System.err.println("       HttpBenchServer jersey with|without|feature-only|address-only|floor|shared PORT KEYFILE");
             System.exit(2);
         }
         java.util.logging.Logger.getLogger("org.eclipse.jetty").setLevel(java.util.logging.Level.WARNING);
         boolean with = args[1].equals("with");
         InMemoryKeyStore store = new InMemoryKeyStore();
         KeyManager manager = KeyManager.builder(store).build();
-        // -Dbench.audit=none and -Dbench.throttle=off turn two of the library's defaults off (the logging audit
-        // sink, the failure throttle), to see what each costs a loaded server.
-        ApiKeyVerifier.Builder builder = ApiKeyVerifier.builder(store).from(manager)
-                .rateLimitHeaders(!args[1].equals("no-headers"));
-        if ("none".equals(System.getProperty("bench.audit"))) {
-            builder.auditSink(AuditSink.NONE);
-        }
-        if ("off".equals(System.getProperty("bench.throttle"))) {
-            builder.clientThrottle(ClientThrottle.disabled());
-        }
-        ApiKeyVerifier verifier = builder.build();
+        ApiKeyVerifier verifier = verifier(store, manager, !args[1].equals("no-headers"));
+        // servlet shared serves no-headers beside with: the same filter over a verifier with the headers off.
+        List<ApiKeyVerifier> verifiers = args[1].equals("shared") ? List.of(verifier, verifier(store, manager, false)) : List.of(verifier);
         String key = manager.issue(KeyRequest.builder().owner("bench").scopes("bench:read")
                 .rateLimit("1000000000/1s").build()).key().reveal();
         Files.writeString(java.nio.file.Path.of(args[3]), key, StandardCharsets.US_ASCII);
@@ -89,8 +82,10 @@ public final class HttpBenchServer {
         // server's one CPU (seen in -XX:+PrintCompilation at 62 s: afterLookup, principal, KeyDigest.equals
         // made not entrant). Used first by the warm-up, which starts after the other variant's, the key met that
         // minute inside the rounds. Once per server lifetime; nothing a long-running server notices.
-        if (!verifier.verify(VerifyBenchmark.request(List.of(key), ScopeRequirement.all("bench:read"))).isAllowed()) {
-            throw new IllegalStateException("the benchmark key was refused");
+        for (ApiKeyVerifier v : verifiers) {
+            if (!v.verify(VerifyBenchmark.request(List.of(key), ScopeRequirement.all("bench:read"))).isAllowed()) {
+                throw new IllegalStateException("the benchmark key was refused");
+            }
         }
         Floor.admit(key);
 
@@ -100,35 +95,20 @@ public final class HttpBenchServer {
         connector.setPort(Integer.parseInt(args[2]));
         server.addConnector(connector);
         if (args[1].equals("shared")) {
-            // The servlet variants side by side in one server, each its own web app under its own context path.
+            // The variants side by side in one server, each its own app under its own context path.
             ContextHandlerCollection apps = new ContextHandlerCollection();
-            for (String variant : SHARED) {
-                apps.addHandler(webapp("/" + variant, "bench-webapp-" + variant, verifier));
+            for (String variant : args[0].equals("servlet") ? SHARED : SHARED_JERSEY) {
+                boolean noHeaders = variant.equals("no-headers");
+                ApiKeyVerifier v = verifiers.get(noHeaders ? 1 : 0);
+                apps.addHandler(args[0].equals("servlet") ? webapp("/" + variant, "bench-webapp-" + (noHeaders ? "with" : variant), v)
+                        : jersey("/" + variant, variant, v));
             }
             server.setHandler(apps);
         } else if (args[0].equals("servlet")) {
             server.setHandler(webapp("/", "bench-webapp-" + (args[1].matches("noop|timed|timed-noop|floor") ? args[1]
                     : with || args[1].equals("no-headers") ? "with" : "without"), verifier));
         } else {
-            ServletContextHandler context = new ServletContextHandler("/");
-            ResourceConfig app = new ResourceConfig(BenchResource.class).property(ServerProperties.WADL_FEATURE_DISABLE, true);
-            // feature-only and address-only take the Jersey variant apart, to see which half costs what (and
-            // servlet noop has a filter that does nothing).
-            if (with || args[1].equals("feature-only")) {
-                app.register(new ApiKeyFeature(verifier));
-            }
-            if (args[1].equals("floor")) {
-                app.register(new Floor.JerseyFloorFeature());
-            }
-            if (with || args[1].equals("address-only")) {
-                Filter remoteAddress = (request, response, chain) -> {
-                    request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, request.getRemoteAddr());
-                    chain.doFilter(request, response);
-                };
-                context.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));
-            }
-            context.addServlet(new ServletHolder(new ServletContainer(app)), "/*");
-            server.setHandler(context);
+            server.setHandler(jersey("/", args[1], verifier));
         }
         server.start();
         System.out.println("ready " + args[0] + " " + args[1] + " on " + connector.getLocalPort());
@@ -137,7 +117,49 @@ public final class HttpBenchServer {
     }
 
     /** The variants {@code servlet shared} serves, each under the context path of its name. */
-    static final List<String> SHARED = List.of("without", "with", "floor", "noop");
+    static final List<String> SHARED = List.of("without", "with", "floor", "noop", "no-headers");
+    /** The variants {@code jersey shared} serves. */
+    static final List<String> SHARED_JERSEY = List.of("without", "with", "floor");
+
+    /** The Jersey app of {@code variant} under {@code contextPath}. */
+    private static ServletContextHandler jersey(String contextPath, String variant, ApiKeyVerifier verifier) {
+        boolean with = variant.equals("with");
+        ServletContextHandler context = new ServletContextHandler(contextPath);
+        ResourceConfig app = new ResourceConfig(BenchResource.class).property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        // feature-only and address-only take the Jersey variant apart, to see which half costs what (and
+        // servlet noop has a filter that does nothing).
+        if (with || variant.equals("feature-only")) {
+            app.register(new ApiKeyFeature(verifier));
+        }
+        if (variant.equals("floor")) {
+            app.register(new Floor.JerseyFloorFeature());
+        }
+        if (with || variant.equals("address-only")) {
+            Filter remoteAddress = (request, response, chain) -> {
+                request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, request.getRemoteAddr());
+                chain.doFilter(request, response);
+            };
+            context.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));
+        }
+        context.addServlet(new ServletHolder(new ServletContainer(app)), "/*");
+        return context;
+    }
+
+    /**
+     * The verifier of the benchmark's store: the library's defaults, with the RateLimit headers on or off.
+     * {@code -Dbench.audit=none} and {@code -Dbench.throttle=off} turn two of those defaults off (the logging audit
+     * sink, the failure throttle), to see what each costs a loaded server.
+     */
+    private static ApiKeyVerifier verifier(InMemoryKeyStore store, KeyManager manager, boolean headers) {
+        ApiKeyVerifier.Builder builder = ApiKeyVerifier.builder(store).from(manager).rateLimitHeaders(headers);
+        if ("none".equals(System.getProperty("bench.audit"))) {
+            builder.auditSink(AuditSink.NONE);
+        }
+        if ("off".equals(System.getProperty("bench.throttle"))) {
+            builder.clientThrottle(ClientThrottle.disabled());
+        }
+        return builder.build();
+    }
 
     /**
      * The servlet app of {@code resource} (a {@code web.xml} on the class path) under {@code contextPath}. Its classes
