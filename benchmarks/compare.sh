@@ -12,7 +12,9 @@
 # SHARED=1 starts one server per fork instead, HttpBenchServer ADAPTER shared (with the first variant's JVM options
 # and classpath), and drives each variant at /VARIANT/bench/hello of it: the variants then run the same JVM's compiled
 # code, and a fork's JIT luck moves them all alike (servlet: without, with, floor, noop, no-headers; jersey: without,
-# with, floor; the adapter is the first variant's).
+# with, floor; the adapter is the first variant's). Drive the baseline and ONE variant per run: with several filters
+# driven in one server, each one's compiled code is shaped by the others' traffic (the floor measured 0.89x beside ours
+# and 0.97x alone; see README).
 # Needs a build with -Pbenchmarks first.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

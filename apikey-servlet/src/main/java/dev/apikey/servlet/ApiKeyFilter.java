@@ -177,10 +177,10 @@ public class ApiKeyFilter implements Filter {
     }
 
     /**
-     * True if {@code path} is the end of {@code uri} and starts with {@code /}: the container decoded and
-     * normalised nothing, and the raw URI's scan has seen every char of the path, at a segment boundary. Then
-     * whatever {@link #isAmbiguous} finds in the path (controls, {@code \}, {@code ;}, {@code //}, dot
-     * segments) it has found in the raw URI already, and the path needs no scan of its own.
+     * True if {@code path} is the end of {@code uri} and starts with {@code /}: every char of the path is then in
+     * the raw URI, in the same order and starting at a segment boundary, so whatever {@link #isAmbiguous} finds in
+     * the path (controls, {@code \}, {@code ;}, {@code //}, dot segments) it has found in the raw URI already,
+     * and the path needs no scan of its own, whatever the container decoded or normalised to get it.
      */
     static boolean isTail(String path, String uri) {
         return uri != null && path.startsWith("/") && uri.endsWith(path);
