@@ -49,7 +49,6 @@ for fork in $(seq 1 "$forks"); do
   done
   for n in "${names[@]}"; do
     [ -f "$out/server-$n.log" ] || continue
-    for i in $(seq 1 120); do grep -q '^ready' "$out/server-$n.log" && break; sleep 0.5; done
     grep -q '^ready' "$out/server-$n.log" || { echo "server $n did not start"; cat "$out/server-$n.log"; exit 1; }
   done
   for n in "${names[@]}"; do for i in $(seq 1 "$WARM_RUNS"); do run_wrk "$n" "${WARM_SECS}s" > /dev/null; done; done

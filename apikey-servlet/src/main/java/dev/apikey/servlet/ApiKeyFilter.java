@@ -137,7 +137,7 @@ public class ApiKeyFilter implements Filter {
                     .headers(name -> values(request.getHeaders(name)))
                     .remoteAddress(request.getRemoteAddr())
                     .method(request.getMethod())
-                    .path(request.getRequestURI())
+                    .path(uri)
                     .build()), response);
             return;
         }

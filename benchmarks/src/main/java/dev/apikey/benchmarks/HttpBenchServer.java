@@ -71,7 +71,8 @@ public final class HttpBenchServer {
         KeyManager manager = KeyManager.builder(store).build();
         ApiKeyVerifier verifier = verifier(store, manager, !args[1].equals("no-headers"));
         // servlet shared serves no-headers beside with: the same filter over a verifier with the headers off.
-        List<ApiKeyVerifier> verifiers = args[1].equals("shared") ? List.of(verifier, verifier(store, manager, false)) : List.of(verifier);
+        List<ApiKeyVerifier> verifiers = args[0].equals("servlet") && args[1].equals("shared")
+                ? List.of(verifier, verifier(store, manager, false)) : List.of(verifier);
         String key = manager.issue(KeyRequest.builder().owner("bench").scopes("bench:read")
                 .rateLimit("1000000000/1s").build()).key().reveal();
         Files.writeString(java.nio.file.Path.of(args[3]), key, StandardCharsets.US_ASCII);
