@@ -27,7 +27,7 @@ for spec in "$@"; do
   url="http://127.0.0.1:$port/bench/hello"
   taskset -c 0 wrk -t1 -c16 -d${WARM}s -H "X-API-Key: $(cat "$OUT/key-$name.txt")" "$url" > /dev/null
   # The agent's options go quoted: jcmd would otherwise split them.
-  jcmd $pid JVMTI.agent_load "$LIB" "\"start,event=itimer,threads\"" > /dev/null
+  jcmd $pid JVMTI.agent_load "$LIB" "\"start,event=itimer,${INTERVAL:+interval=$INTERVAL,}threads\"" > /dev/null
   c0=$(awk '{print $14 + $15}' /proc/$pid/stat)
   taskset -c 0 wrk -t1 -c16 -d${SECS}s -H "X-API-Key: $(cat "$OUT/key-$name.txt")" "$url" > "$OUT/wrk-$name.txt"
   c1=$(awk '{print $14 + $15}' /proc/$pid/stat)

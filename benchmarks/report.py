@@ -88,24 +88,37 @@ def wrk(path):
 
 settings = open(os.path.join(raw, "wrk-settings.txt")).read().strip()
 rows.append(f"| **HTTP overhead, Jetty 12 on 127.0.0.1, {settings}; value and baseline are medians over all rounds, the ratio is the median of the per-round ratios of all forks (each fork's median in brackets)** | | | | | |")
-for adapter, label in (("servlet", "servlet + ApiKeyFilter (web.xml)"), ("jersey", "Jersey resource + ApiKeyFeature")):
+
+
+def pairs_of(adapter, variant, base):
+    """Per (fork, round): the variant's and its baseline's (req/s, p99 ms), from the same server and round."""
     runs = sorted({tuple(int(x) for x in re.search(r"-(\d+)-(\d+)\.txt$", p).groups())
-                   for p in glob.glob(os.path.join(raw, f"wrk-{adapter}-with-*-*.txt"))})
-    pairs = {run: (wrk(os.path.join(raw, f"wrk-{adapter}-with-{run[0]}-{run[1]}.txt")),
-                   wrk(os.path.join(raw, f"wrk-{adapter}-without-{run[0]}-{run[1]}.txt"))) for run in runs}
-    forks = sorted({run[0] for run in runs})
+                   for p in glob.glob(os.path.join(raw, f"wrk-{adapter}-{variant}-*-*.txt"))})
+    return {run: (wrk(os.path.join(raw, f"wrk-{adapter}-{variant}-{run[0]}-{run[1]}.txt")),
+                  wrk(os.path.join(raw, f"wrk-{adapter}-{base}-{run[0]}-{run[1]}.txt"))) for run in runs}
+
+
+def compared(pairs):
+    """Medians of both sides, the median per-round ratio and each fork's, for throughput (0) and p99 (1)."""
+    forks = sorted({run[0] for run in pairs})
     def ratios(i, of):
         return [p[0][i] / p[1][i] for run, p in pairs.items() if of is None or run[0] == of]
-    def per_fork(i):
-        return ", ".join(f"{statistics.median(ratios(i, f)):.2f}" for f in forks)
-    w_rps = statistics.median(p[0][0] for p in pairs.values())
-    o_rps = statistics.median(p[1][0] for p in pairs.values())
-    w_p99 = statistics.median(p[0][1] for p in pairs.values())
-    o_p99 = statistics.median(p[1][1] for p in pairs.values())
-    tr = statistics.median(ratios(0, None))
-    lr = statistics.median(ratios(1, None))
-    rows.append(f"| {label}: throughput with filter vs without | {w_rps:.0f} req/s | {o_rps:.0f} req/s | {tr:.2f}× ({per_fork(0)}) | ≥ 0.95× | {'met' if tr >= 0.95 else '**not met**'} |")
-    rows.append(f"| {label}: p99 latency with filter vs without | {w_p99:.2f} ms | {o_p99:.2f} ms | {lr:.2f}× ({per_fork(1)}) | ≤ 1.10× | {'met' if lr <= 1.10 else '**not met**'} |")
+    out = []
+    for i in (0, 1):
+        per_fork = ", ".join(f"{statistics.median(ratios(i, f)):.2f}" for f in forks)
+        out.append((statistics.median(p[0][i] for p in pairs.values()), statistics.median(p[1][i] for p in pairs.values()),
+                    statistics.median(ratios(i, None)), per_fork))
+    return out
+
+
+for adapter, label in (("servlet", "servlet + ApiKeyFilter (web.xml)"), ("jersey", "Jersey resource + ApiKeyFeature")):
+    (w_rps, o_rps, tr, tf), (w_p99, o_p99, lr, lf) = compared(pairs_of(adapter, "with", "without"))
+    rows.append(f"| {label}: throughput with filter vs without | {w_rps:.0f} req/s | {o_rps:.0f} req/s | {tr:.2f}× ({tf}) | ≥ 0.95× | {'met' if tr >= 0.95 else '**not met**'} |")
+    rows.append(f"| {label}: p99 latency with filter vs without | {w_p99:.2f} ms | {o_p99:.2f} ms | {lr:.2f}× ({lf}) | ≤ 1.10× | {'met' if lr <= 1.10 else '**not met**'} |")
+    floor = pairs_of(adapter, "floor", "without_floor")
+    if floor:
+        (w_rps, o_rps, tr, tf), (w_p99, o_p99, lr, lf) = compared(floor)
+        rows.append(f"| control, {adapter}: the floor filter (benchmarks `Floor.java`: the contract's minimum) vs without, throughput; p99 | {w_rps:.0f} req/s; {w_p99:.2f} ms | {o_rps:.0f} req/s; {o_p99:.2f} ms | {tr:.2f}× ({tf}); {lr:.2f}× ({lf}) | (control, no target) | — |")
 
 # ---- cluster
 c = {}

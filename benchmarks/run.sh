@@ -38,67 +38,73 @@ fi
 
 if [[ "$parts" == *" http "* ]]; then
 echo "== HTTP overhead (wrk)"
-# 2 cores: the servers get CPU 1, wrk gets CPU 0, so neither starves the other. One adapter at a time: only its
-# two servers (with and without the filter) are alive. Each is first warmed until its JIT has settled: the servers
-# print their compilations (-XX:+PrintCompilation) and warming goes on in 10 s runs until one run sees at most 20
-# (a Jersey server here needs 70-80 s; after a fixed 20 s or 45 s warm-up the variant with the filter was still
-# compiling and lost up to a third of its throughput to that). The machine's own speed drifts by a quarter over
-# tens of seconds, so the comparison is made in many short pairs: each round runs both variants back to back
-# (which goes first alternates). And two JVMs of the very same server, warmed alike, differ by up to a tenth in
-# throughput (the JIT's choices differ from run to run): so the pair of servers is started HTTP_FORKS times
-# afresh, like JMH's forks, and the report takes the median over all rounds of all forks of the with/without
-# ratio, and shows each fork's median.
+# 2 cores: the server gets CPU 1, wrk gets CPU 0, so neither starves the other. Two JVMs of the very same server,
+# warmed alike, differ by up to a tenth in throughput (the JIT's choices differ from run to run), and the machine's
+# own speed drifts by a quarter over tens of seconds. So the app without the filter and the app with it are served
+# side by side by ONE server JVM (HttpBenchServer ADAPTER shared: each app under the context path of its name), and
+# both share that JVM's luck; only those two apps are driven (with several filters driven in one server, each one's
+# compiled code is shaped by the others' traffic: see README). The comparison is made in many short pairs: each
+# round runs both apps back to back (which goes first alternates). The server is started HTTP_FORKS times afresh,
+# like JMH's forks; the report takes the median over all rounds of all forks of the with/without ratio, and shows
+# each fork's median. The same is done, in FLOOR_FORKS forks, for the floor (benchmarks Floor.java: the contract's
+# minimum, one digest and one map look-up, the two RateLimit headers and the principal) as a control row: the
+# overhead no filter doing the job can go below. Each server is first warmed in alternating 10 s runs of its two
+# apps until its JIT has settled: the server prints its compilations (-XX:+PrintCompilation), and warming goes on
+# until two runs in a row see at most WARM_QUIET each (a Jersey server needs 70-80 s of load; after a fixed 20 s
+# or 45 s warm-up the app with the filter was still compiling and lost up to a third of its throughput to that).
 ncpu=$(nproc)
 srv_cpu=$(( ncpu > 1 ? 1 : 0 ))
-HTTP_FORKS=3; WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=6; WARM_MIN=40; WARM_MAX=100; WARM_QUIET=20
-echo "wrk -t$WRK_THREADS -c$WRK_CONNS; $HTTP_FORKS forks (a fresh pair of server JVMs each), each server warmed in 10 s runs until its JIT compiled at most $WARM_QUIET methods in one (${WARM_MIN}-${WARM_MAX} s), then $WRK_ROUNDS rounds of $WRK_DUR per variant back to back" > "$raw/wrk-settings.txt"
-rm -f "$raw"/wrk-*-*-*.txt "$raw"/warm-*.txt
-pids=()
-cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+HTTP_FORKS=${HTTP_FORKS:-3}; FLOOR_FORKS=${FLOOR_FORKS:-2}; WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=${WRK_ROUNDS:-6}
+WARM_MIN=${WARM_MIN:-60}; WARM_MAX=${WARM_MAX:-160}; WARM_QUIET=20
+echo "wrk -t$WRK_THREADS -c$WRK_CONNS; one server JVM per fork serving the app without and the app with the filter side by side; $HTTP_FORKS forks (the floor control: $FLOOR_FORKS), each server warmed in alternating 10 s runs of its two apps until its JIT compiled at most $WARM_QUIET methods in each of two runs in a row (${WARM_MIN}-${WARM_MAX} s in all), then $WRK_ROUNDS rounds of $WRK_DUR per app back to back" > "$raw/wrk-settings.txt"
+rm -f "$raw"/wrk-*-*-*.txt "$raw"/warm-*.txt "$raw"/key-*.txt "$raw"/server-*.log
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; }
 trap cleanup EXIT
-declare -A ports
-run_wrk() { # adapter variant duration outfile
-  local key; key=$(cat "$raw/key-$1-$2.txt")
-  taskset -c 0 wrk -t$WRK_THREADS -c$WRK_CONNS -d$3 --latency -H "X-API-Key: $key" "http://127.0.0.1:${ports[$1-$2]}/bench/hello" > "$4"
-}
-warm() { # adapter variant fork: 10 s runs until the server's JIT is quiet
-  local log="$raw/server-$1-$2.log" t=0 before after
-  while :; do
-    before=$(wc -l < "$log")
-    run_wrk $1 $2 10s "$raw/warm.tmp"
-    after=$(wc -l < "$log")
-    t=$((t + 10))
-    echo "$t s: $(awk '/Requests\/sec/ {print $2}' "$raw/warm.tmp") req/s, $((after - before)) compilations" >> "$raw/warm-$1-$2-$3.txt"
-    if [ $t -ge $WARM_MAX ] || { [ $t -ge $WARM_MIN ] && [ $((after - before)) -le $WARM_QUIET ]; }; then break; fi
-  done
-  rm -f "$raw/warm.tmp"
-  echo "$1 $2 fork $3 warmed for ${t}s ($(tail -1 "$raw/warm-$1-$2-$3.txt"))"
-}
 port=18181
+run_wrk() { # app duration outfile
+  taskset -c 0 wrk -t$WRK_THREADS -c$WRK_CONNS -d$2 --latency -H "X-API-Key: $key" "http://127.0.0.1:$port/$1/bench/hello" > "$3"
+}
 for adapter in servlet jersey; do
-  for fork in $(seq 1 $HTTP_FORKS); do
-    for variant in without with; do
-      ports[$adapter-$variant]=$port
-      taskset -c $srv_cpu java -Xms256m -Xmx512m -XX:+PrintCompilation -cp "$cp" dev.apikey.benchmarks.HttpBenchServer $adapter $variant $port "$raw/key-$adapter-$variant.txt" > "$raw/server-$adapter-$variant.log" 2>&1 &
-      pids+=($!)
-      port=$((port + 1))
-    done
-    for variant in without with; do
-      for i in $(seq 1 120); do grep -q '^ready' "$raw/server-$adapter-$variant.log" && break; sleep 0.5; done
-      grep -q '^ready' "$raw/server-$adapter-$variant.log" || { echo "server $adapter $variant did not start"; cat "$raw/server-$adapter-$variant.log"; exit 1; }
-    done
-    for variant in without with; do warm $adapter $variant $fork; done
-    for r in $(seq 1 $WRK_ROUNDS); do
-      if [ $((r % 2)) -eq 1 ]; then order="without with"; else order="with without"; fi
-      for variant in $order; do
-        f="$raw/wrk-$adapter-$variant-$fork-$r.txt"
-        run_wrk $adapter $variant $WRK_DUR "$f"
-        echo "$adapter $variant fork $fork round $r: $(grep -E 'Requests/sec' "$f") p99 $(grep -E '^ +99%' "$f" | awk '{print $2}')"
-        if grep -q 'Non-2xx' "$f"; then echo "non-2xx answers: the key was refused"; exit 1; fi
+  for variant in with floor; do
+    forks=$HTTP_FORKS; [ $variant = floor ] && forks=$FLOOR_FORKS
+    # The baseline's files are named after the variant they are paired with (without_floor for the floor's).
+    base=without; [ $variant = floor ] && base=without_floor
+    for fork in $(seq 1 $forks); do
+      log="$raw/server-$adapter-$variant-$fork.log"
+      taskset -c $srv_cpu java -Xms256m -Xmx512m -XX:+PrintCompilation -cp "$cp" dev.apikey.benchmarks.HttpBenchServer $adapter shared $port "$raw/key-$adapter.txt" > "$log" 2>&1 &
+      pid=$!
+      for i in $(seq 1 120); do grep -q '^ready' "$log" && break; sleep 0.5; done
+      grep -q '^ready' "$log" || { echo "server $adapter shared did not start"; cat "$log"; exit 1; }
+      key=$(cat "$raw/key-$adapter.txt")
+      t=0; quiet=0
+      while :; do
+        for app in without $variant; do
+          before=$(wc -l < "$log")
+          run_wrk $app 10s "$raw/warm.tmp"
+          after=$(wc -l < "$log")
+          t=$((t + 10))
+          echo "$t s: $app $(awk '/Requests\/sec/ {print $2}' "$raw/warm.tmp") req/s, $((after - before)) compilations" >> "$raw/warm-$adapter-$variant-$fork.txt"
+          if [ $((after - before)) -le $WARM_QUIET ]; then quiet=$((quiet + 1)); else quiet=0; fi
+        done
+        if [ $t -ge $WARM_MAX ] || { [ $t -ge $WARM_MIN ] && [ $quiet -ge 2 ]; }; then break; fi
       done
+      rm -f "$raw/warm.tmp"
+      echo "$adapter shared ($variant) fork $fork warmed for ${t}s ($(tail -1 "$raw/warm-$adapter-$variant-$fork.txt"))"
+      for r in $(seq 1 $WRK_ROUNDS); do
+        if [ $((r % 2)) -eq 1 ]; then order="without $variant"; else order="$variant without"; fi
+        for app in $order; do
+          name=$app; [ $app = without ] && name=$base
+          f="$raw/wrk-$adapter-$name-$fork-$r.txt"
+          run_wrk $app $WRK_DUR "$f"
+          echo "$adapter $name fork $fork round $r: $(grep -E 'Requests/sec' "$f") p99 $(grep -E '^ +99%' "$f" | awk '{print $2}')"
+          if grep -q 'Non-2xx' "$f"; then echo "non-2xx answers: the key was refused"; exit 1; fi
+        done
+      done
+      cleanup; wait "$pid" 2>/dev/null || true; pid=
+      port=$((port + 1))
+      sleep 1
     done
-    cleanup; pids=()
-    sleep 1
   done
 done
 

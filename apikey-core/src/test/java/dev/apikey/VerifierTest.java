@@ -281,6 +281,23 @@ class VerifierTest {
     }
 
     @Test
+    void thePrincipalIsBuiltOncePerRecordAndAnewWhenTheStoredRecordChanges() {
+        String k = issue("billing:read");
+        ApiKeyPrincipal first = verifier.verify(request("X-API-Key", k).build()).principal();
+        assertThat(verifier.verify(request("X-API-Key", k).build()).principal()).isSameAs(first);
+        KeyRecord stored = manager.get(first.id()).orElseThrow();
+        store.update(stored.toBuilder().scopes(ScopeSet.parse("billing:write")).build());
+        ApiKeyPrincipal changed = verifier.verify(request("X-API-Key", k).build()).principal();
+        assertThat(changed).isNotSameAs(first);
+        assertThat(changed.hasScope("billing:write")).isTrue();
+        assertThat(changed.hasScope("billing:read")).isFalse();
+        assertThat(verifier.verify(request("X-API-Key", k).build()).principal()).isSameAs(changed);
+        // A new version that shows the same keeps the principal built before.
+        store.update(manager.get(first.id()).orElseThrow().toBuilder().owner("app").build());
+        assertThat(verifier.verify(request("X-API-Key", k).build()).principal()).isSameAs(changed);
+    }
+
+    @Test
     void everyDecisionIsAuditedOnceWithEscapedFieldsAndNeverTheKey() {
         String k = issue("a:b");
         verifier.verify(request("X-API-Key", k).path("/x\r\nforged=1").build());

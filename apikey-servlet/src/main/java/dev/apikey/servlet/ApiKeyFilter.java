@@ -141,7 +141,8 @@ public class ApiKeyFilter implements Filter {
                     .build()), response);
             return;
         }
-        PathRules.Access access = rules.accessFor(request.getMethod(), path);
+        String method = request.getMethod();
+        PathRules.Access access = rules.accessFor(method, path);
         if (access.isPublic()) {
             chain.doFilter(request, response);
             return;
@@ -150,7 +151,7 @@ public class ApiKeyFilter implements Filter {
                 .headers(name -> values(request.getHeaders(name)))
                 .queryParameters(name -> queryValues(request.getQueryString(), name))
                 .remoteAddressFrom(request::getRemoteAddr)
-                .method(request.getMethod())
+                .method(method)
                 .path(path)
                 .requirement(access.requirement())
                 .build());

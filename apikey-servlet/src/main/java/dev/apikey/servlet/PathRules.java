@@ -253,7 +253,9 @@ public final class PathRules {
                     throw bad(line, "methods must be upper-case HTTP methods separated by ',' or '*', got '"
                             + Escaping.escape(text, 64) + "'");
                 }
-                out.add(m);
+                // Interned: the container hands out its method constants (interned enum names), so the match
+                // per request is then a hit by identity, not a compare of two strings' bytes.
+                out.add(m.intern());
             }
             return Set.copyOf(out);
         }
