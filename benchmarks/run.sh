@@ -54,7 +54,7 @@ echo "== HTTP overhead (wrk)"
 # or 45 s warm-up the app with the filter was still compiling and lost up to a third of its throughput to that).
 ncpu=$(nproc)
 srv_cpu=$(( ncpu > 1 ? 1 : 0 ))
-HTTP_FORKS=${HTTP_FORKS:-3}; FLOOR_FORKS=${FLOOR_FORKS:-2}; WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=${WRK_ROUNDS:-6}
+HTTP_FORKS=${HTTP_FORKS:-3}; FLOOR_FORKS=${FLOOR_FORKS:-1}; WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=${WRK_ROUNDS:-6}
 WARM_MIN=${WARM_MIN:-60}; WARM_MAX=${WARM_MAX:-160}; WARM_QUIET=20
 echo "wrk -t$WRK_THREADS -c$WRK_CONNS; one server JVM per fork serving the app without and the app with the filter side by side; $HTTP_FORKS forks (the floor control: $FLOOR_FORKS), each server warmed in alternating 10 s runs of its two apps until its JIT compiled at most $WARM_QUIET methods in each of two runs in a row (${WARM_MIN}-${WARM_MAX} s in all), then $WRK_ROUNDS rounds of $WRK_DUR per app back to back" > "$raw/wrk-settings.txt"
 rm -f "$raw"/wrk-*-*-*.txt "$raw"/warm-*.txt "$raw"/key-*.txt "$raw"/server-*.log
