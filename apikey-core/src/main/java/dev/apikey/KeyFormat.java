@@ -2,7 +2,6 @@ package dev.apikey;
 
 import dev.apikey.internal.AsciiLanes;
 import dev.apikey.internal.Base62;
-import dev.apikey.internal.Crc32;
 
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -161,15 +160,15 @@ public final class KeyFormat {
             char c = candidate.charAt(i);
             buf[i] = c < 0x80 ? (byte) c : 0;
         }
-        return check(buf, length);
+        return check(buf, length, s.crc);
     }
 
     /**
      * {@link #check(CharSequence)} of the ASCII text in {@code ascii[0, n)}, with the reason of the first failure:
-     * every check and the CRC run over bytes. The verifier, which needs no reason,
+     * every check and the CRC (with the caller's {@code crc}) run over bytes. The verifier, which needs no reason,
      * uses {@link #isWellFormed} on the bytes it copied the credential into.
      */
-    Check check(byte[] ascii, int n) {
+    Check check(byte[] ascii, int n, CRC32 crc) {
         Check shape = shape(ascii, n);
         if (shape != null) {
             return shape;
@@ -182,21 +181,21 @@ public final class KeyFormat {
         if (written < 0) {
             return Check.WRONG_ALPHABET;
         }
-        return Crc32.of(ascii, 0, sumAt) == written ? Check.OK : Check.WRONG_CHECKSUM;
+        return crcOf(ascii, sumAt, crc) == written ? Check.OK : Check.WRONG_CHECKSUM;
     }
 
     /**
-     * True exactly when {@link #check(byte[], int)} would answer {@link Check#OK}, for the verifier, which
+     * True exactly when {@link #check(byte[], int, CRC32)} would answer {@link Check#OK}, for the verifier, which
      * needs no reason: the checksum is compared before the alphabet of the random part is checked, so a mistyped
      * or cut key (the usual malformed one) is refused without that check. {@code ascii} may hold any bytes.
      */
-    boolean isWellFormed(byte[] ascii, int n) {
+    boolean isWellFormed(byte[] ascii, int n, CRC32 crc) {
         if (shape(ascii, n) != null) {
             return false;
         }
         int sumAt = n - CHECKSUM_LENGTH;
         long written = writtenChecksum(ascii, sumAt, n);
-        return written >= 0 && Crc32.of(ascii, 0, sumAt) == written
+        return written >= 0 && crcOf(ascii, sumAt, crc) == written
                 && AsciiLanes.allBase62(ascii, prefixBytes.length + 6, sumAt);
     }
 
@@ -235,6 +234,12 @@ public final class KeyFormat {
             written = written * 62 + d;
         }
         return written;
+    }
+
+    private static long crcOf(byte[] ascii, int sumAt, CRC32 crc) {
+        crc.reset();
+        crc.update(ascii, 0, sumAt);
+        return crc.getValue();
     }
 
     private static final byte[] LIVE = {'l', 'i', 'v', 'e'};

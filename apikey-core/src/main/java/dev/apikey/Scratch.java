@@ -4,10 +4,11 @@ import dev.apikey.internal.AsciiLanes;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.zip.CRC32;
 
 /**
- * One thread's working memory for a verification: the credential's chars and bytes, the digest bytes and
- * the SHA-256 instance. One {@link ThreadLocal} lookup per request instead of one per step (format
+ * One thread's working memory for a verification: the credential's chars and bytes, the digest bytes, the
+ * CRC and the SHA-256 instance. One {@link ThreadLocal} lookup per request instead of one per step (format
  * check, checksum, digest). Nothing here outlives the call that filled it in any other sense than that the
  * buffers are reused; no reference to them leaves the package.
  */
@@ -27,6 +28,7 @@ final class Scratch {
      * schemes, say) cannot overwrite them.
      */
     final byte[] checked = new byte[INPUT];
+    final CRC32 crc = new CRC32();
     private MessageDigest sha256;
 
     private Scratch() {
@@ -72,7 +74,7 @@ final class Scratch {
         int n = credential.length();
         if (n <= INPUT) {
             copy(credential);
-            if (format.isWellFormed(bytes, n)) {
+            if (format.isWellFormed(bytes, n, crc)) {
                 // Chars above 0xff whose low bytes spell a key are not the key.
                 return hasWide(credential) ? MALFORMED : WELL_FORMED;
             }
