@@ -8,7 +8,8 @@
 # Usage: LIB=/path/libasyncProfiler.so benchmarks/insitu.sh "name|variant|jvm options[|classpath file]" ...
 #   (the optional fourth field names a file holding another classpath for the library jars, as in compare.sh)
 #   e.g. benchmarks/insitu.sh "without|without|" "with|with|" && python3 benchmarks/insitu-diff.py without with
-# env: WARM (s, default 80), SECS (s, default 30), OUT (default /tmp/insitu), ADAPTER (servlet or jersey, default servlet)
+# env: WARM (s, default 80), SECS (s, default 30), OUT (default /tmp/insitu), ADAPTER (servlet or jersey, default servlet),
+#   INTERVAL (the profiler's sampling interval, e.g. 1ms; default 10ms: the filter then gets only ~250 samples in 40 s)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
