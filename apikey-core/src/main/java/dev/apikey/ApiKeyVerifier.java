@@ -273,7 +273,16 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     } else {
                         // A key that passed the format check is printable ASCII, so its bytes are in the scratch buffer.
                         record = lookupExecutor != null ? lookupBounded(credential) : lookupNow(scratch, credential.length());
-                        d = record == null ? invalid : afterLookup(record, request, nowNanos);
+                        if (record != null) {
+                            d = afterLookup(record, request, nowNanos);
+                        } else if (format.hasBase62Random(scratch.bytes, credential.length())) {
+                            d = invalid;
+                        } else {
+                            // Shape and checksum fit, the alphabet does not: not a key, as Scratch.load would have
+                            // said had it checked the alphabet (which every valid key would then pay for).
+                            presented = null;
+                            d = Scratch.hasControl(credential) ? badCredential : malformed;
+                        }
                         if (d.outcome().countsAsFailure()) {
                             if (!clientKnown) {
                                 client = clientAddress(request);

@@ -166,7 +166,7 @@ public final class KeyFormat {
     /**
      * {@link #check(CharSequence)} of the ASCII text in {@code ascii[0, n)}, with the reason of the first failure:
      * every check and the CRC (with the caller's {@code crc}) run over bytes. The verifier, which needs no reason,
-     * uses {@link #isWellFormed} on the bytes it copied the credential into.
+     * uses {@link #isWellFormed} and {@link #hasBase62Random} on the bytes it copied the credential into.
      */
     Check check(byte[] ascii, int n, CRC32 crc) {
         Check shape = shape(ascii, n);
@@ -185,9 +185,11 @@ public final class KeyFormat {
     }
 
     /**
-     * True exactly when {@link #check(byte[], int, CRC32)} would answer {@link Check#OK}, for the verifier, which
-     * needs no reason: the checksum is compared before the alphabet of the random part is checked, so a mistyped
-     * or cut key (the usual malformed one) is refused without that check. {@code ascii} may hold any bytes.
+     * True when {@code ascii[0, n)} has this format's shape (length, prefix, environment) and a checksum that
+     * matches, which is what the verifier asks before it hashes and looks up a credential: a mistyped or cut key
+     * (the usual malformed one) fails here. The alphabet of the random part is left to
+     * {@link #hasBase62Random}: {@link #check(byte[], int, CRC32)} answers {@link Check#OK} exactly when both
+     * are true. {@code ascii} may hold any bytes.
      */
     boolean isWellFormed(byte[] ascii, int n, CRC32 crc) {
         if (shape(ascii, n) != null) {
@@ -195,8 +197,17 @@ public final class KeyFormat {
         }
         int sumAt = n - CHECKSUM_LENGTH;
         long written = writtenChecksum(ascii, sumAt, n);
-        return written >= 0 && crcOf(ascii, sumAt, crc) == written
-                && AsciiLanes.allBase62(ascii, prefixBytes.length + 6, sumAt);
+        return written >= 0 && crcOf(ascii, sumAt, crc) == written;
+    }
+
+    /**
+     * True if the random part of {@code ascii[0, n)}, a credential {@link #isWellFormed} accepted, is all base62.
+     * The verifier asks only when no stored key has the credential's digest, to tell a malformed credential from
+     * an unknown key: the keys the library issues are base62 throughout, so a credential that is found is one of
+     * them (or one an operator put a digest of in the store), and one that is not found is refused either way.
+     */
+    boolean hasBase62Random(byte[] ascii, int n) {
+        return AsciiLanes.allBase62(ascii, prefixBytes.length + 6, n - CHECKSUM_LENGTH);
     }
 
     /** The first failure among emptiness, length, prefix and environment, or null if there is none. */

@@ -55,7 +55,10 @@ final class Scratch {
         }
     }
 
-    /** {@link #load}: the credential is a well-formed key; its bytes are {@code bytes[0, credential.length())}. */
+    /**
+     * {@link #load}: the credential has the format's shape and checksum (its random part's alphabet is checked by
+     * the verifier only if the lookup finds nothing); its bytes are {@code bytes[0, credential.length())}.
+     */
     static final int WELL_FORMED = 0;
     /** {@link #load}: the credential is not a key of the format (and has no control character). */
     static final int MALFORMED = 1;

@@ -165,12 +165,12 @@ class KeyFormatTest {
     }
 
     /**
-     * The verifier's reason-less check compares the checksum before the alphabet: it must still accept exactly
-     * what {@code check} accepts, for every byte value at every position, every length, and a key whose
-     * checksum was computed over a char outside the alphabet.
+     * The verifier checks shape and checksum before its lookup and the random part's alphabet only after a lookup
+     * that found nothing: the two together must accept exactly what {@code check} accepts, for every byte value at
+     * every position, every length, and a key whose checksum was computed over a char outside the alphabet.
      */
     @Test
-    void theVerifiersWellFormedCheckAcceptsExactlyWhatCheckAccepts() {
+    void theVerifiersTwoChecksTogetherAcceptExactlyWhatCheckAccepts() {
         CRC32 crc = new CRC32();
         byte[] key = FORMAT.generate(Environment.LIVE).reveal().getBytes(StandardCharsets.US_ASCII);
         byte[] b = new byte[KeyFormat.MAX_LENGTH];
@@ -180,7 +180,8 @@ class KeyFormatTest {
                 System.arraycopy(key, 0, b, 0, key.length);
                 b[at] = (byte) v;
                 boolean ok = FORMAT.check(b, key.length, crc) == KeyFormat.Check.OK;
-                assertThat(FORMAT.isWellFormed(b, key.length, crc)).as("byte %d at %d", v, at).isEqualTo(ok);
+                boolean wellFormed = FORMAT.isWellFormed(b, key.length, crc);
+                assertThat(wellFormed && FORMAT.hasBase62Random(b, key.length)).as("byte %d at %d", v, at).isEqualTo(ok);
                 accepted += ok ? 1 : 0;
             }
         }
@@ -196,7 +197,10 @@ class KeyFormatTest {
         crc.update(body.getBytes(StandardCharsets.US_ASCII));
         byte[] forged = (body + Base62.encodeFixed(crc.getValue(), KeyFormat.CHECKSUM_LENGTH))
                 .getBytes(StandardCharsets.US_ASCII);
+        // The verifier's first check passes it (shape and checksum); the alphabet check, made after the lookup
+        // found nothing, refuses it.
         assertThat(FORMAT.check(forged, forged.length, crc)).isEqualTo(KeyFormat.Check.WRONG_ALPHABET);
-        assertThat(FORMAT.isWellFormed(forged, forged.length, crc)).isFalse();
+        assertThat(FORMAT.isWellFormed(forged, forged.length, crc)).isTrue();
+        assertThat(FORMAT.hasBase62Random(forged, forged.length)).isFalse();
     }
 }

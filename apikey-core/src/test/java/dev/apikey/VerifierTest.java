@@ -1,9 +1,11 @@
 package dev.apikey;
 
+import dev.apikey.internal.Base62;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,6 +105,29 @@ class VerifierTest {
             assertThat(verifier.verify(request("X-API-Key", latin1).build()).outcome()).as("0xe9 at %d", i)
                     .isEqualTo(Outcome.MALFORMED_KEY);
         }
+    }
+
+    @Test
+    void aCredentialWithAMatchingChecksumButCharsOutsideBase62IsRefusedAsBefore() {
+        // The verifier checks the random part's alphabet only when the lookup finds nothing (a valid key never
+        // pays for it): such a credential must still be refused as malformed, or as a bad credential if it
+        // carries a control char, and its audit event must not show a hint of it.
+        String k = issue("a:b");
+        for (String bad : new String[] {"-", "+", "_", "\u00e9", "\u0001", "\u007f", "\u0085"}) {
+            String text = k.substring(0, 10) + bad + k.substring(11, k.length() - KeyFormat.CHECKSUM_LENGTH);
+            CRC32 crc = new CRC32();
+            crc.update(text.getBytes(StandardCharsets.ISO_8859_1));
+            String crafted = text + Base62.encodeFixed(crc.getValue(), KeyFormat.CHECKSUM_LENGTH);
+            assertThat(KeyFormat.ofDefaults().check(crafted)).as(bad).isEqualTo(KeyFormat.Check.WRONG_ALPHABET);
+            Outcome expected = Scratch.hasControl(crafted) ? Outcome.BAD_CREDENTIAL : Outcome.MALFORMED_KEY;
+            events.clear();
+            assertThat(verifier.verify(request("X-API-Key", crafted).build()).outcome()).as(bad).isEqualTo(expected);
+            assertThat(events).singleElement().satisfies(e -> assertThat(e.hint()).isNull());
+        }
+        // One that differs from a key only by a char outside base62 in the checksum is refused before any lookup.
+        String sumBroken = k.substring(0, k.length() - 1) + '-';
+        assertThat(verifier.verify(request("X-API-Key", sumBroken).build()).outcome()).isEqualTo(Outcome.MALFORMED_KEY);
+        assertThat(verifier.verify(request("X-API-Key", k).build()).isAllowed()).isTrue();
     }
 
     @Test

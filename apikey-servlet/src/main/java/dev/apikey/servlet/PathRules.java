@@ -62,11 +62,52 @@ public final class PathRules {
             return p.startsWith(pattern) && (p.length() == pattern.length() || p.charAt(pattern.length()) == '/');
         }
 
-        /** Exact patterns first, then longer prefixes. */
+        /**
+         * {@link #matches} without the lower-case path where ASCII settles it: {@link #MATCH}, {@link #NO_MATCH}, or
+         * {@link #UNKNOWN} when a case-insensitive entry meets a non-ASCII char of the path (or has one itself)
+         * before the answer is known. {@code toLowerCase(Locale.ROOT)} maps each ASCII char on its own and never
+         * turns a non-ASCII char into an ASCII one at the place of an earlier char, so a comparison of ASCII
+         * chars that ends before the first non-ASCII one gives the answer of the lower-case path; lowering every
+         * request's whole path (with the JDK's case tables, cold in a loaded server) cost more than the match.
+         */
+        int quickMatch(String path) {
+            if (caseSensitive) {
+                return matches(path, null) ? MATCH : NO_MATCH;
+            }
+            String pat = pattern;
+            int k = pat.length();
+            int n = path.length();
+            int m = Math.min(k, n);
+            for (int i = 0; i < m; i++) {
+                char c = path.charAt(i);
+                char q = pat.charAt(i);
+                if (c >= 0x80 || q >= 0x80) {
+                    return UNKNOWN;
+                }
+                if (c != q && !(c >= 'A' && c <= 'Z' && c + ('a' - 'A') == q)) {
+                    return NO_MATCH;
+                }
+            }
+            if (n < k) {
+                // Every char of the path was ASCII, so its lower case is as short.
+                return NO_MATCH;
+            }
+            if (n == k) {
+                return MATCH;
+            }
+            // The path goes on after the pattern: its lower case is longer than an exact pattern, and a prefix
+            // pattern needs the next char to be '/', which no non-ASCII char becomes in lower case.
+            return prefix && path.charAt(k) == '/' ? MATCH : NO_MATCH;
+        }
+
         int specificity() {
             return prefix ? pattern.length() : Integer.MAX_VALUE;
         }
     }
+
+    private static final int NO_MATCH = 0;
+    private static final int MATCH = 1;
+    private static final int UNKNOWN = 2;
 
     private final List<Entry> entries;
 
@@ -94,7 +135,7 @@ public final class PathRules {
      */
     public Access accessFor(String method, String path) {
         // One pass over the entries, which are sorted by specificity, group by group; no list per request. The
-        // lower-case path is made only when a case-insensitive entry needs it.
+        // lower-case path is made only when a case-insensitive entry cannot be decided on ASCII chars alone.
         List<Entry> es = entries;
         int n = es.size();
         String lower = null;
@@ -106,10 +147,14 @@ public final class PathRules {
             Entry every = null;
             for (; i < n && es.get(i).specificity() == spec; i++) {
                 Entry e = es.get(i);
-                if (!e.caseSensitive() && lower == null) {
-                    lower = path.toLowerCase(Locale.ROOT);
+                int m = e.quickMatch(path);
+                if (m == UNKNOWN) {
+                    if (lower == null) {
+                        lower = path.toLowerCase(Locale.ROOT);
+                    }
+                    m = e.matches(path, lower) ? MATCH : NO_MATCH;
                 }
-                if (!e.matches(path, lower)) {
+                if (m == NO_MATCH) {
                     continue;
                 }
                 matched = true;
@@ -130,8 +175,10 @@ public final class PathRules {
         if (!matched) {
             return Access.ANY_KEY;
         }
-        // Rules match the path but none names the method: every scope any of them asks for. The loop above visited
-        // every entry, so the lower-case path is there if a case-insensitive entry needs it.
+        // Rules match the path but none names the method: every scope any of them asks for.
+        if (lower == null) {
+            lower = path.toLowerCase(Locale.ROOT);
+        }
         ScopeRequirement strictest = ScopeRequirement.none();
         for (Entry e : es) {
             if (!e.access().isPublic() && e.matches(path, lower)) {

@@ -66,6 +66,47 @@ class PathRulesTest {
     }
 
     @Test
+    void rulesAnswerAnyPathAsTheyAnswerItsLowerCase() {
+        // Rules match the lower case of the path; most paths are decided on their ASCII chars without making it.
+        // Non-ASCII chars whose lower case is ASCII (KELVIN SIGN, I WITH DOT ABOVE), longer (I WITH DOT ABOVE)
+        // or depends on what follows (capital sigma), in the path and in patterns, must give the same answers.
+        PathRules r = PathRules.builder().rules("""
+                GET /billing/* billing:read
+                GET /i/* i:x
+                GET /\u017f/* longs:x
+                GET /k k:exact
+                GET /\u00e9t\u00e9/* summer:x
+                GET /ab ab:exact
+                * /sys/* sys:x
+                """).build();
+        String[] parts = {"/", "/", "a", "B", "b", "i", "I", "k", "K", "\u212a", "\u0130", "\u0131", "\u03a3", "\u00e9",
+                "\u00c9", "\u017f", "s", "S", "t", "T", "billing", "BILLING", "sys", "SyS", "x"};
+        java.util.Random random = new java.util.Random(8);
+        int checked = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder p = new StringBuilder("/");
+            for (int n = random.nextInt(6); n > 0; n--) {
+                p.append(parts[random.nextInt(parts.length)]);
+            }
+            String path = p.toString();
+            for (String method : new String[] {"GET", "POST"}) {
+                assertThat(r.accessFor(method, path)).as("%s %s", method, path)
+                        .isEqualTo(r.accessFor(method, path.toLowerCase(java.util.Locale.ROOT)));
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(40_000);
+        assertThat(r.accessFor("GET", "/\u212a").requirement()).isEqualTo(ScopeRequirement.all("k:exact"));
+        assertThat(r.accessFor("GET", "/\u0130/x").requirement()).isEqualTo(ScopeRequirement.none());
+        assertThat(r.accessFor("GET", "/I/x").requirement()).isEqualTo(ScopeRequirement.all("i:x"));
+        assertThat(r.accessFor("GET", "/\u00c9T\u00c9").requirement()).isEqualTo(ScopeRequirement.all("summer:x"));
+        assertThat(r.accessFor("GET", "/AB").requirement()).isEqualTo(ScopeRequirement.all("ab:exact"));
+        assertThat(r.accessFor("GET", "/ab\u0130").requirement()).isEqualTo(ScopeRequirement.none());
+        assertThat(r.accessFor("GET", "/Billing\u0130").requirement()).isEqualTo(ScopeRequirement.none());
+        assertThat(r.accessFor("GET", "/BILLING/\u0130").requirement()).isEqualTo(ScopeRequirement.all("billing:read"));
+    }
+
+    @Test
     void publicEntriesApplyToTheirMethodsAndExactCase() {
         assertThat(rules.accessFor("POST", "/health").isPublic()).isTrue();
         assertThat(rules.accessFor("HEAD", "/docs/a").isPublic()).isTrue();
