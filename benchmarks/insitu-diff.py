@@ -1,11 +1,21 @@
 """Compares two in-situ profiles of insitu.sh per request: the server's CPU per request by thread group, and the
 frames whose inclusive and self time per request differ most. A frame's time per request is its share of the
 variant's samples times the variant's measured CPU time per request (itimer samples one kernel tick of CPU time
-each). Usage: python3 insitu-diff.py BASE OTHER [ROWS] (names given to insitu.sh; env OUT as there)."""
+each). Usage: python3 insitu-diff.py BASE OTHER [ROWS] (names given to insitu.sh; env OUT as there).
+
+python3 insitu-diff.py --own FRAME NAME...: the share of each variant's server CPU spent in FRAME's own frames, that
+is under FRAME but not in the filter chain below it (FRAME: a substring of the filter's doFilter frame, e.g.
+servlet/ApiKeyFilter.doFilter), per profiled window (insitu.sh SHARED=1 profiles several) and pooled. A share
+is steadier than a time: a busy host slows the filter and the rest of the request alike, and moves the time by
+more than a code change does."""
 import collections
+import glob
 import os
 import re
 import sys
+
+# Frames of the chain below a servlet filter: what the filter calls on, not what it does itself.
+CHAIN = ("ServletHandler$Chain.doFilter", "ServletHandler$ChainEnd.doFilter", "FilterChain", "BenchServlet")
 
 OUT = os.environ.get("OUT", "/tmp/insitu")
 
@@ -27,7 +37,37 @@ def load(name):
     return cpu / total, total, own, incl, groups
 
 
+def own_share(path, frame):
+    """(samples in FRAME's own frames, all samples) of one collapsed profile."""
+    own = total = 0
+    for line in open(path):
+        stack, _, n = line.rstrip().rpartition(" ")
+        n = int(n)
+        total += n
+        frames = stack.split(";")
+        at = next((i for i, f in enumerate(frames) if frame in f), None)
+        if at is not None and not any(c in f for f in frames[at + 1:] for c in CHAIN):
+            own += n
+    return own, total
+
+
+def own(frame, names):
+    for name in names:
+        windows = sorted(glob.glob(f"{OUT}/prof-{name}-[0-9]*.txt"), key=lambda p: int(p.rsplit("-", 1)[1][:-4]))
+        shares = []
+        for w in windows:
+            o, t = own_share(w, frame)
+            shares.append(100 * o / t)
+        o, t = own_share(f"{OUT}/prof-{name}.txt", frame)
+        cpu = float(open(f"{OUT}/cpu-{name}.txt").read())
+        print(f"{name}: {100 * o / t:.2f}% of server CPU in own frames ({o / t * cpu:.2f} us of {cpu:.2f} us per request)"
+              + (f"; per window: {', '.join(f'{x:.2f}%' for x in shares)}" if shares else ""))
+
+
 def main():
+    if sys.argv[1] == "--own":
+        own(sys.argv[2], sys.argv[3:])
+        return
     a, b = sys.argv[1], sys.argv[2]
     rows = int(sys.argv[3]) if len(sys.argv) > 3 else 30
     A, B = load(a), load(b)
