@@ -65,10 +65,10 @@ public final class PathRules {
         /**
          * {@link #matches} without the lower-case path where ASCII settles it: {@link #MATCH}, {@link #NO_MATCH}, or
          * {@link #UNKNOWN} when a case-insensitive entry meets a non-ASCII char of the path (or has one itself)
-         * before the answer is known. {@code toLowerCase(Locale.ROOT)} maps each ASCII char on its own and never
-         * turns a non-ASCII char into an ASCII one at the place of an earlier char, so a comparison of ASCII
-         * chars that ends before the first non-ASCII one gives the answer of the lower-case path; lowering every
-         * request's whole path (with the JDK's case tables, cold in a loaded server) cost more than the match.
+         * before the answer is known. {@code toLowerCase(Locale.ROOT)} lowers each ASCII char on its own, and what a
+         * non-ASCII char becomes (one char or several) leaves the chars before it as they are, so a comparison that
+         * ends before the path's first non-ASCII char has the lower-case path's answer. Lowering every request's
+         * whole path went through the JDK's case tables, cold in a loaded server, and cost more than the match.
          */
         int quickMatch(String path) {
             if (caseSensitive) {
@@ -100,6 +100,7 @@ public final class PathRules {
             return prefix && path.charAt(k) == '/' ? MATCH : NO_MATCH;
         }
 
+        /** Exact patterns first, then longer prefixes. */
         int specificity() {
             return prefix ? pattern.length() : Integer.MAX_VALUE;
         }
