@@ -221,7 +221,7 @@ public class ApiKeyFilter implements Filter {
                         return true;
                     }
                 }
-            } else if (i == 0 || path.charAt(i - 1) == '/') {
+            } else if (kind == DOT && (i == 0 || path.charAt(i - 1) == '/')) {
                 // A dot segment ("." or ".." between slashes or at either end), found in the same pass: the
                 // split into segments this replaces allocated an array and a string per segment on every request.
                 int end = i + 1 < n && path.charAt(i + 1) == '.' ? i + 2 : i + 1;
