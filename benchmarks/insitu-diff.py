@@ -3,6 +3,10 @@ frames whose inclusive and self time per request differ most. A frame's time per
 variant's samples times the variant's measured CPU time per request (itimer samples one kernel tick of CPU time
 each). Usage: python3 insitu-diff.py BASE OTHER [ROWS] (names given to insitu.sh; env OUT as there).
 
+python3 insitu-diff.py --rest FRAME BASE OTHER: for insitu.sh SHARED=1 output, OTHER against BASE: the throughput ratio
+(all windows' wrk totals), the server CPU per request of both, and how much of the difference is in FRAME's own frames
+and how much in the rest of the request (and of that, in the kernel's writev).
+
 python3 insitu-diff.py --own FRAME NAME...: the share of each variant's server CPU spent in FRAME's own frames, that
 is under FRAME but not in the filter chain below it (FRAME: a substring of the filter's doFilter frame, e.g.
 servlet/ApiKeyFilter.doFilter), per profiled window (insitu.sh SHARED=1 profiles several) and pooled. A share
@@ -64,7 +68,35 @@ def own(frame, names):
               + (f"; per window: {', '.join(f'{x:.2f}%' for x in shares)}" if shares else ""))
 
 
+def rest(frame, base, other):
+    def rate(name):
+        requests = seconds = 0
+        for f in glob.glob(f"{OUT}/wrk-{name}-[0-9]*.txt"):
+            m = re.search(r"(\d+) requests in ([\d.]+)(m?s)", open(f).read())
+            requests += int(m.group(1))
+            seconds += float(m.group(2)) / (1000 if m.group(3) == "ms" else 1)
+        return requests / seconds
+
+    def writev(name):
+        total = w = 0
+        for line in open(f"{OUT}/prof-{name}.txt"):
+            stack, _, n = line.rstrip().rpartition(" ")
+            total += int(n)
+            w += int(n) if stack.rsplit(";", 1)[-1] == "writev" else 0
+        return w / total * float(open(f"{OUT}/cpu-{name}.txt").read())
+
+    c0, c1 = (float(open(f"{OUT}/cpu-{n}.txt").read()) for n in (base, other))
+    o, t = own_share(f"{OUT}/prof-{other}.txt", frame)
+    own_us = o / t * c1
+    print(f"{other} against {base}: throughput {rate(other) / rate(base):.3f}x; server CPU per request {c0:.2f} -> {c1:.2f} us"
+          f" ({c1 - c0:+.2f}): own frames {own_us:.2f}, the rest of the request {c1 - c0 - own_us:+.2f}"
+          f" (writev {writev(other) - writev(base):+.2f})")
+
+
 def main():
+    if sys.argv[1] == "--rest":
+        rest(sys.argv[2], sys.argv[3], sys.argv[4])
+        return
     if sys.argv[1] == "--own":
         own(sys.argv[2], sys.argv[3:])
         return

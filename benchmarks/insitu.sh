@@ -16,7 +16,8 @@
 #   (default 8 s), the order reversed every other round, the profiler started and stopped around each window. The
 #   variants then share the JVM's compiled code, and a busy host's slow minutes fall on all of them: compare
 #   e.g. "without|without|" "with|with|" and read `insitu-diff.py --own servlet/ApiKeyFilter.doFilter with`.
-#   Writes prof-NAME-R.txt and cpu-NAME-R.txt per window and pooled prof-NAME.txt and cpu-NAME.txt.
+#   Writes prof-NAME-R.txt, cpu-NAME-R.txt and switches-NAME-R.txt (the server threads' context switches before and after,
+#   and the requests) per window and pooled prof-NAME.txt and cpu-NAME.txt.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
@@ -36,6 +37,8 @@ if [ -n "${SHARED:-}" ]; then
   trap 'kill $pid 2>/dev/null || true' EXIT
   for i in $(seq 1 120); do grep -q '^ready' "$OUT/server-shared.log" && break; sleep 0.5; done
   grep -q '^ready' "$OUT/server-shared.log" || { echo "the shared server did not start"; cat "$OUT/server-shared.log"; exit 1; }
+  # The server's threads' context switches (voluntary and not), summed over its threads.
+  switches() { cat /proc/$pid/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
   drive() { taskset -c 0 wrk -t1 -c16 -d"$2" -H "X-API-Key: $(cat "$OUT/key-shared.txt")" "http://127.0.0.1:$port/$1/bench/hello"; }
   end=$((SECONDS + WARM))
   while [ $SECONDS -lt $end ]; do for p in "${paths[@]}"; do drive "$p" 10s > /dev/null; done; done
@@ -45,14 +48,15 @@ if [ -n "${SHARED:-}" ]; then
     for i in "${idx[@]}"; do
       n=${names[$i]}
       jcmd $pid JVMTI.agent_load "$LIB" "\"start,event=itimer,${INTERVAL:+interval=$INTERVAL,}threads\"" > /dev/null
-      c0=$(awk '{print $14 + $15}' /proc/$pid/stat)
+      c0=$(awk '{print $14 + $15}' /proc/$pid/stat); s0=$(switches)
       drive "${paths[$i]}" "${SECS}s" > "$OUT/wrk-$n-$r.txt"
-      c1=$(awk '{print $14 + $15}' /proc/$pid/stat)
+      c1=$(awk '{print $14 + $15}' /proc/$pid/stat); s1=$(switches)
       jcmd $pid JVMTI.agent_load "$LIB" "\"stop,collapsed,file=$OUT/prof-$n-$r.txt\"" > /dev/null
       reqs=$(awk '/requests in/ {print $1}' "$OUT/wrk-$n-$r.txt")
       echo "$c1 $c0 $reqs" > "$OUT/ticks-$n-$r.txt"
+      echo "$s1 $s0 $reqs" > "$OUT/switches-$n-$r.txt"
       python3 -c "print(($c1 - $c0) / $(getconf CLK_TCK) / $reqs * 1e6)" > "$OUT/cpu-$n-$r.txt"
-      echo "$n round $r: $(awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$n-$r.txt") req/s, $(cut -c1-5 "$OUT/cpu-$n-$r.txt") us of server CPU per request"
+      echo "$n round $r: $(awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$n-$r.txt") req/s, $(cut -c1-5 "$OUT/cpu-$n-$r.txt") us of server CPU per request, $(python3 -c "print(f'{($s1 - $s0) / $reqs:.2f}')") context switches per request"
     done
   done
   # Pooled: every window's samples, and the CPU time of all windows over their requests.

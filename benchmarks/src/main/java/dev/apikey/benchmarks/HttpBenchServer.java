@@ -182,6 +182,8 @@ public final class HttpBenchServer {
      */
     public static final class PassFilter implements Filter {
         private static final long SPIN_NANOS = Long.getLong("bench.spinNanos", 0);
+        /** Written by the spin so that its loop has a side effect. */
+        static long SPUN;
         /**
          * With {@code -Dbench.servletCalls=true}: the Servlet API calls our filter makes on an allowed request
          * (path and URI getters, the two header lookups, the peer address, two response headers, a request
@@ -206,9 +208,12 @@ public final class HttpBenchServer {
         public void doFilter(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response,
                              jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
             if (SPIN_NANOS > 0) {
+                // A plain busy loop: with Thread.onSpinWait() (PAUSE) in it, this VM took the CPU away during
+                // the spin, and a profile of the server found 0.36 us of CPU per request for 1000 ns spun and
+                // 0.84 us for 2500 ns.
                 long end = System.nanoTime() + SPIN_NANOS;
                 while (System.nanoTime() < end) {
-                    Thread.onSpinWait();
+                    SPUN++;
                 }
             }
             if (!SERVLET_CALLS.isEmpty()) {
