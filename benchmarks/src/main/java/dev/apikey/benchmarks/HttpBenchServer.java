@@ -185,6 +185,12 @@ public final class HttpBenchServer {
         /** Written by the spin so that its loop has a side effect. */
         static long SPUN;
         /**
+         * With {@code -Dbench.touchKiB=N}: the filter reads one long per 64-byte line of an N KiB array of its own on
+         * every request, a control for what a filter's data footprint costs the rest of the request (the caches it
+         * takes from Jetty), apart from its own time.
+         */
+        private static final long[] TOUCH = new long[Integer.getInteger("bench.touchKiB", 0) * 128];
+        /**
          * With {@code -Dbench.servletCalls=true}: the Servlet API calls our filter makes on an allowed request
          * (path and URI getters, the two header lookups, the peer address, two response headers, a request
          * attribute, a request wrapper) with none of its own work: what those calls cost in Jetty. A
@@ -215,6 +221,13 @@ public final class HttpBenchServer {
                 while (System.nanoTime() < end) {
                     SPUN++;
                 }
+            }
+            if (TOUCH.length > 0) {
+                long sum = 0;
+                for (int i = 0; i < TOUCH.length; i += 8) {
+                    sum += TOUCH[i];
+                }
+                SPUN += sum;
             }
             if (!SERVLET_CALLS.isEmpty()) {
                 HttpServletRequest http = (HttpServletRequest) request;
