@@ -72,6 +72,27 @@ class KeyFormatTest {
     }
 
     @Test
+    void everyChecksumDigitCountsAtItsOwnPosition() {
+        // The written checksum is decoded digit by digit in two halves: a digit left out, or weighed as another
+        // position, would let some other digit there pass (or a correct key fail).
+        String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        for (int k = 0; k < 20; k++) {
+            String key = FORMAT.generate(k % 2 == 0 ? Environment.LIVE : Environment.TEST).reveal();
+            assertThat(FORMAT.check(key)).isEqualTo(KeyFormat.Check.OK);
+            int sumAt = key.length() - KeyFormat.CHECKSUM_LENGTH;
+            for (int i = sumAt; i < key.length(); i++) {
+                for (int d = 0; d < alphabet.length(); d++) {
+                    char c = alphabet.charAt(d);
+                    if (c != key.charAt(i)) {
+                        String changed = key.substring(0, i) + c + key.substring(i + 1);
+                        assertThat(FORMAT.check(changed)).as(changed).isEqualTo(KeyFormat.Check.WRONG_CHECKSUM);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void wrongLengthAlphabetPrefixAndEnvironmentAreRejected() {
         String k = FORMAT.generate(Environment.LIVE).reveal();
         assertThat(FORMAT.check(null)).isEqualTo(KeyFormat.Check.EMPTY);
