@@ -174,7 +174,7 @@ public final class KeyFormat {
             return shape;
         }
         int sumAt = n - CHECKSUM_LENGTH;
-        if (!AsciiLanes.allBase62(ascii, prefixBytes.length + 6, sumAt)) {
+        if (!hasBase62Random(ascii, n)) {
             return Check.WRONG_ALPHABET;
         }
         long written = writtenChecksum(ascii, sumAt, n);
@@ -201,10 +201,11 @@ public final class KeyFormat {
     }
 
     /**
-     * True if the random part of {@code ascii[0, n)}, a credential {@link #isWellFormed} accepted, is all base62.
-     * The verifier asks only when no stored key has the credential's digest, to tell a malformed credential from
-     * an unknown key: the keys the library issues are base62 throughout, so a credential that is found is one of
-     * them (or one an operator put a digest of in the store), and one that is not found is refused either way.
+     * True if the random part of {@code ascii[0, n)}, a credential of this format's shape, is all base62.
+     * {@link #check(byte[], int, CRC32)} asks it for every such credential; the verifier asks only when no stored
+     * key has the credential's digest, to tell a malformed credential from an unknown key: the keys the library
+     * issues are base62 throughout, so a credential that is found is one of them (or one an operator put a digest
+     * of in the store), and one that is not found is refused either way.
      */
     boolean hasBase62Random(byte[] ascii, int n) {
         return AsciiLanes.allBase62(ascii, prefixBytes.length + 6, n - CHECKSUM_LENGTH);
