@@ -271,17 +271,20 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     if (blocked > 0) {
                         d = throttled(blocked);
                     } else {
-                        // A key that passed the format check is printable ASCII, so its bytes are in the scratch buffer.
+                        // A credential that passed the format check has its ISO-8859-1 bytes in the scratch buffer.
                         record = lookupExecutor != null ? lookupBounded(credential) : lookupNow(scratch, credential.length());
-                        if (record != null) {
-                            d = afterLookup(record, request, nowNanos);
-                        } else if (format.hasBase62Random(scratch.bytes, credential.length())) {
-                            d = invalid;
-                        } else {
+                        if (!format.hasBase62Random(scratch.bytes, credential.length())
+                                && (record == null || Scratch.hasWide(credential))) {
                             // Shape and checksum fit, the alphabet does not: not a key, as Scratch.load would have
-                            // said had it checked the alphabet (which every valid key would then pay for).
+                            // said had it checked the alphabet (which every valid key would then pay for). A '?' in
+                            // the bytes may stand for a char above 0xff; found or not, such a credential is not a key.
+                            record = null;
                             presented = null;
                             d = Scratch.hasControl(credential) ? badCredential : malformed;
+                        } else if (record != null) {
+                            d = afterLookup(record, request, nowNanos);
+                        } else {
+                            d = invalid;
                         }
                         if (d.outcome().countsAsFailure()) {
                             if (!clientKnown) {
@@ -505,7 +508,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
     }
 
-    /** The lookup as the lookup executor's thread runs it: the key's bytes go into that thread's buffer. */
+    /**
+     * The lookup as the lookup executor's thread runs it: the key's bytes go into that thread's buffer (the copy
+     * cannot fail: the caller's own copy of the same credential passed the format check).
+     */
     private KeyRecord lookupNow(String credential) {
         Scratch scratch = Scratch.get();
         scratch.copy(credential);

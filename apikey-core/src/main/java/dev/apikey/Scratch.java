@@ -2,12 +2,13 @@ package dev.apikey;
 
 import dev.apikey.internal.AsciiLanes;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.zip.CRC32;
 
 /**
- * One thread's working memory for a verification: the credential's chars and bytes, the digest bytes, the
+ * One thread's working memory for a verification: the credential's bytes, the digest bytes, the
  * CRC and the SHA-256 instance. One {@link ThreadLocal} lookup per request instead of one per step (format
  * check, checksum, digest). Nothing here outlives the call that filled it in any other sense than that the
  * buffers are reused; no reference to them leaves the package.
@@ -20,8 +21,6 @@ final class Scratch {
 
     /** The credential's bytes at {@code [0, INPUT)}, then the 32 digest bytes at {@code [INPUT, INPUT + 32)}. */
     final byte[] bytes = new byte[INPUT + 32];
-    /** The credential's chars, for {@link #hasWide}. */
-    final char[] chars = new char[INPUT];
     /**
      * The bytes {@link KeyFormat#check(CharSequence)} checks: apart from {@link #bytes}, so that a check made
      * while the verifier still needs the credential's bytes (by a store during a lookup under several pepper
@@ -67,21 +66,17 @@ final class Scratch {
 
     /**
      * Copies {@code credential} into {@link #bytes} and checks it against {@code format}: {@link #WELL_FORMED},
-     * {@link #MALFORMED} or {@link #CONTROL}. The format check runs on the copied low bytes first; only a
-     * credential that fails it is looked at for control characters (a well-formed one has none), and only one
-     * that passes it for chars above 0xff. A method of its own, so that the JIT compiles it apart from the
-     * verifier's large body; inlined there, the loop ruling out chars above 0xff was not reduced to nothing
-     * for a Latin-1 string, as it is here.
+     * {@link #MALFORMED} or {@link #CONTROL}. The format check runs on the copied bytes first; only a credential
+     * that fails it is looked at for control characters (a well-formed one has none).
      */
     int load(String credential, KeyFormat format) {
         int n = credential.length();
-        if (n <= INPUT) {
-            copy(credential);
+        if (n <= INPUT && copy(credential)) {
             if (format.isWellFormed(bytes, n, crc)) {
-                // Chars above 0xff whose low bytes spell a key are not the key.
-                return hasWide(credential) ? MALFORMED : WELL_FORMED;
+                return WELL_FORMED;
             }
-            // A control char (at most 0x9f) keeps its value as its low byte: all printable low bytes, no control.
+            // A control char (C0, DEL or C1) keeps its value as its byte, and a char above 0xff is a '?': all
+            // printable bytes, no control char.
             if (AsciiLanes.allPrintable(bytes, 0, n)) {
                 return MALFORMED;
             }
@@ -101,28 +96,32 @@ final class Scratch {
     }
 
     /**
-     * Copies the low byte of each char of {@code v} (at most {@link #INPUT} chars) into {@link #bytes}: String's
-     * own copy, an array copy for a Latin-1 string. A char above 0xff is seen only by its low byte here; before
-     * the bytes are trusted as the credential, {@link #hasWide} must rule such chars out.
+     * Copies {@code v} (at most {@link #INPUT} chars) into {@link #bytes} in ISO-8859-1: a char up to 0xff is its own
+     * byte and any other char a '?', which is outside a key's alphabet, so a char above 0xff never passes for the
+     * byte it ends in. For a Latin-1 string (every header value an HTTP/1 parser makes) this is one array copy;
+     * copying the low bytes and then ruling out chars above 0xff by a scan of the chars cost a tenth of a valid
+     * key's verification. A '?' may stand for such a char: a credential whose random part is not all base62 must
+     * still be ruled out by {@link #hasWide} before it counts as a stored key's.
+     *
+     * @return false, with {@link #bytes} unchanged, if {@code v} has a surrogate pair (which becomes one '?', so the
+     *         bytes would be fewer than the chars): not a key
      */
-    @SuppressWarnings("deprecation")
-    void copy(String v) {
-        v.getBytes(0, v.length(), bytes, 0);
+    boolean copy(String v) {
+        byte[] latin1 = v.getBytes(StandardCharsets.ISO_8859_1);
+        if (latin1.length != v.length()) {
+            return false;
+        }
+        System.arraycopy(latin1, 0, bytes, 0, latin1.length);
+        return true;
     }
 
-    /**
-     * True if {@code v} (at most {@link #INPUT} chars) has a char above 0xff, whose low byte
-     * {@link #copy} kept. String's own char copy, then an OR over a plain array: a charAt loop here
-     * cost a seventh of a valid key's verification.
-     */
-    boolean hasWide(String v) {
-        int n = v.length();
-        char[] c = chars;
-        v.getChars(0, n, c, 0);
-        int any = 0;
-        for (int i = 0; i < n; i++) {
-            any |= c[i];
+    /** True if {@code v} has a char above 0xff. */
+    static boolean hasWide(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) > 0xff) {
+                return true;
+            }
         }
-        return any > 0xff;
+        return false;
     }
 }

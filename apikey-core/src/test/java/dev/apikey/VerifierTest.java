@@ -3,6 +3,7 @@ package dev.apikey;
 import dev.apikey.internal.Base62;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.TestRecords;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -127,6 +128,35 @@ class VerifierTest {
         // One that differs from a key only by a char outside base62 in the checksum is refused before any lookup.
         String sumBroken = k.substring(0, k.length() - 1) + '-';
         assertThat(verifier.verify(request("X-API-Key", sumBroken).build()).outcome()).isEqualTo(Outcome.MALFORMED_KEY);
+        assertThat(verifier.verify(request("X-API-Key", k).build()).isAllowed()).isTrue();
+    }
+
+    @Test
+    void aCharAboveLatin1DoesNotReachAStoredKeyWithAQuestionMarkInItsPlace() {
+        // The credential's bytes are its ISO-8859-1 encoding, where a char above 0xff becomes '?'. The library
+        // issues no key with a '?', but an operator may store the digest of any text of the key's shape: that
+        // text is found as before, and a credential with a char above 0xff where it has its '?' is not that text.
+        String k = issue("a:b");
+        String text = k.substring(0, 10) + '?' + k.substring(11, k.length() - KeyFormat.CHECKSUM_LENGTH);
+        CRC32 crc = new CRC32();
+        crc.update(text.getBytes(StandardCharsets.ISO_8859_1));
+        String odd = text + Base62.encodeFixed(crc.getValue(), KeyFormat.CHECKSUM_LENGTH);
+        store.create(TestRecords.builder().owner("app").scopes(ScopeSet.parse("a:b"))
+                .digest(KeyHasher.sha256().digestAt(0, odd.getBytes(StandardCharsets.ISO_8859_1))).build());
+        assertThat(verifier.verify(request("X-API-Key", odd).build()).isAllowed()).isTrue();
+        for (char wide : new char[] {'\u0100', '\u013f', '\u4e2d', '\uffff'}) {
+            String twin = odd.substring(0, 10) + wide + odd.substring(11);
+            events.clear();
+            assertThat(verifier.verify(request("X-API-Key", twin).build()).outcome()).as("%04x", (int) wide)
+                    .isEqualTo(Outcome.MALFORMED_KEY);
+            assertThat(events).singleElement().satisfies(e -> {
+                assertThat(e.keyId()).isNull();
+                assertThat(e.hint()).isNull();
+            });
+        }
+        // A surrogate pair in place of two chars becomes one '?': fewer bytes than chars, not a key.
+        String pair = k.substring(0, 10) + "\ud83d\ude00" + k.substring(12);
+        assertThat(verifier.verify(request("X-API-Key", pair).build()).outcome()).isEqualTo(Outcome.MALFORMED_KEY);
         assertThat(verifier.verify(request("X-API-Key", k).build()).isAllowed()).isTrue();
     }
 
