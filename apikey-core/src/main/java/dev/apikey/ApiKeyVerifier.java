@@ -5,6 +5,7 @@ import dev.apikey.internal.FailureThrottle;
 import dev.apikey.internal.LastUsedRecorder;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.Gcra;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.RateLimitResult;
 import dev.apikey.spi.RateLimiter;
@@ -71,6 +72,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final Clock clock;
     private final boolean systemClock;
     private final RateLimiter rateLimiter;
+    /** The rate limiter if it is the local one, whose one-limit answer needs no result object; else null. */
+    private final LocalRateLimiter localLimiter;
     private final UsageCounters counters;
     private final AuditSink audit;
     private final FailureThrottle throttle;
@@ -111,6 +114,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         this.clock = b.clock;
         this.systemClock = Clock.system(b.clock.getZone()).equals(b.clock);
         this.rateLimiter = b.rateLimiter != null ? b.rateLimiter : new LocalRateLimiter();
+        this.localLimiter = rateLimiter instanceof LocalRateLimiter local ? local : null;
         this.counters = b.counters != null ? b.counters : new LocalUsageCounters(b.clock);
         this.audit = b.audit;
         this.throttle = new FailureThrottle(b.throttle);
@@ -368,9 +372,21 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
         RateLimitPolicy policy = r.rateLimitPolicy() != null ? r.rateLimitPolicy() : defaultPolicy;
         RateLimitResult result = null;
+        // Above 0: the local limiter admitted the request against the policy's one limit, and the result is built
+        // only if something asks for it (LocalRateLimiter.acquireOne).
+        long admitted = 0;
         if (policy != null) {
             try {
-                result = rateLimiter.tryAcquire(r.id(), policy, nowNanos);
+                if (localLimiter != null && policy.limits().size() == 1) {
+                    long answer = localLimiter.acquireOne(r.id(), policy, nowNanos);
+                    if (answer > 0) {
+                        admitted = answer;
+                    } else {
+                        result = admittedOrNot(policy, answer, nowNanos);
+                    }
+                } else {
+                    result = rateLimiter.tryAcquire(r.id(), policy, nowNanos);
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "rate limiter failed: " + e.getClass().getName());
                 if (!limiterFailOpen) {
@@ -384,6 +400,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
         // Only keys with a quota or credits need the time as an Instant.
         if (r.quota() != null || r.credits() != null) {
+            if (admitted > 0) {
+                result = admittedOrNot(policy, admitted, nowNanos);
+                admitted = 0;
+            }
             Decision quota = checkCounters(r, instantOf(nowNanos), policy, result);
             if (quota != null) {
                 return quota;
@@ -391,16 +411,26 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
         ScopeRequirement requirement = request.requirement();
         if (!requirement.isSatisfiedBy(r.scopes())) {
+            if (admitted > 0) {
+                result = admittedOrNot(policy, admitted, nowNanos);
+            }
             ScopeAnswer a = scopeAnswers.computeIfAbsent(requirement, this::scopeAnswer);
             List<HttpHeader> extra = limitHeaders(policy, result);
             return result == null ? a.decision : withRateLimit(a.decision, extra, result);
         }
         lastUsed.used(r, nowNanos);
-        if (result == null || !rateLimitHeaders) {
+        if ((result == null && admitted == 0) || !rateLimitHeaders) {
             return new Decision(Outcome.ALLOWED, principal(r), List.of(), null);
         }
         // Allowed responses render their RateLimit headers only when the adapter asks for them.
-        return new Decision(principal(r), this, policy, result);
+        return admitted > 0 ? new Decision(principal(r), this, policy, admitted, nowNanos)
+                : new Decision(principal(r), this, policy, result);
+    }
+
+    /** The result of the local limiter's {@code answer} for a policy of one limit (LocalRateLimiter.acquireOne). */
+    private static RateLimitResult admittedOrNot(RateLimitPolicy policy, long answer, long nowNanos) {
+        RateLimit limit = policy.limits().get(0);
+        return LocalRateLimiter.resultOf(limit, Gcra.interval(limit), answer, nowNanos);
     }
 
     /**
@@ -476,8 +506,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private KeyRecord lookupNow(Scratch scratch, int n) {
         int schemes = hasher.schemeCount();
         for (int i = 0; i < schemes; i++) {
-            KeyDigest digest = hasher.digestAt(i, scratch, n);
-            KeyRecord r = store instanceof InMemoryKeyStore mem ? mem.get(digest) : store.findByDigest(digest).orElse(null);
+            String scheme = hasher.digestInto(i, scratch, n);
+            KeyRecord r = store instanceof InMemoryKeyStore mem
+                    ? mem.get(scratch.probe.set(scheme, scratch.bytes, Scratch.INPUT))
+                    : store.findByDigest(KeyDigest.wrap(scheme, scratch.bytes, Scratch.INPUT)).orElse(null);
             if (r != null) {
                 return r;
             }

@@ -1,5 +1,6 @@
 package dev.apikey;
 
+import dev.apikey.spi.Gcra;
 import dev.apikey.spi.RateLimitResult;
 
 import java.util.List;
@@ -25,7 +26,11 @@ public final class Decision {
     // object less per request, and most adapters never ask for headers of a key without a policy.
     private final ApiKeyVerifier renderer;
     private final RateLimitPolicy policy;
-    private final RateLimitResult result;
+    private RateLimitResult result;
+    // Or, for a request the local limiter admitted against a policy of one limit, its answer
+    // (LocalRateLimiter.acquireOne, above 0) and the time it was asked at: the result is built on first use.
+    private final long admitted;
+    private final long nowNanos;
     private List<HttpHeader> headers;
 
     Decision(Outcome outcome, ApiKeyPrincipal principal, List<HttpHeader> headers, String body) {
@@ -41,6 +46,8 @@ public final class Decision {
         this.renderer = null;
         this.policy = null;
         this.result = result;
+        this.admitted = 0;
+        this.nowNanos = 0;
     }
 
     /** An allowed decision whose headers are rendered on first use. */
@@ -51,6 +58,23 @@ public final class Decision {
         this.renderer = renderer;
         this.policy = policy;
         this.result = result;
+        this.admitted = 0;
+        this.nowNanos = 0;
+    }
+
+    /**
+     * An allowed decision for a request the local limiter admitted against {@code policy}'s one limit, with
+     * {@code admitted} its {@link LocalRateLimiter#acquireOne} answer at {@code nowNanos}: the result and the
+     * headers are built on first use, so a caller that asks for neither allocates none of them.
+     */
+    Decision(ApiKeyPrincipal principal, ApiKeyVerifier renderer, RateLimitPolicy policy, long admitted, long nowNanos) {
+        this.outcome = Outcome.ALLOWED;
+        this.principal = principal;
+        this.body = null;
+        this.renderer = renderer;
+        this.policy = policy;
+        this.admitted = admitted;
+        this.nowNanos = nowNanos;
     }
 
     /** True if the request may proceed. */
@@ -83,7 +107,7 @@ public final class Decision {
         List<HttpHeader> h = headers;
         if (h == null) {
             // Rendering twice under a race yields equal lists, so no lock is needed.
-            h = renderer.limitHeaders(policy, result);
+            h = renderer.limitHeaders(policy, rateLimit());
             headers = h;
         }
         return h;
@@ -95,7 +119,14 @@ public final class Decision {
      * limiter was consulted (no policy, rejected earlier, or the limiter failed open).
      */
     public RateLimitResult rateLimit() {
-        return result;
+        RateLimitResult r = result;
+        if (r == null && admitted > 0) {
+            // Building it twice under a race yields equal results (of final fields only), so no lock is needed.
+            RateLimit limit = policy.limits().get(0);
+            r = LocalRateLimiter.resultOf(limit, Gcra.interval(limit), admitted, nowNanos);
+            result = r;
+        }
+        return r;
     }
 
     /** The {@code Retry-After} value in seconds (at least 1) of a 429 or 503, or 0 when there is none. */

@@ -99,23 +99,24 @@ public final class KeyHasher {
     }
 
     /**
-     * The digest under scheme number {@code index} of the {@code n} key bytes at the start of
-     * {@code s.bytes}, which the verifier's copy filled; the digest is written into the same buffer after the
-     * input, so the only allocation is the KeyDigest.
+     * Writes the digest under scheme number {@code index} of the {@code n} key bytes at the start of
+     * {@code s.bytes}, which the verifier's copy filled, into the same buffer after the input (at
+     * {@link Scratch#INPUT}), and returns the scheme's name: the verifier looks the digest up from there without
+     * allocating (see {@link KeyDigest.Probe}).
      */
-    KeyDigest digestAt(int index, Scratch s, int n) {
+    String digestInto(int index, Scratch s, int n) {
         byte[] buf = s.bytes;
         try {
             if (current == null) {
                 MessageDigest md = s.sha256();
                 md.update(buf, 0, n);
                 md.digest(buf, Scratch.INPUT, 32);
-                return KeyDigest.wrap("sha256", buf, Scratch.INPUT);
+                return "sha256";
             }
             Mac mac = macs.get(index).get();
             mac.update(buf, 0, n);
             mac.doFinal(buf, Scratch.INPUT);
-            return KeyDigest.wrap(schemes.get(index), buf, Scratch.INPUT);
+            return schemes.get(index);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("digest into a 32-byte buffer failed", e);
         }

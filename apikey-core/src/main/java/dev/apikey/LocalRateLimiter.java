@@ -24,13 +24,45 @@ public final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public RateLimitResult tryAcquire(String bucketId, RateLimitPolicy policy, long nowNanos) {
+        Bucket b = bucket(bucketId, policy);
+        return b.single != null ? b.tryAcquireOne(nowNanos) : b.tryAcquireAll(nowNanos);
+    }
+
+    /**
+     * {@link #tryAcquire} for a policy of one limit, answered without a {@link RateLimitResult}, so that an
+     * admitted request allocates nothing. The answer is the limit's TAT after the request, less {@code nowNanos}:
+     * if the request was admitted, that is {@code max(old TAT, now) + interval - now}, at least 1; if not, the
+     * bitwise complement ({@code ~}) of {@code max(old TAT, now) - now}, which is negative. {@link Gcra#resultOne}
+     * with {@code now} plus that TAT gives the result {@link #tryAcquire} would have given.
+     *
+     * @throws IllegalArgumentException if the policy has more than one limit
+     */
+    long acquireOne(String bucketId, RateLimitPolicy policy, long nowNanos) {
+        Bucket b = bucket(bucketId, policy);
+        if (b.single == null) {
+            throw new IllegalArgumentException("the policy has " + policy.limits().size() + " limits");
+        }
+        return b.acquireOne(nowNanos);
+    }
+
+    /**
+     * The result {@link #tryAcquire} gives for {@link #acquireOne}'s {@code answer} at {@code nowNanos}, for the one
+     * limit {@code limit} of emission interval {@code interval} ({@link Gcra#interval}).
+     */
+    static RateLimitResult resultOf(RateLimit limit, long interval, long answer, long nowNanos) {
+        return answer > 0
+                ? Gcra.resultOne(limit, interval, nowNanos + answer, nowNanos, true)
+                : Gcra.resultOne(limit, interval, nowNanos + ~answer, nowNanos, false);
+    }
+
+    private Bucket bucket(String bucketId, RateLimitPolicy policy) {
         Bucket b = buckets.get(bucketId);
         // Identity first: the policy is normally the very instance of the stored record.
         if (b == null || b.policy != policy && !b.policy.equals(policy)) {
             // A new key, or the key's policy changed: the new limits start fresh rather than misapply old state.
             b = buckets.compute(bucketId, (id, cur) -> cur != null && cur.policy.equals(policy) ? cur : new Bucket(policy));
         }
-        return b.single != null ? b.tryAcquireOne(nowNanos) : b.tryAcquireAll(nowNanos);
+        return b;
     }
 
     private static final class Bucket {
@@ -65,15 +97,20 @@ public final class LocalRateLimiter implements RateLimiter {
         }
 
         RateLimitResult tryAcquireOne(long now) {
+            return resultOf(single, interval, acquireOne(now), now);
+        }
+
+        /** See {@link LocalRateLimiter#acquireOne}. */
+        long acquireOne(long now) {
             long t = interval;
             while (true) {
                 long old = (long) TAT.getVolatile(this);
                 long tat = Math.max(old, now);
                 if (tat - now > tolerance) {
-                    return Gcra.resultOne(single, t, tat, now, false);
+                    return ~(tat - now);
                 }
                 if (TAT.compareAndSet(this, old, tat + t)) {
-                    return Gcra.resultOne(single, t, tat + t, now, true);
+                    return tat + t - now;
                 }
             }
         }

@@ -28,6 +28,8 @@ final class Scratch {
      */
     final byte[] checked = new byte[INPUT];
     final CRC32 crc = new CRC32();
+    /** The look-up key for the digest in {@link #bytes}, so that a lookup in the in-memory store allocates nothing. */
+    final KeyDigest.Probe probe = new KeyDigest.Probe();
     private MessageDigest sha256;
 
     private Scratch() {

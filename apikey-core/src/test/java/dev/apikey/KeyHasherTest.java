@@ -75,4 +75,28 @@ class KeyHasherTest {
         assertThatThrownBy(() -> KeyDigest.parse("md5:AAAA")).isInstanceOf(InvalidConfigurationException.class);
         assertThatThrownBy(() -> KeyDigest.of("sha256", new byte[31])).isInstanceOf(InvalidConfigurationException.class);
     }
+
+    @Test
+    void aProbeFindsExactlyTheDigestOfItsSchemeAndBytes() {
+        ApiKey k = FORMAT.generate(Environment.LIVE);
+        KeyDigest d = KeyHasher.sha256().digest(k);
+        byte[] buf = new byte[40];
+        System.arraycopy(d.bytes(), 0, buf, 8, 32);
+        KeyDigest.Probe probe = new KeyDigest.Probe().set("sha256", buf, 8);
+        assertThat(probe.equals(d)).isTrue();
+        assertThat(probe.hashCode()).isEqualTo(d.hashCode());
+        java.util.concurrent.ConcurrentHashMap<KeyDigest, String> map = new java.util.concurrent.ConcurrentHashMap<>();
+        map.put(d, "found");
+        assertThat(map.get(probe)).isEqualTo("found");
+        assertThat(probe.set("hmac-v1", buf, 8).equals(d)).as("another scheme").isFalse();
+        // One bit of each byte, in each of the four words, makes another digest.
+        for (int i = 0; i < 32; i++) {
+            buf[8 + i] ^= 1;
+            assertThat(probe.set("sha256", buf, 8).equals(d)).as("byte %d", i).isFalse();
+            buf[8 + i] ^= 1;
+        }
+        assertThat(probe.set("sha256", buf, 8).equals(d)).isTrue();
+        assertThat(probe.equals("sha256")).isFalse();
+        assertThat(probe.toString()).isEqualTo("KeyDigest.Probe[sha256]");
+    }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalRateLimiterTest {
     private static final long SECOND = 1_000_000_000L;
@@ -42,6 +43,40 @@ class LocalRateLimiterTest {
             }
             assertThat(admitted).as("both outcomes occur for %s", text).isBetween(1, 4_999);
         }
+    }
+
+    /**
+     * The verifier's form of the one-limit path answers with a number instead of a result; turned into a result
+     * it is the reference's, also on a clock before 1970 (negative nanoseconds: a fresh limit, whose TAT is 0,
+     * refuses until the epoch). A policy of several limits is refused rather than half-answered.
+     */
+    @Test
+    void theAllocationFreeAnswerIsTheReferenceResult() {
+        for (long start : new long[] {1_700_000_000L * SECOND, -3_600L * SECOND}) {
+            for (String text : List.of("10/1s", "5/1m burst 2", "1000/1s burst 1")) {
+                RateLimitPolicy policy = RateLimitPolicy.parse(text);
+                RateLimit limit = policy.limits().get(0);
+                LocalRateLimiter limiter = new LocalRateLimiter();
+                long[] tats = new long[1];
+                SplittableRandom random = new SplittableRandom(text.hashCode());
+                long now = start;
+                int admitted = 0;
+                for (int i = 0; i < 2_000; i++) {
+                    int step = random.nextInt(10);
+                    now += step < 5 ? 0 : step < 9 ? random.nextLong(SECOND / 10) : random.nextLong(120 * SECOND);
+                    RateLimitResult expected = Gcra.tryAcquire(policy, tats, now);
+                    long answer = limiter.acquireOne("k", policy, now);
+                    assertThat(answer > 0).as("%s at %d, request %d", text, start, i).isEqualTo(expected.allowed());
+                    assertThat(LocalRateLimiter.resultOf(limit, Gcra.interval(limit), answer, now))
+                            .as("%s at %d, request %d", text, start, i).isEqualTo(expected);
+                    admitted += answer > 0 ? 1 : 0;
+                }
+                assertThat(admitted).as("both outcomes occur for %s", text).isBetween(1, 1_999);
+            }
+        }
+        LocalRateLimiter limiter = new LocalRateLimiter();
+        assertThatThrownBy(() -> limiter.acquireOne("k", RateLimitPolicy.parse("2/1h, 4/1d"), 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
