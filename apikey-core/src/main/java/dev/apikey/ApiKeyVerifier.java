@@ -5,7 +5,6 @@ import dev.apikey.internal.FailureThrottle;
 import dev.apikey.internal.LastUsedRecorder;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
-import dev.apikey.spi.Gcra;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.RateLimitResult;
 import dev.apikey.spi.RateLimiter;
@@ -382,7 +381,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     if (answer > 0) {
                         admitted = answer;
                     } else {
-                        result = admittedOrNot(policy, answer, nowNanos);
+                        result = LocalRateLimiter.resultOf(policy, answer, nowNanos);
                     }
                 } else {
                     result = rateLimiter.tryAcquire(r.id(), policy, nowNanos);
@@ -401,7 +400,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         // Only keys with a quota or credits need the time as an Instant.
         if (r.quota() != null || r.credits() != null) {
             if (admitted > 0) {
-                result = admittedOrNot(policy, admitted, nowNanos);
+                result = LocalRateLimiter.resultOf(policy, admitted, nowNanos);
                 admitted = 0;
             }
             Decision quota = checkCounters(r, instantOf(nowNanos), policy, result);
@@ -412,7 +411,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         ScopeRequirement requirement = request.requirement();
         if (!requirement.isSatisfiedBy(r.scopes())) {
             if (admitted > 0) {
-                result = admittedOrNot(policy, admitted, nowNanos);
+                result = LocalRateLimiter.resultOf(policy, admitted, nowNanos);
             }
             ScopeAnswer a = scopeAnswers.computeIfAbsent(requirement, this::scopeAnswer);
             List<HttpHeader> extra = limitHeaders(policy, result);
@@ -425,12 +424,6 @@ public final class ApiKeyVerifier implements AutoCloseable {
         // Allowed responses render their RateLimit headers only when the adapter asks for them.
         return admitted > 0 ? new Decision(principal(r), this, policy, admitted, nowNanos)
                 : new Decision(principal(r), this, policy, result);
-    }
-
-    /** The result of the local limiter's {@code answer} for a policy of one limit (LocalRateLimiter.acquireOne). */
-    private static RateLimitResult admittedOrNot(RateLimitPolicy policy, long answer, long nowNanos) {
-        RateLimit limit = policy.limits().get(0);
-        return LocalRateLimiter.resultOf(limit, Gcra.interval(limit), answer, nowNanos);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.apikey;
 
-import dev.apikey.spi.Gcra;
 import dev.apikey.spi.RateLimitResult;
 
 import java.util.List;
@@ -122,8 +121,7 @@ public final class Decision {
         RateLimitResult r = result;
         if (r == null && admitted > 0) {
             // Building it twice under a race yields equal results (of final fields only), so no lock is needed.
-            RateLimit limit = policy.limits().get(0);
-            r = LocalRateLimiter.resultOf(limit, Gcra.interval(limit), admitted, nowNanos);
+            r = LocalRateLimiter.resultOf(policy, admitted, nowNanos);
             result = r;
         }
         return r;

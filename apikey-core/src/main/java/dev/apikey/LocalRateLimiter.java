@@ -45,11 +45,13 @@ public final class LocalRateLimiter implements RateLimiter {
         return b.acquireOne(nowNanos);
     }
 
-    /**
-     * The result {@link #tryAcquire} gives for {@link #acquireOne}'s {@code answer} at {@code nowNanos}, for the one
-     * limit {@code limit} of emission interval {@code interval} ({@link Gcra#interval}).
-     */
-    static RateLimitResult resultOf(RateLimit limit, long interval, long answer, long nowNanos) {
+    /** The result {@link #tryAcquire} gives for {@link #acquireOne}'s {@code answer} at {@code nowNanos}. */
+    static RateLimitResult resultOf(RateLimitPolicy policy, long answer, long nowNanos) {
+        RateLimit limit = policy.limits().get(0);
+        return resultOf(limit, Gcra.interval(limit), answer, nowNanos);
+    }
+
+    private static RateLimitResult resultOf(RateLimit limit, long interval, long answer, long nowNanos) {
         return answer > 0
                 ? Gcra.resultOne(limit, interval, nowNanos + answer, nowNanos, true)
                 : Gcra.resultOne(limit, interval, nowNanos + ~answer, nowNanos, false);

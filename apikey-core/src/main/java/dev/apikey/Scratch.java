@@ -100,9 +100,9 @@ final class Scratch {
     /**
      * Copies {@code v} (at most {@link #INPUT} chars) into {@link #bytes} in ISO-8859-1: a char up to 0xff is its own
      * byte and any other char a '?', which is outside a key's alphabet, so a char above 0xff never passes for the
-     * byte it ends in. For a Latin-1 string (every header value an HTTP/1 parser makes) this is one array copy;
-     * copying the low bytes and then ruling out chars above 0xff by a scan of the chars cost a tenth of a valid
-     * key's verification. A '?' may stand for such a char: a credential whose random part is not all base62 must
+     * byte it ends in. For a Latin-1 string (every header value an HTTP/1 parser makes) this is two array copies,
+     * the first into a new array (64 bytes for a default key); copying the low bytes and then ruling out chars
+     * above 0xff by a scan of the chars cost a tenth of a valid key's verification. A '?' may stand for such a char: a credential whose random part is not all base62 must
      * still be ruled out by {@link #hasWide} before it counts as a stored key's.
      *
      * @return false, with {@link #bytes} unchanged, if {@code v} has a surrogate pair (which becomes one '?', so the

@@ -55,7 +55,6 @@ class LocalRateLimiterTest {
         for (long start : new long[] {1_700_000_000L * SECOND, -3_600L * SECOND}) {
             for (String text : List.of("10/1s", "5/1m burst 2", "1000/1s burst 1")) {
                 RateLimitPolicy policy = RateLimitPolicy.parse(text);
-                RateLimit limit = policy.limits().get(0);
                 LocalRateLimiter limiter = new LocalRateLimiter();
                 long[] tats = new long[1];
                 SplittableRandom random = new SplittableRandom(text.hashCode());
@@ -67,7 +66,7 @@ class LocalRateLimiterTest {
                     RateLimitResult expected = Gcra.tryAcquire(policy, tats, now);
                     long answer = limiter.acquireOne("k", policy, now);
                     assertThat(answer > 0).as("%s at %d, request %d", text, start, i).isEqualTo(expected.allowed());
-                    assertThat(LocalRateLimiter.resultOf(limit, Gcra.interval(limit), answer, now))
+                    assertThat(LocalRateLimiter.resultOf(policy, answer, now))
                             .as("%s at %d, request %d", text, start, i).isEqualTo(expected);
                     admitted += answer > 0 ? 1 : 0;
                 }
