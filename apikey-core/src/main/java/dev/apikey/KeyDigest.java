@@ -115,17 +115,22 @@ public final class KeyDigest {
     /** Constant-time comparison of scheme and bytes. */
     @Override
     public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        // Constant-time like MessageDigest.isEqual: every word is compared, whatever differs first.
-        return o instanceof KeyDigest d && ((b0 ^ d.b0) | (b1 ^ d.b1) | (b2 ^ d.b2) | (b3 ^ d.b3)) == 0
-                && scheme.equals(d.scheme);
+        return this == o || o instanceof KeyDigest d && d.is(scheme, b0, b1, b2, b3);
+    }
+
+    /** True if this is the digest of {@code scheme} with the given words: constant-time, like MessageDigest.isEqual. */
+    private boolean is(String scheme, long b0, long b1, long b2, long b3) {
+        // Every word is compared, whatever differs first.
+        return ((b0 ^ this.b0) | (b1 ^ this.b1) | (b2 ^ this.b2) | (b3 ^ this.b3)) == 0 && scheme.equals(this.scheme);
     }
 
     @Override
     public int hashCode() {
-        // The first four bytes, as before: a digest is uniformly distributed, so any 32 bits of it will do.
+        return hashOf(b0);
+    }
+
+    /** The first four bytes, as before: a digest is uniformly distributed, so any 32 bits of it will do. */
+    private static int hashOf(long b0) {
         return (int) (b0 >>> 32);
     }
 
@@ -160,13 +165,12 @@ public final class KeyDigest {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof KeyDigest d && ((b0 ^ d.b0) | (b1 ^ d.b1) | (b2 ^ d.b2) | (b3 ^ d.b3)) == 0
-                    && scheme.equals(d.scheme);
+            return o instanceof KeyDigest d && d.is(scheme, b0, b1, b2, b3);
         }
 
         @Override
         public int hashCode() {
-            return (int) (b0 >>> 32);
+            return hashOf(b0);
         }
 
         /** Shows the scheme only. */

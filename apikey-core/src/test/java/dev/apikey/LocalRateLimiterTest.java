@@ -19,6 +19,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LocalRateLimiterTest {
     private static final long SECOND = 1_000_000_000L;
 
+    /** The time to the next request of a random walk: half of them at the same instant, a few after long pauses. */
+    private static long step(SplittableRandom random) {
+        int kind = random.nextInt(10);
+        return kind < 5 ? 0 : kind < 9 ? random.nextLong(SECOND / 10) : random.nextLong(120 * SECOND);
+    }
+
     /**
      * The one-limit path decides on its TAT by compare-and-set; Gcra.tryAcquire on a plain array is the reference.
      * Over a random walk of request times (bursts at one instant, small steps, long pauses) both give the same
@@ -34,8 +40,7 @@ class LocalRateLimiterTest {
             long now = 1_700_000_000L * SECOND;
             int admitted = 0;
             for (int i = 0; i < 5_000; i++) {
-                int step = random.nextInt(10);
-                now += step < 5 ? 0 : step < 9 ? random.nextLong(SECOND / 10) : random.nextLong(120 * SECOND);
+                now += step(random);
                 RateLimitResult expected = Gcra.tryAcquire(policy, tats, now);
                 RateLimitResult actual = limiter.tryAcquire("k", policy, now);
                 assertThat(actual).as("%s, request %d", text, i).isEqualTo(expected);
@@ -61,8 +66,7 @@ class LocalRateLimiterTest {
                 long now = start;
                 int admitted = 0;
                 for (int i = 0; i < 2_000; i++) {
-                    int step = random.nextInt(10);
-                    now += step < 5 ? 0 : step < 9 ? random.nextLong(SECOND / 10) : random.nextLong(120 * SECOND);
+                    now += step(random);
                     RateLimitResult expected = Gcra.tryAcquire(policy, tats, now);
                     long answer = limiter.acquireOne("k", policy, now);
                     assertThat(answer > 0).as("%s at %d, request %d", text, start, i).isEqualTo(expected.allowed());
