@@ -5,6 +5,7 @@ import dev.apikey.internal.FailureThrottle;
 import dev.apikey.internal.LastUsedRecorder;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.Gcra;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.RateLimitResult;
 import dev.apikey.spi.RateLimiter;
@@ -754,6 +755,24 @@ public final class ApiKeyVerifier implements AutoCloseable {
     }
 
     private List<HttpHeader> rateLimitHeaders(RateLimitPolicy policy, RateLimitResult result) {
+        PolicyHeader rendered = renderedPolicy(policy);
+        RateLimitResult.LimitState s = result.decisive();
+        return rateLimitHeaders(rendered, rendered.nameOf(s.limit()), s.remaining(), s.resetNanos());
+    }
+
+    /**
+     * The RateLimit headers of a request the local limiter admitted against {@code policy}'s one limit, from its
+     * answer ({@link LocalRateLimiter#acquireOne}, above 0: the limit's TAT less now), without the
+     * {@link RateLimitResult} (three objects) that {@link #rateLimitHeaders(RateLimitPolicy, RateLimitResult)}
+     * reads the same two numbers from.
+     */
+    List<HttpHeader> admittedHeaders(RateLimitPolicy policy, long answer) {
+        PolicyHeader rendered = renderedPolicy(policy);
+        long remaining = Gcra.remainingOne(policy.limits().get(0), rendered.firstInterval, answer);
+        return rateLimitHeaders(rendered, rendered.names[0], remaining, answer);
+    }
+
+    private PolicyHeader renderedPolicy(RateLimitPolicy policy) {
         // The header of the policy seen last is checked by identity first: the map lookup hashed the policy
         // record (its limits and their Durations) on every allowed request.
         PolicyHeader rendered = lastPolicyHeader;
@@ -761,22 +780,28 @@ public final class ApiKeyVerifier implements AutoCloseable {
             rendered = policyHeaders.computeIfAbsent(policy, PolicyHeader::of);
             lastPolicyHeader = rendered;
         }
-        RateLimitResult.LimitState s = result.decisive();
-        String name = rendered.nameOf(s.limit());
+        return rendered;
+    }
+
+    private static List<HttpHeader> rateLimitHeaders(PolicyHeader rendered, String name, long remaining, long resetNanos) {
         // A concatenation fills one exactly sized array; a StringBuilder filled its own and then copied it.
-        String value = '"' + name + "\";r=" + s.remaining() + ";t=" + ceilSeconds(s.resetNanos(), 0);
+        String value = '"' + name + "\";r=" + remaining + ";t=" + ceilSeconds(resetNanos, 0);
         return List.of(rendered.header, new HttpHeader("RateLimit", value));
     }
 
-    /** A policy's RateLimit-Policy header and its limits' names ({@link RateLimit#name()} builds a new string). */
-    private record PolicyHeader(RateLimitPolicy policy, HttpHeader header, String[] names) {
+    /**
+     * A policy's RateLimit-Policy header, its limits' names ({@link RateLimit#name()} builds a new string) and
+     * the GCRA interval of its first limit (a division).
+     */
+    private record PolicyHeader(RateLimitPolicy policy, HttpHeader header, String[] names, long firstInterval) {
         static PolicyHeader of(RateLimitPolicy policy) {
             List<RateLimit> limits = policy.limits();
             String[] names = new String[limits.size()];
             for (int i = 0; i < names.length; i++) {
                 names[i] = limits.get(i).name();
             }
-            return new PolicyHeader(policy, new HttpHeader("RateLimit-Policy", policyHeader(policy)), names);
+            return new PolicyHeader(policy, new HttpHeader("RateLimit-Policy", policyHeader(policy)), names,
+                    Gcra.interval(limits.get(0)));
         }
 
         String nameOf(RateLimit limit) {

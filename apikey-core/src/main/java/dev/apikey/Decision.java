@@ -106,7 +106,9 @@ public final class Decision {
         List<HttpHeader> h = headers;
         if (h == null) {
             // Rendering twice under a race yields equal lists, so no lock is needed.
-            h = renderer.limitHeaders(policy, rateLimit());
+            // An admitted request's headers are rendered from the limiter's answer, without its RateLimitResult.
+            h = result == null && admitted > 0 ? renderer.admittedHeaders(policy, admitted)
+                    : renderer.limitHeaders(policy, rateLimit());
             headers = h;
         }
         return h;

@@ -95,6 +95,32 @@ class RateLimitBehaviourTest {
     }
 
     @Test
+    void anAdmittedRequestsHeadersSayWhatItsResultSays() {
+        // Headers asked first are rendered from the limiter's answer; the result built afterwards must agree.
+        for (String policy : List.of("60/1m burst 5", "7/1s burst 3", "1/2s")) {
+            String k = key(policy);
+            String name = RateLimit.parse(policy).name();
+            java.util.Random random = new java.util.Random(policy.hashCode());
+            int admitted = 0;
+            for (int i = 0; i < 300; i++) {
+                Decision d = call(k);
+                if (d.isAllowed()) {
+                    admitted++;
+                    String header = d.header("RateLimit");
+                    RateLimitResult.LimitState s = d.rateLimit().decisive();
+                    long reset = (s.resetNanos() + 999_999_999L) / 1_000_000_000L;
+                    assertThat(header).isEqualTo("\"" + name + "\";r=" + s.remaining() + ";t=" + reset);
+                    assertThat(s.remaining()).isBetween(0L, RateLimit.parse(policy).burst());
+                }
+                clock.advance(Duration.ofMillis(random.nextInt(4) == 0 ? random.nextInt(3000) : random.nextInt(20)));
+            }
+            assertThat(admitted).as(policy).isGreaterThan(1);
+        }
+        Decision first = call(key("10/1m"));
+        assertThat(first.header("RateLimit")).isEqualTo("\"10-per-1m\";r=9;t=6");
+    }
+
+    @Test
     void aDeniedRequestTakesNoPermitFromTheOtherLimits() {
         String k = key("2/1h, 4/1d");
         assertThat(passing(k, 5)).isEqualTo(2);

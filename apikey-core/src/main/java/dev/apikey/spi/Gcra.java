@@ -96,9 +96,17 @@ public final class Gcra {
     public static RateLimitResult resultOne(RateLimit l, long interval, long tat, long now, boolean allowed) {
         long tolerance = tolerance(l, interval);
         long retry = allowed ? 0 : tat - now - tolerance;
-        long remaining = Math.min(l.burst(), Math.max(0, (now + tolerance + interval - tat) / interval));
+        long remaining = remainingOne(l, interval, tat - now);
         return new RateLimitResult(allowed,
                 List.of(new RateLimitResult.LimitState(l, remaining, Math.max(0, tat - now), !allowed)), retry);
+    }
+
+    /**
+     * How many more requests limit {@code l} (of {@code interval}, see {@link #interval}) admits now, when its TAT
+     * is {@code tatLessNow} nanoseconds after now: the {@code remaining} of {@link #resultOne}'s limit state.
+     */
+    public static long remainingOne(RateLimit l, long interval, long tatLessNow) {
+        return Math.min(l.burst(), Math.max(0, (tolerance(l, interval) + interval - tatLessNow) / interval));
     }
 
     /** True if a request at {@code now} would conform to {@code limit} with state {@code tat}; changes nothing. */

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * API-key access control as a servlet filter. It makes no decision of its own: it turns the request into an
@@ -147,14 +148,19 @@ public class ApiKeyFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        Decision d = verifier.verify(AccessRequest.builder()
-                .headers(name -> values(request.getHeaders(name)))
-                .queryParameters(name -> queryValues(request.getQueryString(), name))
-                .remoteAddressFrom(request::getRemoteAddr)
+        // One reader serves the headers and the peer address (one object per request instead of two lambdas),
+        // and the query string is read only by a verifier that takes the key from a query parameter.
+        Reader reader = new Reader(request);
+        AccessRequest.Builder b = AccessRequest.builder()
+                .headers(reader)
+                .remoteAddressFrom(reader)
                 .method(method)
                 .path(path)
-                .requirement(access.requirement())
-                .build());
+                .requirement(access.requirement());
+        if (verifier.queryParameter() != null) {
+            b.queryParameters(name -> queryValues(request.getQueryString(), name));
+        }
+        Decision d = verifier.verify(b.build());
         if (!d.isAllowed()) {
             write(d, response);
             return;
@@ -288,6 +294,25 @@ public class ApiKeyFilter implements Filter {
             out.add(e.nextElement());
         }
         return out;
+    }
+
+    /** The request's headers ({@link #values}) and its peer's address, as the verifier asks for them. */
+    private static final class Reader implements AccessRequest.Values, Supplier<String> {
+        private final HttpServletRequest request;
+
+        Reader(HttpServletRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public List<String> get(String name) {
+            return values(request.getHeaders(name));
+        }
+
+        @Override
+        public String get() {
+            return request.getRemoteAddr();
+        }
     }
 
     /** Values of a query parameter, read from the query string so that a form body is never consumed. */
