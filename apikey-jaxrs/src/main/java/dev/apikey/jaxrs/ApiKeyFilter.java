@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The filter bound to one resource method: it already knows the method's requirement, asks the verifier once
@@ -39,18 +40,22 @@ final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFil
 
     @Override
     public void filter(ContainerRequestContext request) {
-        AccessRequest access = AccessRequest.builder()
-                .headers(name -> values(request.getHeaders(), name))
-                .queryParameters(name -> {
-                    List<String> v = request.getUriInfo().getQueryParameters().get(name);
-                    return v == null ? List.of() : v;
-                })
-                .remoteAddressFrom(() -> remoteAddress.apply(request))
+        // One reader serves the headers and the peer address (one object per request instead of two lambdas),
+        // and the query parameters are read only by a verifier that takes the key from one.
+        Reader reader = new Reader(request, remoteAddress);
+        AccessRequest.Builder access = AccessRequest.builder()
+                .headers(reader)
+                .remoteAddressFrom(reader)
                 .method(request.getMethod())
                 .path(request.getUriInfo().getRequestUri().getRawPath())
-                .requirement(requirement)
-                .build();
-        Decision decision = verifier.verify(access);
+                .requirement(requirement);
+        if (verifier.queryParameter() != null) {
+            access.queryParameters(name -> {
+                List<String> v = request.getUriInfo().getQueryParameters().get(name);
+                return v == null ? List.of() : v;
+            });
+        }
+        Decision decision = verifier.verify(access.build());
         if (!decision.isAllowed()) {
             Response.ResponseBuilder rejection = Response.status(decision.status());
             for (HttpHeader h : decision.headers()) {
@@ -77,6 +82,27 @@ final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFil
                     out.add(h.name(), h.value());
                 }
             }
+        }
+    }
+
+    /** The request's headers ({@link #values}) and its peer's address, as the verifier asks for them. */
+    private static final class Reader implements AccessRequest.Values, Supplier<String> {
+        private final ContainerRequestContext request;
+        private final Function<ContainerRequestContext, String> remoteAddress;
+
+        Reader(ContainerRequestContext request, Function<ContainerRequestContext, String> remoteAddress) {
+            this.request = request;
+            this.remoteAddress = remoteAddress;
+        }
+
+        @Override
+        public List<String> get(String name) {
+            return values(request.getHeaders(), name);
+        }
+
+        @Override
+        public String get() {
+            return remoteAddress.apply(request);
         }
     }
 
