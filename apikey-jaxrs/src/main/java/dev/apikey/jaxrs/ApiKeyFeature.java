@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.FeatureContext;
 
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * API-key access control for a Jakarta REST application, registered in one line:
@@ -44,18 +45,23 @@ import java.util.function.Function;
  *
  * <p><b>Client address.</b> Jakarta REST has no standard way to read the connection's peer address, which the
  * verifier needs for per-key IP allowlists and for throttling clients that fail repeatedly. By default the
- * feature reads the request property {@link #REMOTE_ADDRESS_PROPERTY}; in a servlet container (Jersey's
- * servlet container maps request properties to servlet request attributes) a one-line servlet filter sets it:
- * {@code request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, request.getRemoteAddr())}. Other containers
- * pass their own function to {@link #withRemoteAddress}. Without an address, keys with an allowlist are
+ * feature reads the request property {@link #REMOTE_ADDRESS_PROPERTY}: the address, or a
+ * {@code Supplier<String>} of it, asked only when the verifier needs the address (most allowed requests never do).
+ * In a servlet container (Jersey's servlet container maps request properties to servlet request attributes) a
+ * one-line servlet filter sets it:
+ * {@code request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, (Supplier<String>) request::getRemoteAddr)}
+ * (a container formats the address anew on every {@code getRemoteAddr()}, so the supplier saves that work on the
+ * requests that do not need it). Other containers pass their own function to {@link #withRemoteAddress}. Without an address, keys with an allowlist are
  * refused (403) and failed attempts are not throttled.
  *
  * <p>Instances are immutable; the {@code with...} methods return changed copies.
  */
 public final class ApiKeyFeature implements Feature, DynamicFeature {
     /**
-     * The request property (a {@code String} IP literal) the default address function reads: the connection
-     * peer's address. Set it in a servlet filter or a pre-matching request filter. Default: unset.
+     * The request property the default address function reads: the connection peer's address, as a
+     * {@code String} IP literal or a {@code Supplier<String>} of one (asked at most once per request, and only
+     * when the verifier needs the address). Set it in a servlet filter or a pre-matching request filter. Any
+     * other value counts as no address. Default: unset.
      */
     public static final String REMOTE_ADDRESS_PROPERTY = "dev.apikey.remoteAddress";
 
@@ -67,6 +73,9 @@ public final class ApiKeyFeature implements Feature, DynamicFeature {
 
     private static final Function<ContainerRequestContext, String> FROM_PROPERTY = request -> {
         Object address = request.getProperty(REMOTE_ADDRESS_PROPERTY);
+        if (address instanceof Supplier<?> lazy) {
+            address = lazy.get();
+        }
         return address instanceof String s ? s : null;
     };
 

@@ -22,14 +22,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A real Jetty 12.1 (ee11) with Jersey 4 servlets on 127.0.0.1 and an ephemeral port, and a
  * {@link HttpClient} to talk to it. A servlet filter hands the connection's peer address to the feature
- * through {@link ApiKeyFeature#REMOTE_ADDRESS_PROPERTY}, as the feature's documentation suggests.
+ * through {@link ApiKeyFeature#REMOTE_ADDRESS_PROPERTY}, as a supplier, as the feature's documentation suggests
+ * (and counts in {@link #ADDRESS_READS} how often it is asked).
  */
 public final class JerseyServer implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** How many times the feature has asked the servlet filter's supplier for a peer address, in any server. */
+    public static final AtomicInteger ADDRESS_READS = new AtomicInteger();
 
     private final Server server;
     private final URI base;
@@ -51,7 +56,10 @@ public final class JerseyServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         Filter remoteAddress = (request, response, chain) -> {
-            request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, request.getRemoteAddr());
+            request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, (Supplier<String>) () -> {
+                ADDRESS_READS.incrementAndGet();
+                return request.getRemoteAddr();
+            });
             chain.doFilter(request, response);
         };
         context.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));

@@ -35,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The HTTP overhead benchmark's server: Jetty 12 on 127.0.0.1 serving one tiny endpoint, {@code GET /bench/hello},
@@ -137,7 +138,7 @@ public final class HttpBenchServer {
         }
         if (with || variant.equals("address-only")) {
             Filter remoteAddress = (request, response, chain) -> {
-                request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, request.getRemoteAddr());
+                request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, (Supplier<String>) request::getRemoteAddr);
                 chain.doFilter(request, response);
             };
             context.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));
