@@ -71,6 +71,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final KeyHasher hasher;
     private final Clock clock;
     private final boolean systemClock;
+    /** With the system clock: the wall time from the same {@code nanoTime} reading that times an audit event. */
+    private final WallClock wall;
     private final RateLimiter rateLimiter;
     /** The rate limiter if it is the local one, whose one-limit answer needs no result object; else null. */
     private final LocalRateLimiter localLimiter;
@@ -113,6 +115,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         this.hasher = b.hasher;
         this.clock = b.clock;
         this.systemClock = Clock.system(b.clock.getZone()).equals(b.clock);
+        this.wall = new WallClock(System::nanoTime, () -> epochNanos(clock.instant()), SECOND);
         this.rateLimiter = b.rateLimiter != null ? b.rateLimiter : new LocalRateLimiter();
         this.localLimiter = rateLimiter instanceof LocalRateLimiter local ? local : null;
         this.counters = b.counters != null ? b.counters : new LocalUsageCounters(b.clock);
@@ -228,6 +231,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
         // The clock is read only where the answer depends on it (a stored key's validity, rate limits, failure
         // counting) or an audit event needs it: two clock reads were a third of a malformed key's rejection.
         boolean auditing = audit != AuditSink.NONE;
+        // With the system clock, the verifier's wall time is derived from this same reading (WallClock), so an
+        // audited request reads the clock once, not twice.
         long started = auditing ? System.nanoTime() : 0;
         // The time travels as epoch nanoseconds: the Instant the clock returns then never leaves this method
         // and the JIT drops it (it was 24 of the bytes a valid verify allocated).
@@ -257,14 +262,14 @@ public final class ApiKeyVerifier implements AutoCloseable {
                     client = clientAddress(request);
                     clientKnown = true;
                     if (throttle.counts(client)) {
-                        nowNanos = nowNanos();
+                        nowNanos = nowNanos(auditing, started);
                         timed = true;
                         throttle.recordFailure(client, nowNanos);
                     }
                     d = malformed;
                 } else {
                     presented = credential;
-                    nowNanos = nowNanos();
+                    nowNanos = nowNanos(auditing, started);
                     timed = true;
                     long blocked = 0;
                     if (throttle.tracksAnyone(nowNanos)) {
@@ -314,13 +319,17 @@ public final class ApiKeyVerifier implements AutoCloseable {
     }
 
     /**
-     * Now, in epoch nanoseconds. The system clock is read as {@link System#currentTimeMillis()}, which the JIT
-     * calls directly, where {@code Clock.instant()} goes through a native method (a third more per read here);
-     * expiry, rate limits and the failure throttle need no finer grain than a millisecond. Any other clock
-     * (a test's, an application's) is asked as it is.
+     * Now, in epoch nanoseconds. The system clock is read as {@link System#nanoTime()} (which the JIT calls
+     * directly, where {@code Clock.instant()} goes through a native method, a third more per read here) and
+     * turned into wall time by {@link WallClock}, which reads the wall clock once a second; when the request was
+     * timed for the audit ({@code read}), its reading {@code mono} is used, so the clock is read once. Any other
+     * clock (a test's, an application's) is asked as it is.
      */
-    private long nowNanos() {
-        return systemClock ? System.currentTimeMillis() * 1_000_000L : epochNanos(clock.instant());
+    private long nowNanos(boolean read, long mono) {
+        if (!systemClock) {
+            return epochNanos(clock.instant());
+        }
+        return wall.epochNanos(read ? mono : System.nanoTime());
     }
 
     private static Instant instantOf(long epochNanos) {
