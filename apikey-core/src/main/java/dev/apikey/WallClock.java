@@ -23,7 +23,7 @@ final class WallClock {
     private final long reanchorNanos;
     private volatile Anchor anchor;
 
-    /** A monotonic reading and the wall time (epoch nanoseconds) read right after it. */
+    /** A monotonic reading, and the wall time (epoch nanoseconds) read right after it less that reading. */
     private record Anchor(long monotonic, long offset) {
     }
 
