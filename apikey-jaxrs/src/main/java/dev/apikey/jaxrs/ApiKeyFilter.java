@@ -40,22 +40,19 @@ final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFil
 
     @Override
     public void filter(ContainerRequestContext request) {
-        // One reader serves the headers and the peer address (one object per request instead of two lambdas),
-        // and the query parameters are read only by a verifier that takes the key from one.
+        // One reader serves the headers and the peer address (one object per request instead of two lambdas).
         Reader reader = new Reader(request, remoteAddress);
-        AccessRequest.Builder access = AccessRequest.builder()
+        Decision decision = verifier.verify(AccessRequest.builder()
                 .headers(reader)
+                .queryParameters(name -> {
+                    List<String> v = request.getUriInfo().getQueryParameters().get(name);
+                    return v == null ? List.of() : v;
+                })
                 .remoteAddressFrom(reader)
                 .method(request.getMethod())
                 .path(request.getUriInfo().getRequestUri().getRawPath())
-                .requirement(requirement);
-        if (verifier.queryParameter() != null) {
-            access.queryParameters(name -> {
-                List<String> v = request.getUriInfo().getQueryParameters().get(name);
-                return v == null ? List.of() : v;
-            });
-        }
-        Decision decision = verifier.verify(access.build());
+                .requirement(requirement)
+                .build());
         if (!decision.isAllowed()) {
             Response.ResponseBuilder rejection = Response.status(decision.status());
             for (HttpHeader h : decision.headers()) {

@@ -148,19 +148,16 @@ public class ApiKeyFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        // One reader serves the headers and the peer address (one object per request instead of two lambdas),
-        // and the query string is read only by a verifier that takes the key from a query parameter.
+        // One reader serves the headers and the peer address (one object per request instead of two lambdas).
         Reader reader = new Reader(request);
-        AccessRequest.Builder b = AccessRequest.builder()
+        Decision d = verifier.verify(AccessRequest.builder()
                 .headers(reader)
+                .queryParameters(name -> queryValues(request.getQueryString(), name))
                 .remoteAddressFrom(reader)
                 .method(method)
                 .path(path)
-                .requirement(access.requirement());
-        if (verifier.queryParameter() != null) {
-            b.queryParameters(name -> queryValues(request.getQueryString(), name));
-        }
-        Decision d = verifier.verify(b.build());
+                .requirement(access.requirement())
+                .build());
         if (!d.isAllowed()) {
             write(d, response);
             return;
