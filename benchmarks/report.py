@@ -23,13 +23,50 @@ def row(figure, value, unit, baseline=None, bunit=None, ratio=None, target="", m
 
 
 # ---- JMH
-jmh = {}
-for r in json.load(open(os.path.join(raw, "jmh.json"))):
-    name = r["benchmark"].split(".")[-2] + "." + r["benchmark"].split(".")[-1]
-    keys = r.get("params", {}).get("keys", "")
-    pm = r["primaryMetric"]
-    alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {})
-    jmh[(name, keys)] = (pm["score"], pm["scoreError"], alloc.get("score"))
+def jmh_results(path):
+    """(benchmark class.method, keys param) -> (score, 99.9% error, allocation per op or None, fastest iteration) of a
+    JMH JSON file."""
+    out = {}
+    for r in json.load(open(path)):
+        name = r["benchmark"].split(".")[-2] + "." + r["benchmark"].split(".")[-1]
+        pm = r["primaryMetric"]
+        alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {})
+        fastest = min(x for fork in pm.get("rawData", [[pm["score"]]]) for x in fork)
+        out[(name, r.get("params", {}).get("keys", ""))] = (pm["score"], pm["scoreError"], alloc.get("score"), fastest)
+    return out
+
+
+jmh = jmh_results(os.path.join(raw, "jmh.json"))
+# Valid verify and bare SHA-256 in pairs of forks (run.sh VERIFY_PAIRS); a raw directory from before the pairs has
+# both in jmh.json, which then counts as one pair.
+pairs = {}
+for path in glob.glob(os.path.join(raw, "jmh-pair-*-*.json")):
+    i = int(re.search(r"jmh-pair-(\d+)-", path).group(1))
+    pairs.setdefault(i, {}).update(jmh_results(path))
+pairs = [p for _, p in sorted(pairs.items())
+         if ("VerifyBenchmark.bareSha256", "1000") in p and ("VerifyBenchmark.verifyValid", "1000") in p]
+pairs_note = (f" (valid verify and bare SHA-256: {len(pairs)} pair{'s' if len(pairs) > 1 else ''} of forks, each pair back to back, "
+              "which goes first alternating)") if pairs else ""
+if not pairs:
+    pairs = [jmh]
+pair_ratios = [p[("VerifyBenchmark.verifyValid", "1000")][0] / p[("VerifyBenchmark.bareSha256", "1000")][0] for p in pairs]
+# The same from each fork's fastest iteration (a second of calls). Interference from the host only ever adds time,
+# and on a busy host it can fall on either side of a ratio: on 2026-12-04 the bare SHA-256's forks ran at 65-100 ns
+# per iteration while the verify forks held steady, and the ratio of the means said 2.33x where the fastest seconds
+# said 2.60x. A ratio target counts as met only when both say so.
+fast_ratios = [p[("VerifyBenchmark.verifyValid", "1000")][3] / p[("VerifyBenchmark.bareSha256", "1000")][3] for p in pairs]
+
+
+def paired(name):
+    """The median over the pairs of a paired benchmark's score and allocation, and the largest error of one fork."""
+    runs = [p[(name, "1000")] for p in pairs]
+    allocs = [r[2] for r in runs if r[2] is not None]
+    return (statistics.median(r[0] for r in runs), max(r[1] for r in runs), statistics.median(allocs) if allocs else None,
+            min(r[3] for r in runs))
+
+
+jmh[("VerifyBenchmark.bareSha256", "1000")] = paired("VerifyBenchmark.bareSha256")
+jmh[("VerifyBenchmark.verifyValid", "1000")] = paired("VerifyBenchmark.verifyValid")
 
 
 def j(name, keys="1000"):
@@ -52,7 +89,12 @@ s1k = j("StoreSizeBenchmark.verifyValid", "1000")
 s1m = j("StoreSizeBenchmark.verifyValid", "1000000")
 fmt = lambda m: f"{m[0]:.0f} ± {m[1]:.0f}"
 rows.append("| **Core (JMH, ns/op ± 99.9% error)** | | | | | |")
-rows.append(f"| valid verify (scope check + local rate limit) vs bare SHA-256 of the key | {fmt(valid)} ns | {fmt(sha)} ns | {valid[0]/sha[0]:.2f}× | ≤ 2.5× | {'met' if valid[0]/sha[0] <= 2.5 else '**not met**'} |")
+# The ratio is the median of the pairs' ratios (each pair: one fork of each, back to back), not the ratio of medians.
+vr = statistics.median(pair_ratios)
+vf = statistics.median(fast_ratios)
+spread = f" ({len(pairs)} pairs of forks: {min(pair_ratios):.2f}-{max(pair_ratios):.2f})" if len(pairs) > 1 else ""
+spread += f"; fastest iterations {vf:.2f}×"
+rows.append(f"| valid verify (scope check + local rate limit) vs bare SHA-256 of the key{' (medians over the pairs; ± the largest error of one fork)' if len(pairs) > 1 else ''} | {fmt(valid)} ns | {fmt(sha)} ns | {vr:.2f}×{spread} | ≤ 2.5× (both) | {'met' if max(vr, vf) <= 2.5 else '**not met**'} |")
 rows.append(f"| malformed key rejection | {fmt(mal)} ns | — | — | ≤ 100 ns | {'met' if mal[0] <= 100 else '**not met**'} |")
 rows.append(f"| unknown key rejection vs bare SHA-256 | {fmt(unk)} ns | {fmt(sha)} ns | {unk[0]/sha[0]:.2f}× | (no target) | — |")
 if ("VerifyBenchmark.checksumFloor", "1000") in jmh:
@@ -60,7 +102,8 @@ if ("VerifyBenchmark.checksumFloor", "1000") in jmh:
     clk = j("VerifyBenchmark.clockFloor")
     floor = sha[0] + crc[0] + clk[0]
     rows.append(f"| floor parts of a valid verify: CRC32 of the key text / one clock read (JDK) | {crc[0]:.0f} / {clk[0]:.0f} ns | {fmt(sha)} ns | {floor/sha[0]:.2f}× (SHA + CRC + clock) | (no target) | — |")
-rows.append(f"| verify, 1M-key store vs 1k-key store (1000 keys in rotation), 4 KiB pages | {fmt(s1m)} ns | {fmt(s1k)} ns | {s1m[0]/s1k[0]:.2f}× | ≤ 1.2× | {'met' if s1m[0]/s1k[0] <= 1.2 else '**not met**'} |")
+sr, sf = s1m[0] / s1k[0], s1m[3] / s1k[3]
+rows.append(f"| verify, 1M-key store vs 1k-key store (1000 keys in rotation), 4 KiB pages | {fmt(s1m)} ns | {fmt(s1k)} ns | {sr:.2f}×; fastest iterations {sf:.2f}× | ≤ 1.2× (both) | {'met' if max(sr, sf) <= 1.2 else '**not met**'} |")
 if thp:
     t1k, t1m = thp[("verifyValid", "1000")], thp[("verifyValid", "1000000")]
     rows.append(f"| the same with the heap in transparent huge pages (`-XX:+UseTransparentHugePages`) | {fmt(t1m)} ns | {fmt(t1k)} ns | {t1m[0]/t1k[0]:.2f}× | ≤ 1.2× | {'met' if t1m[0]/t1k[0] <= 1.2 else '**not met**'} |")
@@ -169,5 +212,6 @@ with open(out, "w") as f:
             "baseline measured in the same run).\n\n")
     f.write("| figure | value | baseline (same run) | ratio | target | met |\n|---|---|---|---|---|---|\n")
     f.write("\n".join(rows) + "\n\n")
-    f.write("JMH: 1 fork, 5×2 s warm-up, 8×1 s measurement (store size: 5×2 s, 8×2 s, 3 GB heap, System.gc() after the setup), `-prof gc`; "
+    f.write(f"JMH: 1 fork per benchmark{pairs_note}, 5×2 s warm-up, 8×1 s measurement (store size: 5×2 s, 8×2 s, 3 GB heap, System.gc() after the setup), `-prof gc`; "
+            "a ratio target marked (both) is met only if the ratio of the means and the ratio of the fastest iterations (each fork's least disturbed second) both meet it; "
             "auditing off (`AuditSink.NONE`), failure throttle off. Raw outputs are written to `benchmarks/results/raw/`.\n")
