@@ -17,6 +17,12 @@ if ! command -v wrk >/dev/null; then
   (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
 fi
 
+# Checked before the build and the first benchmarks, not minutes into the run.
+VERIFY_PAIRS=${VERIFY_PAIRS:-4}
+if ! [[ "$VERIFY_PAIRS" =~ ^[1-9][0-9]*$ ]]; then
+  echo "VERIFY_PAIRS must be a whole number of at least 1, got '$VERIFY_PAIRS'" >&2
+  exit 2
+fi
 echo "== build (-Pbenchmarks)"
 mvn -B -q package -Pbenchmarks -pl benchmarks -am -DskipTests
 jar="$here/target/benchmarks.jar"
@@ -31,7 +37,6 @@ grep -E '^(Verify|StoreSize)' "$raw/jmh.txt" | grep -v 'gc.count\|gc.time\|alloc
 # 2.5x to 2.9x on one busy host for the same code (2026-12-04): each fork's JIT and the host's minute move it. So the
 # two run in VERIFY_PAIRS pairs of forks back to back (which goes first alternates), and the report takes the median
 # of the pairs' ratios and shows their range.
-VERIFY_PAIRS=${VERIFY_PAIRS:-4}
 echo "== valid verify vs bare SHA-256: $VERIFY_PAIRS pairs of forks"
 rm -f "$raw"/jmh-pair-*
 for i in $(seq 1 "$VERIFY_PAIRS"); do
