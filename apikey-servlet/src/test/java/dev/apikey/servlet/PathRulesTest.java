@@ -35,10 +35,18 @@ class PathRulesTest {
     }
 
     @Test
-    void headFallsBackToGetUnlessItHasItsOwnRule() {
+    void headNeedsWhatGetNeedsAndWhatItsOwnRuleAddsToThat() {
+        // HttpServlet, JAX-RS and Spring MVC answer HEAD with the GET handler: a HEAD rule cannot ask for less.
         assertThat(need("HEAD", "/billing/x")).isEqualTo(ScopeRequirement.all("billing:read"));
-        assertThat(need("HEAD", "/billing/export")).isEqualTo(ScopeRequirement.all("billing:export"));
+        assertThat(need("HEAD", "/billing/export")).isEqualTo(ScopeRequirement.all("billing:export", "billing:read"));
         assertThat(need("GET", "/billing/export")).isEqualTo(ScopeRequirement.all("billing:read"));
+        PathRules r = PathRules.builder().publicPaths("HEAD /status").rules("""
+                GET /status status:read
+                GET /same/* a:x|b:y
+                HEAD /same/* a:x|b:y
+                """).build();
+        assertThat(r.accessFor("HEAD", "/status")).isEqualTo(r.accessFor("GET", "/status"));
+        assertThat(r.accessFor("HEAD", "/same/1").requirement()).isEqualTo(ScopeRequirement.any("a:x", "b:y"));
     }
 
     @Test
@@ -104,6 +112,107 @@ class PathRulesTest {
         assertThat(r.accessFor("GET", "/ab\u0130").requirement()).isEqualTo(ScopeRequirement.none());
         assertThat(r.accessFor("GET", "/Billing\u0130").requirement()).isEqualTo(ScopeRequirement.none());
         assertThat(r.accessFor("GET", "/BILLING/\u0130").requirement()).isEqualTo(ScopeRequirement.all("billing:read"));
+    }
+
+    /** Issue 26, item 1: the rules of {@code GET /billing/summary billing:admin} and {@code GET /billing/* billing:read}. */
+    private final PathRules summary = PathRules.builder()
+            .publicPaths("/health\nGET /favicon.ico\nGET /static/*")
+            .rules("""
+                    GET /billing/summary billing:admin
+                    GET /billing/* billing:read
+                    POST /billing/* billing:write
+                    * /ops/restart ops:admin
+                    GET /report.v2 reports:v2
+                    GET /* api:read
+                    GET /static/secret static:admin
+                    GET /any/* a:x|b:y
+                    GET /any/one a:x|b:y
+                    """)
+            .build();
+
+    private ScopeRequirement summaryNeeds(String method, String path) {
+        PathRules.Access a = summary.accessFor(method, path);
+        assertThat(a.isPublic()).as("%s %s is public", method, path).isFalse();
+        return a.requirement();
+    }
+
+    @Test
+    void trailingSlashNeedsTheExactRuleOfThePathWithoutIt() {
+        ScopeRequirement both = ScopeRequirement.all("billing:read", "billing:admin");
+        for (String path : new String[] {"/billing/summary/", "/billing/summary//", "/billing/summary///", "/BILLING/Summary/"}) {
+            assertThat(summaryNeeds("GET", path)).as(path).isEqualTo(both);
+            assertThat(summaryNeeds("HEAD", path)).as("HEAD %s", path).isEqualTo(both);
+        }
+        assertThat(summaryNeeds("GET", "/billing/summary")).isEqualTo(ScopeRequirement.all("billing:admin"));
+        assertThat(summaryNeeds("GET", "/billing/other/")).isEqualTo(ScopeRequirement.all("billing:read"));
+    }
+
+    @Test
+    void emptySegmentsAndPathParametersNeedTheRulesOfThePathWithoutThem() {
+        // The filter refuses these with 400 before any rule applies; the rules hold on their own as well. As
+        // sent, some match only "/*" (api:read); each needs the exact rule's billing:admin too.
+        ScopeRequirement both = ScopeRequirement.all("billing:read", "billing:admin");
+        for (String path : new String[] {"/billing//summary", "/billing/summary;x=1", "/billing/summary/;x=1",
+                "/billing/;/summary", "/billing/summary;"}) {
+            assertThat(summaryNeeds("GET", path)).as(path).isEqualTo(both);
+        }
+        for (String path : new String[] {"//billing/summary", "/billing;a=b/summary", "/;/billing/summary"}) {
+            assertThat(summaryNeeds("GET", path)).as(path).isEqualTo(ScopeRequirement.all("api:read", "billing:admin"));
+        }
+    }
+
+    @Test
+    void dottedLastSegmentNeedsTheRulesOfEachShorterName() {
+        // Spring's suffix pattern matching and JAX-RS URI content negotiation route /x.json to the handler of /x.
+        ScopeRequirement both = ScopeRequirement.all("billing:read", "billing:admin");
+        for (String path : new String[] {"/billing/summary.json", "/billing/summary.JSON", "/billing/summary.tar.gz",
+                "/billing/summary.json/", "/Billing/Summary.", "/billing/summary..x"}) {
+            assertThat(summaryNeeds("GET", path)).as(path).isEqualTo(both);
+        }
+        assertThat(summaryNeeds("GET", "/billing.csv")).as("a prefix rule's bare path")
+                .isEqualTo(ScopeRequirement.all("api:read", "billing:read"));
+        assertThat(summaryNeeds("GET", "/report.v2.json")).isEqualTo(ScopeRequirement.all("api:read", "reports:v2"));
+        // A dot that starts the segment leaves no shorter name: /.well-known is not /.
+        assertThat(summaryNeeds("GET", "/billing/.summary")).isEqualTo(ScopeRequirement.all("billing:read"));
+        assertThat(summaryNeeds("GET", "/billing/x.y/summary")).isEqualTo(ScopeRequirement.all("billing:read"));
+    }
+
+    @Test
+    void pathNamedByAnExactPatternIsDecidedByItsOwnEntries() {
+        assertThat(summary.accessFor("GET", "/favicon.ico").isPublic()).isTrue();
+        assertThat(summaryNeeds("GET", "/report.v2")).isEqualTo(ScopeRequirement.all("reports:v2"));
+    }
+
+    @Test
+    void publicPathsStayExactAndNeverOpenAStricterPathsOtherSpelling() {
+        assertThat(summaryNeeds("GET", "/health/")).isEqualTo(ScopeRequirement.all("api:read"));
+        assertThat(summaryNeeds("GET", "/favicon.ico/")).isEqualTo(ScopeRequirement.all("api:read"));
+        assertThat(summary.accessFor("GET", "/static/app.js").isPublic()).isTrue();
+        assertThat(summary.accessFor("GET", "/static/").isPublic()).isTrue();
+        assertThat(summaryNeeds("GET", "/static/secret/")).isEqualTo(ScopeRequirement.all("static:admin"));
+        assertThat(summaryNeeds("GET", "/static/secret.txt")).isEqualTo(ScopeRequirement.all("static:admin"));
+    }
+
+    @Test
+    void methodlessRulesHoldOnEverySpellingForEveryMethod() {
+        for (String method : new String[] {"GET", "HEAD", "POST", "DELETE"}) {
+            for (String path : new String[] {"/ops/restart", "/ops/restart/", "/ops/restart.json", "/OPS/restart/"}) {
+                assertThat(summaryNeeds(method, path).text().split(" ")).as("%s %s", method, path).contains("ops:admin");
+            }
+        }
+    }
+
+    @Test
+    void unruledMethodOnAnotherSpellingStillNeedsEveryScopeOfThePath() {
+        assertThat(summaryNeeds("DELETE", "/billing/summary/"))
+                .isEqualTo(ScopeRequirement.all("billing:read", "billing:write", "api:read", "billing:admin"));
+        assertThat(summaryNeeds("POST", "/billing/summary/")).isEqualTo(ScopeRequirement.all("billing:write"));
+    }
+
+    @Test
+    void spellingsWithTheSameRequirementKeepItsMode() {
+        assertThat(summaryNeeds("GET", "/any/one/")).isEqualTo(ScopeRequirement.any("a:x", "b:y"));
+        assertThat(summaryNeeds("GET", "/any/one.json")).isEqualTo(ScopeRequirement.any("a:x", "b:y"));
     }
 
     @Test
