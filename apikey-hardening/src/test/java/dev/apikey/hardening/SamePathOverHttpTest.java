@@ -37,6 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * of a plain servlet. The admin key's answers show that Jersey really routes each spelling to the summary
  * handler, so a billing:read key that got through on one of them would read what the exact rule guards.
  *
+ * <p>A spelling other than {@code /billing/summary} needs what both rules ask: a plain servlet mapping would hand
+ * {@code /billing/summary/} to what {@code /billing/*} guards, Jersey to what {@code /billing/summary} guards, and
+ * the filter cannot tell which. The admin key holds both scopes; a key holding only billing:admin is shown apart.
+ *
  * <p>The connector accepts ambiguous URIs and the webapp decodes them, so that the filter, not Jetty, is what
  * stops them: the filter must hold on containers that are less strict.
  */
@@ -46,6 +50,7 @@ class SamePathOverHttpTest {
     private static int port;
     private static String reader;
     private static String admin;
+    private static String adminOnly;
 
     @BeforeAll
     static void start() throws Exception {
@@ -68,7 +73,9 @@ class SamePathOverHttpTest {
         port = connector.getLocalPort();
         KeyManager keys = KeyManager.builder(STORE).build();
         reader = keys.issue(KeyRequest.builder().owner("reader").scopes("billing:read").build()).key().reveal();
-        admin = keys.issue(KeyRequest.builder().owner("admin").scopes("billing:admin").build()).key().reveal();
+        admin = keys.issue(KeyRequest.builder().owner("admin").scopes("billing:admin", "billing:read").build())
+                .key().reveal();
+        adminOnly = keys.issue(KeyRequest.builder().owner("admin-only").scopes("billing:admin").build()).key().reveal();
     }
 
     @AfterAll
@@ -131,6 +138,20 @@ class SamePathOverHttpTest {
         assertThat(r.header(BillingResources.HANDLER)).isNull();
         if (method.equals("GET")) {
             assertThat(r.body()).contains("/invalid-request\"");
+        }
+    }
+
+    @Test
+    void keyWithOnlyTheExactRulesScopeGetsThePlainSpellingAndOtherSpellingsAskForThePrefixRulesScopeToo() {
+        for (String method : new String[] {"GET", "HEAD"}) {
+            Response plain = send(method, "/billing/summary", adminOnly);
+            assertThat(plain.status()).as("%s /billing/summary", method).isEqualTo(200);
+            assertThat(plain.header(BillingResources.HANDLER)).isEqualTo("summary");
+            for (String path : new String[] {"/billing/summary/", "/billing/summary.json"}) {
+                Response r = send(method, path, adminOnly);
+                assertThat(r.status()).as("%s %s", method, path).isEqualTo(403);
+                assertThat(r.header("WWW-Authenticate")).contains("scope=\"billing:read billing:admin\"");
+            }
         }
     }
 

@@ -46,12 +46,21 @@ public final class ApiKeyFilterConfig {
     public static final String ENVIRONMENTS = "environments";
     /**
      * Paths that need no key, one per line: {@code [METHODS] PATTERN}, e.g. {@code /health} or
-     * {@code GET,HEAD /docs/*}. Matched case-sensitively. Default none.
+     * {@code GET,HEAD /docs/*}. Matched case-sensitively and as written: {@code /health} does not make
+     * {@code /health/} or {@code /health.json} public, and {@code HEAD} is public only where {@code GET} is.
+     * Default none.
      */
     public static final String PUBLIC_PATHS = "public-paths";
     /**
      * Scope rules, one per line: {@code METHODS PATTERN [SCOPES]}, e.g. {@code GET,HEAD /billing/* billing:read}.
      * See {@link PathRules} for the syntax and how a rule is chosen. Default none: every path needs any valid key.
+     *
+     * <p>Which paths a rule covers: a pattern matches case-insensitively; {@code /x/*} matches {@code /x} too;
+     * {@code HEAD} needs what {@code GET} needs. A spelling that frameworks route to the handler of {@code /x}
+     * needs what {@code /x} needs as well as its own: {@code /x/} and {@code /x//} (trailing slashes),
+     * {@code /x;p=1} and {@code /a//x} (refused with 400 anyway) and {@code /x.json} (unless an exact pattern names
+     * {@code /x.json} itself). So with {@code GET /billing/summary billing:admin} and
+     * {@code GET /billing/* billing:read}, {@code GET /billing/summary/} needs billing:admin and billing:read.
      */
     public static final String SCOPE_RULES = "scope-rules";
     /**

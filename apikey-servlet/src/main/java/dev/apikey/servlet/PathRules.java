@@ -19,10 +19,12 @@ import java.util.Set;
  * <p>A <b>scope rule</b> is one line {@code METHODS PATTERN [SCOPES]}:
  * <ul>
  *   <li>{@code METHODS}: comma-separated HTTP methods ({@code GET,HEAD}) or {@code *} for every method.
- *       A rule for {@code GET} covers {@code HEAD} unless the same pattern has its own {@code HEAD} rule.</li>
+ *       {@code HEAD} needs what {@code GET} needs: {@code HttpServlet}, JAX-RS and Spring MVC answer it with the
+ *       GET handler, so a {@code HEAD} rule adds its scopes to those and a public {@code HEAD} entry is public
+ *       only where {@code GET} is.</li>
  *   <li>{@code PATTERN}: an exact path ({@code /billing/summary}), a prefix ({@code /billing/*}, which also
- *       matches {@code /billing} itself) or {@code /*}. Rules match case-insensitively, so {@code /BILLING/x}
- *       needs what {@code /billing/x} needs.</li>
+ *       matches {@code /billing} itself, as in the servlet spec) or {@code /*}. Rules match case-insensitively,
+ *       so {@code /BILLING/x} needs what {@code /billing/x} needs, whether or not the application routes it.</li>
  *   <li>{@code SCOPES}: scopes separated by spaces, all of which are needed ({@code billing:read audit:read}),
  *       or separated by {@code |}, any one of which is enough ({@code billing:read|billing:admin}). Omitted:
  *       any valid key.</li>
@@ -42,6 +44,24 @@ import java.util.Set;
  *       requirement, never "open by default".</li>
  *   <li>A path no rule matches needs any valid key.</li>
  * </ol>
+ *
+ * <p><b>Other spellings of a path.</b> Frameworks route some spellings of a path to the handler of its plain
+ * spelling, and which handler an application picks cannot be known here, so such a spelling needs what it needs
+ * as sent <i>and</i> what its plain spelling needs (every scope of both; public only if both are public):
+ * <ul>
+ *   <li>trailing slashes: {@code /x/} and {@code /x//} need what {@code /x} needs too (JAX-RS implementations,
+ *       Spring MVC with trailing-slash matching);</li>
+ *   <li>empty segments and path parameters: {@code /a//x} and {@code /a/x;p=1} need what {@code /a/x} needs too
+ *       (the filter refuses such requests with 400 before any rule applies);</li>
+ *   <li>a dotted last segment: {@code /x.json} and {@code /x.tar.gz} need what {@code /x} and {@code /x.tar} need
+ *       too (Spring's suffix pattern matching, JAX-RS URI content negotiation), unless an exact pattern names
+ *       the path itself ({@code /favicon.ico}, {@code /report.v2}). A leading dot ({@code /.well-known}) is not
+ *       an extension.</li>
+ * </ul>
+ * With {@code GET /billing/summary billing:admin} and {@code GET /billing/* billing:read}, {@code /billing/summary}
+ * needs billing:admin and {@code /billing/summary/} both: a servlet mapping would hand it to what
+ * {@code /billing/*} guards, Jersey to what {@code /billing/summary} guards. A public path never opens another
+ * spelling: {@code /health} does not make {@code /health/} or {@code /health.json} public.
  */
 public final class PathRules {
     private static final PathRules NONE = new PathRules(List.of());
@@ -52,69 +72,11 @@ public final class PathRules {
         private static final Access ANY_KEY = new Access(false, ScopeRequirement.none());
     }
 
-    private record Entry(Set<String> methods, String pattern, boolean prefix, boolean caseSensitive, Access access) {
-        boolean matches(String path, String lowerPath) {
-            String p = caseSensitive ? path : lowerPath;
-            if (!prefix) {
-                return p.equals(pattern);
-            }
-            // pattern holds the prefix without the trailing "/*"; "" for "/*".
-            return p.startsWith(pattern) && (p.length() == pattern.length() || p.charAt(pattern.length()) == '/');
-        }
+    private final List<PathEntry> entries;
 
-        /**
-         * {@link #matches} without the lower-case path where ASCII settles it: {@link #MATCH}, {@link #NO_MATCH}, or
-         * {@link #UNKNOWN} when a case-insensitive entry meets a non-ASCII char of the path (or has one itself)
-         * before the answer is known. {@code toLowerCase(Locale.ROOT)} lowers each ASCII char on its own, and what a
-         * non-ASCII char becomes (one char or several) leaves the chars before it as they are, so a comparison that
-         * ends before the path's first non-ASCII char has the lower-case path's answer. Lowering every request's
-         * whole path went through the JDK's case tables, cold in a loaded server, and cost more than the match.
-         */
-        int quickMatch(String path) {
-            if (caseSensitive) {
-                return matches(path, null) ? MATCH : NO_MATCH;
-            }
-            String pat = pattern;
-            int k = pat.length();
-            int n = path.length();
-            int m = Math.min(k, n);
-            for (int i = 0; i < m; i++) {
-                char c = path.charAt(i);
-                char q = pat.charAt(i);
-                if (c >= 0x80 || q >= 0x80) {
-                    return UNKNOWN;
-                }
-                if (c != q && !(c >= 'A' && c <= 'Z' && c + ('a' - 'A') == q)) {
-                    return NO_MATCH;
-                }
-            }
-            if (n < k) {
-                // Every char of the path was ASCII, so its lower case is as short.
-                return NO_MATCH;
-            }
-            if (n == k) {
-                return MATCH;
-            }
-            // The path goes on after the pattern: its lower case is longer than an exact pattern, and a prefix
-            // pattern needs the next char to be '/', which no non-ASCII char becomes in lower case.
-            return prefix && path.charAt(k) == '/' ? MATCH : NO_MATCH;
-        }
-
-        /** Exact patterns first, then longer prefixes. */
-        int specificity() {
-            return prefix ? pattern.length() : Integer.MAX_VALUE;
-        }
-    }
-
-    private static final int NO_MATCH = 0;
-    private static final int MATCH = 1;
-    private static final int UNKNOWN = 2;
-
-    private final List<Entry> entries;
-
-    private PathRules(List<Entry> entries) {
-        List<Entry> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparingInt(Entry::specificity).reversed());
+    private PathRules(List<PathEntry> entries) {
+        List<PathEntry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingInt(PathEntry::specificity).reversed());
         this.entries = List.copyOf(sorted);
     }
 
@@ -135,27 +97,96 @@ public final class PathRules {
      * @param path   servlet path + path info
      */
     public Access accessFor(String method, String path) {
+        Access access = decideWithGet(method, path);
+        if (access == null) {
+            access = Access.ANY_KEY;
+        }
+        // Other spellings of a path need what their plain spelling needs as well: the filter cannot know whether the
+        // application routes /x/ to the handler of /x (JAX-RS, Spring with trailing-slash matching) or to the one
+        // /x/* guards (a servlet mapping), so the request needs both.
+        String plain = SamePath.plain(path);
+        if (plain != path) {
+            access = stricter(access, decideWithGet(method, plain));
+        }
+        int segment = SamePath.lastSegment(plain);
+        int dot = plain.lastIndexOf('.');
+        if (dot > segment && !namedExactly(plain)) {
+            for (; dot > segment; dot = plain.lastIndexOf('.', dot - 1)) {
+                access = stricter(access, decideWithGet(method, plain.substring(0, dot)));
+            }
+        }
+        return access;
+    }
+
+    /**
+     * {@link #decide}, and for HEAD what GET needs too: {@code HttpServlet}, JAX-RS and Spring MVC answer HEAD
+     * with the GET handler, so a HEAD rule or public path can add to what GET needs, never take from it.
+     */
+    private Access decideWithGet(String method, String path) {
+        Access a = decide(method, path);
+        return method.equals("HEAD") ? stricter(a, decide("GET", path)) : a;
+    }
+
+    /** What both need: public only if both are; {@code null} (no entry matched) adds nothing. */
+    private static Access stricter(Access a, Access b) {
+        if (b == null || b.equals(a)) {
+            return a;
+        }
+        if (a == null || a.isPublic()) {
+            return b;
+        }
+        if (b.isPublic()) {
+            return a;
+        }
+        ScopeRequirement both = a.requirement().and(b.requirement());
+        return both.equals(a.requirement()) ? a : new Access(false, both);
+    }
+
+    /** True if an exact pattern (a rule or public path, of any method) names {@code path}. */
+    private boolean namedExactly(String path) {
+        String lower = null;
+        for (PathEntry e : entries) {
+            if (e.prefix()) {
+                // Sorted by specificity: the exact patterns come first.
+                return false;
+            }
+            int m = e.quickMatch(path);
+            if (m == PathEntry.UNKNOWN) {
+                if (lower == null) {
+                    lower = path.toLowerCase(Locale.ROOT);
+                }
+                m = e.matches(path, lower) ? PathEntry.MATCH : PathEntry.NO_MATCH;
+            }
+            if (m == PathEntry.MATCH) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the entries matching this very path ask of the method; {@code null} if no entry matches it. */
+    private Access decide(String method, String path) {
         // One pass over the entries, which are sorted by specificity, group by group; no list per request. The
         // lower-case path is made only when a case-insensitive entry cannot be decided on ASCII chars alone.
-        List<Entry> es = entries;
+        List<PathEntry> es = entries;
         int n = es.size();
         String lower = null;
         boolean matched = false;
         int i = 0;
         while (i < n) {
             int spec = es.get(i).specificity();
-            Entry get = null;
-            Entry every = null;
+            PathEntry get = null;
+            PathEntry every = null;
             for (; i < n && es.get(i).specificity() == spec; i++) {
-                Entry e = es.get(i);
+                PathEntry e = es.get(i);
                 int m = e.quickMatch(path);
-                if (m == UNKNOWN) {
+                if (m == PathEntry.UNKNOWN) {
                     if (lower == null) {
                         lower = path.toLowerCase(Locale.ROOT);
                     }
-                    m = e.matches(path, lower) ? MATCH : NO_MATCH;
+                    m = e.matches(path, lower) ? PathEntry.MATCH : PathEntry.NO_MATCH;
                 }
-                if (m == NO_MATCH) {
+                if (m == PathEntry.NO_MATCH) {
                     continue;
                 }
                 matched = true;
@@ -168,20 +199,20 @@ public final class PathRules {
                     get = e;
                 }
             }
-            Entry found = method.equals("HEAD") && get != null ? get : every;
+            PathEntry found = method.equals("HEAD") && get != null ? get : every;
             if (found != null) {
                 return found.access();
             }
         }
         if (!matched) {
-            return Access.ANY_KEY;
+            return null;
         }
         // Rules match the path but none names the method: every scope any of them asks for.
         if (lower == null) {
             lower = path.toLowerCase(Locale.ROOT);
         }
         ScopeRequirement strictest = ScopeRequirement.none();
-        for (Entry e : es) {
+        for (PathEntry e : es) {
             if (!e.access().isPublic() && e.matches(path, lower)) {
                 strictest = strictest.and(e.access().requirement());
             }
@@ -198,7 +229,7 @@ public final class PathRules {
 
     /** Builder for {@link PathRules}; each method fails fast with a message naming the wrong value. */
     public static final class Builder {
-        private final List<Entry> entries = new ArrayList<>();
+        private final List<PathEntry> entries = new ArrayList<>();
 
         private Builder() {
         }
@@ -270,8 +301,8 @@ public final class PathRules {
                 throw bad(line, "exact pattern must not end with '/'");
             }
             String stored = isPublic ? body : body.toLowerCase(Locale.ROOT);
-            Entry e = new Entry(methods, stored, prefix, isPublic, access);
-            for (Entry other : entries) {
+            PathEntry e = new PathEntry(methods, stored, prefix, isPublic, access);
+            for (PathEntry other : entries) {
                 if (other.prefix() == prefix && other.pattern().equalsIgnoreCase(stored) && overlap(other.methods(), methods)) {
                     throw bad(line, "another rule or public path already covers this method and pattern");
                 }
