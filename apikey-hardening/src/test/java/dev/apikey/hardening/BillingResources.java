@@ -27,6 +27,16 @@ public final class BillingResources {
         }
     }
 
+    /** {@code /billing/export}: no {@code @HEAD} method, so Jersey answers HEAD with this GET method. */
+    @Path("export")
+    public static class Export {
+        @GET
+        @Produces(MediaType.TEXT_PLAIN)
+        public Response get() {
+            return Response.ok("every invoice").header(HANDLER, "export").build();
+        }
+    }
+
     /** {@code /billing/invoices}: a path only the prefix rule guards. */
     @Path("invoices")
     public static class Invoices {

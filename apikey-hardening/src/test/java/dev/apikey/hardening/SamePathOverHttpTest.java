@@ -156,6 +156,21 @@ class SamePathOverHttpTest {
     }
 
     @Test
+    void headNeedsTheGetRulesScopesBecauseJerseyAnswersItWithTheGetMethod() {
+        // web.xml: GET /billing/export billing:admin, HEAD /billing/export (any valid key).
+        Response admins = send("HEAD", "/billing/export", admin);
+        assertThat(admins.status()).isEqualTo(200);
+        assertThat(admins.header(BillingResources.HANDLER)).as("Jersey ran the GET method").isEqualTo("export");
+
+        for (String path : new String[] {"/billing/export", "/billing/export/"}) {
+            Response r = send("HEAD", path, reader);
+            assertThat(r.status()).as("HEAD %s with a billing:read key", path).isEqualTo(403);
+            assertThat(r.header("WWW-Authenticate")).contains("billing:admin");
+            assertThat(r.header(BillingResources.HANDLER)).isNull();
+        }
+    }
+
+    @Test
     void readKeyStillReachesThePrefixRulesOtherPathsWithOrWithoutTrailingSlash() {
         for (String method : new String[] {"GET", "HEAD"}) {
             for (String path : new String[] {"/billing/invoices", "/billing/invoices/", "/billing/invoices.json"}) {
