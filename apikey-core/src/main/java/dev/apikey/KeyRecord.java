@@ -85,11 +85,7 @@ public record KeyRecord(
             throw new InvalidConfigurationException("a key holds at most 32 labels, got " + labels.size());
         }
         for (Map.Entry<String, String> e : labels.entrySet()) {
-            checkName(e.getKey(), "label name");
-            if (e.getValue() == null || e.getValue().length() > 256 || unsafeChars(e.getValue()) != null) {
-                throw new InvalidConfigurationException("label '" + Text.safe(e.getKey())
-                        + "' value must be at most 256 chars without control, bidirectional-control or unpaired surrogate characters");
-            }
+            checkLabel(e.getKey(), e.getValue());
         }
         if (replaces != null) {
             KeyIds.check(replaces, "replaces");
@@ -116,6 +112,14 @@ public record KeyRecord(
         String unsafe = unsafeChars(value);
         if (unsafe != null) {
             throw new InvalidConfigurationException(field + " '" + Text.safe(value) + "' contains " + unsafe);
+        }
+    }
+
+    static void checkLabel(String name, String value) {
+        checkName(name, "label name");
+        if (value == null || value.length() > 256 || unsafeChars(value) != null) {
+            throw new InvalidConfigurationException("label '" + Text.safe(name)
+                    + "' value must be at most 256 chars without control, bidirectional-control or unpaired surrogate characters");
         }
     }
 

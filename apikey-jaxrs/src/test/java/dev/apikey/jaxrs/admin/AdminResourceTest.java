@@ -450,6 +450,16 @@ class AdminResourceTest {
         Problems.assertProblem(post("/admin/keys", json), 413, "too-large", admin);
     }
 
+    @Test
+    void withoutTheFeatureInFrontTheResourceRefusesEverything() throws Exception {
+        try (JerseyServer bare = JerseyServer.start(new ResourceConfig().register(new AdminResource(MANAGER)))) {
+            Problems.assertProblem(bare.get("/admin/keys"), 403, "forbidden");
+            Problems.assertProblem(bare.post("/admin/keys", "{\"owner\":\"bare-x\",\"scopes\":[\"*\"]}", "X-API-Key", admin),
+                    403, "forbidden", admin);
+        }
+        assertThat(MANAGER.list(KeyQuery.byOwner("bare-x"))).isEmpty();
+    }
+
     /** Collects what the audit loggers write at INFO while it is open. */
     static final class AuditLines implements AutoCloseable {
         private final Logger logger = Logger.getLogger("dev.apikey.audit");
