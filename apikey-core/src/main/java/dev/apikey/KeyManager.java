@@ -1,35 +1,60 @@
 package dev.apikey;
 
+import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.LifecycleEvent;
 import dev.apikey.spi.VersionConflictException;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
  * The key-management façade: issue, rotate, revoke, suspend, resume, get, list. Every change is a
  * read-modify-write with the store's version check, retried on conflict, so concurrent changes
- * (another admin, a last-used update) are never lost. Thread-safe.
+ * (another admin, a last-used update) are never lost, and every change is reported to the audit sink as a
+ * {@link LifecycleEvent} naming the {@link Actor} and the key. A manager acts as {@link Actor#APPLICATION}
+ * (unbounded); {@link #actingAs} gives a view bounded by an admin key's scopes and tenant. Thread-safe.
  */
 public final class KeyManager {
+    /** The longest grace period {@link #rotate} accepts unless the builder says otherwise. */
+    public static final Duration DEFAULT_MAX_GRACE_PERIOD = Duration.ofDays(7);
+    private static final System.Logger LOG = System.getLogger(KeyManager.class.getName());
     private static final int MAX_ATTEMPTS = 16;
 
     private final KeyStore store;
     private final KeyFormat format;
     private final KeyHasher hasher;
     private final Clock clock;
+    private final Duration maxGracePeriod;
+    private final AuditSink audit;
+    private final Actor actor;
 
     private KeyManager(Builder b) {
         this.store = b.store;
         this.format = b.format;
         this.hasher = b.hasher;
         this.clock = b.clock;
+        this.maxGracePeriod = b.maxGracePeriod;
+        this.audit = b.audit;
+        this.actor = Actor.APPLICATION;
+    }
+
+    private KeyManager(KeyManager base, Actor actor) {
+        this.store = base.store;
+        this.format = base.format;
+        this.hasher = base.hasher;
+        this.clock = base.clock;
+        this.maxGracePeriod = base.maxGracePeriod;
+        this.audit = base.audit;
+        this.actor = actor;
     }
 
     /** A builder; only the store is required. */
@@ -57,13 +82,36 @@ public final class KeyManager {
         return clock;
     }
 
+    /** The longest grace period {@link #rotate} accepts. */
+    public Duration maxGracePeriod() {
+        return maxGracePeriod;
+    }
+
+    /** Who this manager's changes are made by, and audited as. */
+    public Actor actor() {
+        return actor;
+    }
+
     /**
-     * Issues a key. The plaintext is in the result and nowhere else: it is not stored and not logged.
+     * This manager acting as {@code actor}: same store and settings, its changes audited under the actor's id and,
+     * for an actor that is a key, bounded by its scopes and tenant (see {@link Actor}). Cheap: one per request is fine.
+     */
+    public KeyManager actingAs(Actor actor) {
+        return new KeyManager(this, Objects.requireNonNull(actor, "actor"));
+    }
+
+    /**
+     * Issues a key. The plaintext is in the result and nowhere else: it is not stored and not logged. A key issued
+     * by a tenant-bound actor gets the actor's tenant.
      *
      * @throws InvalidConfigurationException if the request's expiry is not in the future
+     * @throws NotPermittedException         if the actor does not hold every requested scope, or asks for another
+     *                                       tenant than its own
      */
     public IssuedKey issue(KeyRequest request) {
         Objects.requireNonNull(request, "request");
+        String tenant = actor.tenantFor(request.tenant());
+        actor.checkMayGrant(request.scopes(), "issue a key with");
         Instant now = clock.instant();
         Instant expires = request.expiresAt(now);
         if (expires != null && !expires.isAfter(now)) {
@@ -75,7 +123,7 @@ public final class KeyManager {
                 .digest(hasher.digest(key))
                 .hint(key.hint())
                 .owner(request.owner())
-                .tenant(request.tenant())
+                .tenant(tenant)
                 .environment(request.environment())
                 .scopes(request.scopes())
                 .allowedCidrs(request.allowedCidrs())
@@ -87,21 +135,29 @@ public final class KeyManager {
                 .credits(request.credits())
                 .labels(request.labels())
                 .build();
-        return new IssuedKey(key, store.create(record));
+        KeyRecord stored = store.create(record);
+        audit(LifecycleEvent.Action.ISSUE, stored.id(), null);
+        return new IssuedKey(key, stored);
     }
 
     /**
      * Issues a successor with the same metadata and lets the old key work for {@code gracePeriod} more
      * (never past its own expiry; zero ends it at once).
      *
-     * @throws KeyNotFoundException if no key has this id
-     * @throws KeyStateException    if the key is revoked, or already rotated
+     * @throws InvalidConfigurationException if {@code gracePeriod} is negative or longer than {@link #maxGracePeriod()}
+     * @throws KeyNotFoundException          if no key has this id (that the actor may see)
+     * @throws NotPermittedException         if the actor does not hold every scope of the key: the successor gets them
+     * @throws KeyStateException             if the key is revoked, or already rotated
      */
     public IssuedKey rotate(String id, Duration gracePeriod) {
         if (gracePeriod == null || gracePeriod.isNegative()) {
             throw new InvalidConfigurationException("gracePeriod must be zero or positive, got " + gracePeriod);
         }
+        if (gracePeriod.compareTo(maxGracePeriod) > 0) {
+            throw new InvalidConfigurationException("gracePeriod must be at most " + maxGracePeriod + ", got " + gracePeriod);
+        }
         KeyRecord old = require(id);
+        actor.checkMayGrant(old.scopes(), "rotate " + old.id() + ", which holds");
         checkRotatable(old);
         Instant now = clock.instant();
         ApiKey key = format.generate(old.environment());
@@ -130,6 +186,7 @@ public final class KeyManager {
             modify(stored.id(), r -> r.toBuilder().status(KeyStatus.REVOKED).build());
             throw e;
         }
+        audit(LifecycleEvent.Action.ROTATE, old.id(), stored.id());
         return new IssuedKey(key, stored);
     }
 
@@ -143,51 +200,84 @@ public final class KeyManager {
     }
 
     /**
-     * Revokes a key for good (a tombstone; the record stays). Revoking a revoked key changes nothing.
+     * Revokes a key for good (a tombstone; the record stays), and with it every key it replaced by rotation,
+     * following {@link KeyRecord#replaces()} back to the start of the chain: a predecessor still in its grace period
+     * must not outlive the successor that was revoked (perhaps because it leaked along with the old key). A
+     * predecessor whose grace has ended is revoked too, which changes nothing about what it can do and keeps the
+     * rule simple; already revoked keys stay as they are, and the walk stops at a key the actor may not see.
+     * Revoking a key does not touch its successor. Revoking a revoked key changes nothing but still walks back.
      *
-     * @throws KeyNotFoundException if no key has this id
+     * @return the revoked record of {@code id}
+     * @throws KeyNotFoundException if no key has this id (that the actor may see)
      */
     public KeyRecord revoke(String id) {
-        return modify(id, r -> r.status() == KeyStatus.REVOKED ? null : r.toBuilder().status(KeyStatus.REVOKED).build());
+        KeyRecord revoked = modify(id, KeyManager::revoked, LifecycleEvent.Action.REVOKE, null);
+        Set<String> seen = new HashSet<>();
+        seen.add(revoked.id());
+        for (String previous = revoked.replaces(); previous != null && seen.add(previous); ) {
+            Optional<KeyRecord> predecessor = get(previous);
+            if (predecessor.isEmpty()) {
+                break;
+            }
+            modify(previous, KeyManager::revoked, LifecycleEvent.Action.REVOKE, revoked.id());
+            previous = predecessor.get().replaces();
+        }
+        return revoked;
+    }
+
+    private static KeyRecord revoked(KeyRecord r) {
+        return r.status() == KeyStatus.REVOKED ? null : r.toBuilder().status(KeyStatus.REVOKED).build();
     }
 
     /**
      * Suspends an active key; {@link #resume} undoes it. Suspending a suspended key changes nothing.
      *
-     * @throws KeyStateException if the key is revoked
+     * @throws KeyNotFoundException if no key has this id (that the actor may see)
+     * @throws KeyStateException    if the key is revoked
      */
     public KeyRecord suspend(String id) {
         return modify(id, r -> switch (r.status()) {
             case SUSPENDED -> null;
             case REVOKED -> throw new KeyStateException("key " + r.id() + " is revoked and cannot be suspended");
             case ACTIVE -> r.toBuilder().status(KeyStatus.SUSPENDED).build();
-        });
+        }, LifecycleEvent.Action.SUSPEND, null);
     }
 
     /**
      * Makes a suspended key active again. Resuming an active key changes nothing.
      *
-     * @throws KeyStateException if the key is revoked
+     * @throws KeyNotFoundException  if no key has this id (that the actor may see)
+     * @throws NotPermittedException if the actor does not hold every scope of the key: resuming hands them out again
+     * @throws KeyStateException     if the key is revoked
      */
     public KeyRecord resume(String id) {
+        actor.checkMayGrant(require(id).scopes(), "resume " + id + ", which holds");
         return modify(id, r -> switch (r.status()) {
             case ACTIVE -> null;
             case REVOKED -> throw new KeyStateException("key " + r.id() + " is revoked and cannot be resumed");
             case SUSPENDED -> r.toBuilder().status(KeyStatus.ACTIVE).build();
-        });
+        }, LifecycleEvent.Action.RESUME, null);
     }
 
-    /** The record with this id, if any. */
+    /** The record with this id, if any (and if the actor may see it: a tenant-bound actor sees its tenant's keys only). */
     public Optional<KeyRecord> get(String id) {
         if (!KeyIds.isValid(id)) {
             return Optional.empty();
         }
-        return store.findById(id);
+        return store.findById(id).filter(actor::sees);
     }
 
-    /** Records matching {@code query}. */
+    /** Records matching {@code query} (that the actor may see). */
     public List<KeyRecord> list(KeyQuery query) {
-        return store.list(Objects.requireNonNull(query, "query"));
+        Objects.requireNonNull(query, "query");
+        String tenant = actor.tenant();
+        if (tenant == null) {
+            return store.list(query);
+        }
+        if (query.tenant() != null && !query.tenant().equals(tenant)) {
+            return List.of();
+        }
+        return store.list(new KeyQuery(query.owner(), tenant)).stream().filter(actor::sees).toList();
     }
 
     /**
@@ -195,19 +285,39 @@ public final class KeyManager {
      * {@code change} returns {@code null} for "nothing to do".
      */
     private KeyRecord modify(String id, UnaryOperator<KeyRecord> change) {
+        return modify(id, change, null, null);
+    }
+
+    /** {@link #modify(String, UnaryOperator)} that audits {@code action} when it stored a change. */
+    private KeyRecord modify(String id, UnaryOperator<KeyRecord> change, LifecycleEvent.Action action, String successor) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             KeyRecord current = require(id);
             KeyRecord next = change.apply(current);
             if (next == null) {
                 return current;
             }
+            KeyRecord stored;
             try {
-                return store.update(next);
+                stored = store.update(next);
             } catch (VersionConflictException e) {
                 Thread.onSpinWait();
+                continue;
             }
+            if (action != null) {
+                audit(action, stored.id(), successor);
+            }
+            return stored;
         }
         throw new VersionConflictException(id, -1, -1);
+    }
+
+    /** Reports a stored change; a failing sink is logged and never undoes the change. */
+    private void audit(LifecycleEvent.Action action, String target, String successor) {
+        try {
+            audit.lifecycle(new LifecycleEvent(clock.instant(), action, actor.id(), target, successor));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "audit sink failed: " + e.getClass().getName());
+        }
     }
 
     private KeyRecord require(String id) {
@@ -220,6 +330,8 @@ public final class KeyManager {
         private KeyFormat format = KeyFormat.ofDefaults();
         private KeyHasher hasher = KeyHasher.sha256();
         private Clock clock = Clock.systemUTC();
+        private Duration maxGracePeriod = DEFAULT_MAX_GRACE_PERIOD;
+        private AuditSink audit = new LoggingAuditSink();
 
         private Builder(KeyStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -240,6 +352,29 @@ public final class KeyManager {
         /** The clock (default system UTC); tests pass a fake one. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The longest grace period a rotation may give the old key (default 7 days, {@link #DEFAULT_MAX_GRACE_PERIOD}):
+         * a rotation is usually a reaction to a leak, and a long grace keeps the leaked key alive.
+         *
+         * @throws InvalidConfigurationException if it is negative
+         */
+        public Builder maxGracePeriod(Duration maxGracePeriod) {
+            if (maxGracePeriod == null || maxGracePeriod.isNegative()) {
+                throw new InvalidConfigurationException("maxGracePeriod must be zero or positive, got " + maxGracePeriod);
+            }
+            this.maxGracePeriod = maxGracePeriod;
+            return this;
+        }
+
+        /**
+         * Where lifecycle changes are reported ({@link AuditSink#lifecycle}); default {@link LoggingAuditSink}, one
+         * INFO line per change on {@value LoggingAuditSink#LIFECYCLE_LOGGER_NAME}.
+         */
+        public Builder auditSink(AuditSink audit) {
+            this.audit = Objects.requireNonNull(audit, "auditSink");
             return this;
         }
 

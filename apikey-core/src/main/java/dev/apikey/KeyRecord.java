@@ -85,11 +85,7 @@ public record KeyRecord(
             throw new InvalidConfigurationException("a key holds at most 32 labels, got " + labels.size());
         }
         for (Map.Entry<String, String> e : labels.entrySet()) {
-            checkName(e.getKey(), "label name");
-            if (e.getValue() == null || e.getValue().length() > 256 || hasControl(e.getValue())) {
-                throw new InvalidConfigurationException("label '" + Text.safe(e.getKey())
-                        + "' value must be at most 256 chars without control characters");
-            }
+            checkLabel(e.getKey(), e.getValue());
         }
         if (replaces != null) {
             KeyIds.check(replaces, "replaces");
@@ -113,19 +109,43 @@ public record KeyRecord(
         if (value.length() > 128) {
             throw new InvalidConfigurationException(field + " must be at most 128 chars, got " + value.length());
         }
-        if (hasControl(value)) {
-            throw new InvalidConfigurationException(field + " '" + Text.safe(value) + "' contains control characters");
+        String unsafe = unsafeChars(value);
+        if (unsafe != null) {
+            throw new InvalidConfigurationException(field + " '" + Text.safe(value) + "' contains " + unsafe);
         }
     }
 
-    private static boolean hasControl(String s) {
+    static void checkLabel(String name, String value) {
+        checkName(name, "label name");
+        if (value == null || value.length() > 256 || unsafeChars(value) != null) {
+            throw new InvalidConfigurationException("label '" + Text.safe(name)
+                    + "' value must be at most 256 chars without control, bidirectional-control or unpaired surrogate characters");
+        }
+    }
+
+    /**
+     * What makes {@code s} unfit for a name shown in admin listings, logs and terminals, or {@code null}: control
+     * characters (they split or forge lines), bidirectional controls (they make {@code ops\u202Eexe.gnp} read as
+     * {@code opsgnp.exe}, Trojan Source) and unpaired surrogates (not text at all; encoders replace or reject them,
+     * so two systems would disagree about the name).
+     */
+    private static String unsafeChars(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
-                return true;
+                return "control characters";
+            }
+            if ((c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f'
+                    || c == '\u061c') {
+                return "bidirectional control characters";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "an unpaired surrogate";
             }
         }
-        return false;
+        return null;
     }
 
     /** Why a key cannot be used at some instant, or {@link Usability#USABLE}. */

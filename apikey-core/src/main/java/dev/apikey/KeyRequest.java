@@ -205,8 +205,13 @@ public final class KeyRequest {
             return this;
         }
 
-        /** Adds a label. */
+        /**
+         * Adds a label: a name as for the owner, a value of at most 256 chars.
+         *
+         * @throws InvalidConfigurationException naming the label
+         */
         public Builder label(String name, String value) {
+            KeyRecord.checkLabel(name, value);
             labels.put(name, value);
             return this;
         }

@@ -2,16 +2,22 @@ package dev.apikey;
 
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.LifecycleEvent;
 
 /**
- * The default audit sink: one line per decision through {@link System.Logger} {@value #LOGGER_NAME}.
- * Allowed requests log at DEBUG, rejections at INFO, unavailability at WARNING. Lines are built by
- * {@link AuditEvent#toLine()}, which escapes control characters; they never contain a key or digest.
+ * The default audit sink: one line per decision through {@link System.Logger} {@value #LOGGER_NAME}, and one line
+ * per lifecycle change through {@value #LIFECYCLE_LOGGER_NAME} (a child of it, so one level setting covers both, or
+ * each can be routed on its own). Allowed requests log at DEBUG, rejections and lifecycle changes at INFO,
+ * unavailability at WARNING. Lines are built by {@link AuditEvent#toLine()} and {@link LifecycleEvent#toLine()},
+ * which escape control characters; they never contain a key or digest.
  */
 public final class LoggingAuditSink implements AuditSink {
-    /** The logger name. */
+    /** The logger name of decisions. */
     public static final String LOGGER_NAME = "dev.apikey.audit";
+    /** The logger name of lifecycle changes. */
+    public static final String LIFECYCLE_LOGGER_NAME = LOGGER_NAME + ".lifecycle";
     private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
+    private static final System.Logger LIFECYCLE_LOG = System.getLogger(LIFECYCLE_LOGGER_NAME);
 
     /** Creates the sink. */
     public LoggingAuditSink() {
@@ -22,6 +28,18 @@ public final class LoggingAuditSink implements AuditSink {
         System.Logger.Level level = level(event.outcome());
         if (LOG.isLoggable(level)) {
             LOG.log(level, event.toLine());
+        }
+    }
+
+    @Override
+    public void lifecycle(LifecycleEvent event) {
+        log(event);
+    }
+
+    /** Logs a lifecycle change at INFO; {@link AuditSink#lifecycle}'s default. */
+    public static void log(LifecycleEvent event) {
+        if (LIFECYCLE_LOG.isLoggable(System.Logger.Level.INFO)) {
+            LIFECYCLE_LOG.log(System.Logger.Level.INFO, event.toLine());
         }
     }
 

@@ -2,6 +2,8 @@ package dev.apikey;
 
 import dev.apikey.spi.KeyQuery;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -147,5 +149,86 @@ class KeyManagerTest {
         assertThat(Quota.parse("1000/day")).isEqualTo(new Quota(1000, Quota.Period.DAY));
         assertThat(Quota.parse("1000/day").toString()).isEqualTo("1000/day");
         assertThatThrownBy(() -> RateLimit.parse("10/1s burst 11")).hasMessageContaining("burst");
+    }
+
+    @Test
+    void revokingASuccessorAlsoRevokesEveryPredecessorStillInItsGrace() {
+        IssuedKey first = issue();
+        IssuedKey second = manager.rotate(first.record().id(), Duration.ofHours(2));
+        clock.advance(Duration.ofMinutes(10));
+        IssuedKey third = manager.rotate(second.record().id(), Duration.ofHours(1));
+        assertThat(works(first.key())).isTrue();
+        assertThat(works(second.key())).isTrue();
+
+        KeyRecord revoked = manager.revoke(third.record().id());
+
+        assertThat(revoked.id()).isEqualTo(third.record().id());
+        assertThat(revoked.status()).isEqualTo(KeyStatus.REVOKED);
+        for (IssuedKey k : List.of(first, second, third)) {
+            assertThat(works(k.key())).as(k.record().id()).isFalse();
+            assertThat(manager.get(k.record().id()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
+        }
+    }
+
+    @Test
+    void revokingASuccessorRevokesAPredecessorBeyondOneWhoseGraceEnded() {
+        IssuedKey first = issue();
+        IssuedKey second = manager.rotate(first.record().id(), Duration.ofDays(7));
+        IssuedKey third = manager.rotate(second.record().id(), Duration.ZERO);
+        assertThat(works(first.key())).as("first, in its grace").isTrue();
+        assertThat(works(second.key())).as("second, grace zero").isFalse();
+
+        manager.revoke(third.record().id());
+
+        assertThat(works(first.key())).isFalse();
+        assertThat(manager.get(first.record().id()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
+    }
+
+    @Test
+    void revokingAPredecessorLeavesItsSuccessorWorking() {
+        IssuedKey first = issue();
+        IssuedKey second = manager.rotate(first.record().id(), Duration.ofHours(1));
+
+        manager.revoke(first.record().id());
+
+        assertThat(works(first.key())).isFalse();
+        assertThat(works(second.key())).isTrue();
+    }
+
+    @Test
+    void gracePeriodsAreCappedAtSevenDaysByDefault() {
+        IssuedKey k = issue();
+
+        assertThatThrownBy(() -> manager.rotate(k.record().id(), Duration.ofDays(36500)))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("gracePeriod").hasMessageContaining("PT168H");
+        assertThatThrownBy(() -> manager.rotate(k.record().id(), Duration.ofDays(7).plusNanos(1)))
+                .isInstanceOf(InvalidConfigurationException.class);
+        assertThat(manager.get(k.record().id()).orElseThrow().replacedBy()).isNull();
+        assertThat(manager.rotate(k.record().id(), Duration.ofDays(7)).record().replaces()).isEqualTo(k.record().id());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069",
+            "\u200E", "\u200F", "\u061C", "\uD800", "\uDFFF"})
+    void namesWithBidiControlsOrLoneSurrogatesAreRefusedOnEveryPath(String c) {
+        String name = "ops" + c + "exe";
+        assertThatThrownBy(() -> KeyRequest.builder().owner(name)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("owner");
+        assertThatThrownBy(() -> KeyRequest.builder().owner("a").tenant(name)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("tenant");
+        KeyRecord.Builder stored = issue().record().toBuilder();
+        assertThatThrownBy(() -> stored.owner(name).build()).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> manager.issue(KeyRequest.builder().owner("a").label(name, "v").build()))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("label");
+        assertThatThrownBy(() -> manager.issue(KeyRequest.builder().owner("a").label("team", name).build()))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("label");
+    }
+
+    @Test
+    void namesMayHoldPairedSurrogatesAndOtherScripts() {
+        KeyRecord r = manager.issue(KeyRequest.builder().owner("\uD83D\uDE80 Zürich ☃ مرحبا").tenant("東京")
+                .label("team", "\uD83D\uDE80").build()).record();
+        assertThat(r.owner()).isEqualTo("\uD83D\uDE80 Zürich ☃ مرحبا");
     }
 }

@@ -3,6 +3,7 @@ package dev.apikey.cli;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
+import dev.apikey.Actor;
 import dev.apikey.FileKeyStore;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyFormat;
@@ -22,6 +23,8 @@ import java.util.Deque;
 final class StoreOptions {
     /** The cluster name the demo server's members use, and the default here. */
     static final String DEFAULT_CLUSTER_NAME = "apikey-demo";
+    /** The actor the CLI's changes are audited as. */
+    static final String ACTOR = "cli";
 
     // Clients opened by a command; ApiKeyCli closes them when the command ends.
     private static final Deque<HazelcastInstance> OPEN = new ArrayDeque<>();
@@ -46,9 +49,11 @@ final class StoreOptions {
         return manager(store, hazelcast, clusterName, prefix);
     }
 
+    /** The manager of the store, acting as {@value #ACTOR}: what the audit trail names as who made a change. */
     static KeyManager manager(String store, String hazelcast, String clusterName, String prefix) {
         KeyFormat format = KeyFormat.withPrefix(prefix);
-        return KeyManager.builder(openStore(store, hazelcast, clusterName)).format(format).build();
+        return KeyManager.builder(openStore(store, hazelcast, clusterName)).format(format).build()
+                .actingAs(Actor.named(ACTOR));
     }
 
     static KeyStore openStore(String store, String hazelcast, String clusterName) {

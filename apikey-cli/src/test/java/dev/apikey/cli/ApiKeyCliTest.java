@@ -138,4 +138,41 @@ class ApiKeyCliTest {
         assertThat(run("scan", dir.resolve("leak.env").toString(), "--revoke", "--store", store()).out())
                 .contains("already revoked: " + otherId);
     }
+
+    @Test
+    void changesAreAuditedAsTheCliAndGraceIsCapped() {
+        java.util.logging.Logger audit = java.util.logging.Logger.getLogger("dev.apikey.audit");
+        java.util.logging.Level saved = audit.getLevel();
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                lines.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        audit.setLevel(java.util.logging.Level.INFO);
+        audit.addHandler(handler);
+        try {
+            String id = field(run("issue", "--store", store(), "--owner", "audited", "-s", "billing:read").out(), "id");
+            Result tooLong = run("rotate", "--store", store(), id, "--grace", "P30D");
+            run("revoke", "--store", store(), id);
+
+            assertThat(tooLong.code()).isEqualTo(2);
+            assertThat(tooLong.err()).contains("gracePeriod must be at most PT168H");
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(0)).matches("INFO lifecycle time=\\S+ action=issue actor=cli target=" + id);
+            assertThat(lines.get(1)).matches("INFO lifecycle time=\\S+ action=revoke actor=cli target=" + id);
+        } finally {
+            audit.removeHandler(handler);
+            audit.setLevel(saved);
+        }
+    }
 }

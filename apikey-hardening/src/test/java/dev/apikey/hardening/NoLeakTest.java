@@ -124,7 +124,8 @@ class NoLeakTest {
         String quota = issue(keys, KeyRequest.builder().scopes("billing:read").quota("1/day"));
         String writer = issue(keys, KeyRequest.builder().scopes("billing:write"));
         String testEnv = issue(keys, KeyRequest.builder().scopes("billing:read").environment(Environment.TEST));
-        String admin = issue(keys, KeyRequest.builder().scopes("apikeys:admin"));
+        // An admin key grants only what it holds (issue 26, item 5): it issues billing:read keys below.
+        String admin = issue(keys, KeyRequest.builder().scopes("apikeys:admin", "billing:read"));
         String unknown = KeyFormat.ofDefaults().generate(Environment.LIVE).reveal();
         keys.add(unknown);
         String invalid = valid.substring(0, 30) + (valid.charAt(30) == 'Q' ? 'R' : 'Q') + valid.substring(31);

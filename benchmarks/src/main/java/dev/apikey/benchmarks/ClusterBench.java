@@ -18,6 +18,7 @@ import dev.apikey.RateLimitPolicy;
 import dev.apikey.hazelcast.ApiKeyHazelcast;
 import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.hazelcast.RateLimitMode;
+import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.RateLimiter;
 import io.github.bucket4j.BucketConfiguration;
@@ -139,7 +140,7 @@ public final class ClusterBench {
         for (HazelcastInstance m : members) {
             KeyStore s = ApiKeyHazelcast.from(m, opts).keyStore();
             stores.add(s);
-            managers.add(KeyManager.builder(s).build());
+            managers.add(KeyManager.builder(s).auditSink(AuditSink.NONE).build());
         }
         long[] micros = new long[n];
         for (int i = 0; i < n + 50; i++) {

@@ -3,6 +3,7 @@ package dev.apikey.benchmarks;
 import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
+import dev.apikey.spi.AuditSink;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -23,7 +24,7 @@ public final class HeapPerKey {
         String[][] scopeSets = {{"billing:read"}, {"billing:read", "billing:write"}, {"reports:read"}};
         long before = usedAfterGc();
         InMemoryKeyStore store = new InMemoryKeyStore();
-        KeyManager manager = KeyManager.builder(store).build();
+        KeyManager manager = KeyManager.builder(store).auditSink(AuditSink.NONE).build();
         for (int i = 0; i < n; i++) {
             // Owner names are built per request (as they arrive from JSON), not shared literals.
             manager.issue(KeyRequest.builder().owner("owner-" + (i % 100)).scopes(scopeSets[i % scopeSets.length]).build());

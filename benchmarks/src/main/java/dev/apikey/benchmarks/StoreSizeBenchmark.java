@@ -60,7 +60,7 @@ public class StoreSizeBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         store = new InMemoryKeyStore();
-        KeyManager manager = KeyManager.builder(store).build();
+        KeyManager manager = KeyManager.builder(store).auditSink(AuditSink.NONE).build();
         ScopeRequirement req = ScopeRequirement.all("billing:read");
         List<String> probeKeys = new ArrayList<>();
         int stride = keys / ROTATION;

@@ -218,7 +218,9 @@ public final class DemoServer implements Callable<Integer> {
         keys.put("writer", demoKey(manager, KeyRequest.builder().owner("demo-writer").scopes("billing:read", "billing:write")));
         keys.put("reports", demoKey(manager, KeyRequest.builder().owner("demo-reports").scopes("reports:read")));
         keys.put("limited", demoKey(manager, KeyRequest.builder().owner("demo-limited").scopes("billing:read").rateLimit("5/1m")));
-        keys.put("admin", demoKey(manager, KeyRequest.builder().owner("demo-admin").scopes("apikeys:admin")));
+        // The admin key may grant only what it holds, so it holds what the demo's keys use.
+        keys.put("admin", demoKey(manager, KeyRequest.builder().owner("demo-admin")
+                .scopes("apikeys:admin", "billing:*", "reports:read")));
         byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(keys);
         Path target = out.toAbsolutePath();
         Files.createDirectories(target.getParent());

@@ -10,6 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -132,6 +138,67 @@ class DemoServerTest {
         HttpResponse<String> rejected = http.get("/api/invoices", successor);
         assertThat(rejected.statusCode()).isEqualTo(401);
         assertThat(rejected.body()).contains("invalid-key").doesNotContain(successor);
+        assertThat(http.get("/api/invoices", newKey).statusCode()).as("the predecessor, in its grace").isEqualTo(401);
         assertThat(http.get("/admin/keys/key_unknown", key("admin")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theAdminKeyHoldsTheScopesItMayGrantAndNoMore() {
+        assertThat(keys.get("admin").get("scopes").toString()).isEqualTo("[\"apikeys:admin\",\"billing:*\",\"reports:read\"]");
+        assertThat(http.post("/admin/keys", key("admin"), "{\"owner\":\"x\",\"scopes\":[\"billing:write\",\"reports:read\"]}")
+                .statusCode()).isEqualTo(201);
+        for (String scopes : List.of("[\"*\"]", "[\"reports:write\"]", "[\"apikeys:*\"]")) {
+            HttpResponse<String> r = http.post("/admin/keys", key("admin"), "{\"owner\":\"x\",\"scopes\":" + scopes + "}");
+            assertThat(r.statusCode()).as(scopes).isEqualTo(403);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+        HttpResponse<String> longGrace = http.post("/admin/keys/" + keys.get("reader").get("id").asText() + "/rotate",
+                key("admin"), "{\"gracePeriod\":\"P36500D\"}");
+        assertThat(longGrace.statusCode()).isEqualTo(400);
+        assertThat(http.get("/api/invoices", key("reader")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyLifecycleChangeLogsOneInfoAuditLineWithTheActingAndTargetIds() {
+        Logger audit = Logger.getLogger("dev.apikey.audit");
+        Level saved = audit.getLevel();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel() == Level.INFO) {
+                    lines.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        audit.setLevel(Level.INFO);
+        audit.addHandler(handler);
+        try {
+            JsonNode created = DemoClient.json(http.post("/admin/keys", key("admin"),
+                    "{\"owner\":\"audited\",\"scopes\":[\"billing:read\"]}").body());
+            String id = created.get("id").asText();
+            JsonNode rotated = DemoClient.json(http.post("/admin/keys/" + id + "/rotate", key("admin"),
+                    "{\"gracePeriod\":\"PT1H\"}").body());
+            String successorId = rotated.get("id").asText();
+            http.post("/admin/keys/" + successorId + "/suspend", key("admin"), null);
+            http.post("/admin/keys/" + successorId + "/resume", key("admin"), null);
+            http.post("/admin/keys/" + successorId + "/revoke", key("admin"), null);
+
+            List<String> changes = lines.stream().filter(l -> l.contains(id) || l.contains(successorId)).toList();
+            assertThat(changes).hasSize(6)
+                    .allSatisfy(l -> assertThat(l).contains(keys.get("admin").get("id").asText())
+                            .doesNotContain(created.get("key").asText()).doesNotContain(rotated.get("key").asText()));
+        } finally {
+            audit.removeHandler(handler);
+            audit.setLevel(saved);
+        }
     }
 }

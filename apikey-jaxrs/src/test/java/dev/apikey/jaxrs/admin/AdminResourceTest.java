@@ -4,12 +4,14 @@ import dev.apikey.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.InMemoryKeyStore;
+import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.jaxrs.JerseyServer;
 import dev.apikey.jaxrs.Problems;
 import dev.apikey.jaxrs.TestResources;
+import dev.apikey.spi.KeyQuery;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,13 +34,18 @@ class AdminResourceTest {
     private static ApiKeyVerifier verifier;
     private static JerseyServer server;
     private static String admin;
+    private static String adminId;
 
     @BeforeAll
     static void start() {
         verifier = ApiKeyVerifier.builder(STORE).from(MANAGER).auditSink(event -> { }).build();
         server = JerseyServer.start(new ResourceConfig(TestResources.Api.class)
                 .register(new ApiKeyFeature(verifier).withAdmin(MANAGER)));
-        admin = MANAGER.issue(KeyRequest.builder().owner("ops").scopes(AdminResource.SCOPE).build()).key().reveal();
+        // Like the demo's admin key: it may grant only what it holds.
+        IssuedKey ops = MANAGER.issue(KeyRequest.builder().owner("ops")
+                .scopes(AdminResource.SCOPE, "billing:*", "reports:read").build());
+        admin = ops.key().reveal();
+        adminId = ops.record().id();
     }
 
     @AfterAll
@@ -212,5 +220,164 @@ class AdminResourceTest {
         HttpResponse<String> r = server.post("/admin/keys", "{\"owner\":\"x\",\"scopes\":[]}", "X-API-Key", reader);
         Problems.assertProblem(r, 403, "insufficient-scope", reader);
         assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow()).endsWith("scope=\"apikeys:admin\"");
+    }
+
+    // ---- the review's attacks (issue 26, items 5 and 7) ----------------------------------------------------
+
+    private static IssuedKey issueKey(String owner, String tenant, String... scopes) {
+        return MANAGER.issue(KeyRequest.builder().owner(owner).tenant(tenant).scopes(scopes).build());
+    }
+
+    private static HttpResponse<String> postAs(String key, String path, String json) {
+        return server.post(path, json, "X-API-Key", key);
+    }
+
+    private static HttpResponse<String> getAs(String key, String path) {
+        return server.get(path, "X-API-Key", key);
+    }
+
+    @Test
+    void anAdminKeyGrantsOnlyTheScopesItHoldsWildcardsIncluded() {
+        String narrow = issueKey("narrow-admin", null, AdminResource.SCOPE, "billing:*").key().reveal();
+
+        for (String scopes : List.of("[\"*\"]", "[\"reports:read\"]", "[\"billing:read\",\"reports:read\"]",
+                "[\"apikeys:*\"]")) {
+            HttpResponse<String> r = postAs(narrow, "/admin/keys", "{\"owner\":\"escalated\",\"scopes\":" + scopes + "}");
+            JsonNode problem = Problems.assertProblem(r, 403, "forbidden", narrow);
+            assertThat(problem.path("detail").asText()).as(scopes).contains("does not hold");
+        }
+        assertThat(MANAGER.list(KeyQuery.byOwner("escalated"))).isEmpty();
+
+        assertThat(postAs(narrow, "/admin/keys", "{\"owner\":\"granted\",\"scopes\":[\"billing:read\"]}").statusCode())
+                .isEqualTo(201);
+        assertThat(postAs(narrow, "/admin/keys", "{\"owner\":\"granted\",\"scopes\":[\"billing:*\",\"apikeys:admin\"]}")
+                .statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void rotatingAKeyWhoseScopesTheCallerDoesNotHoldIsRefused() {
+        String narrow = issueKey("narrow-rotator", null, AdminResource.SCOPE, "billing:*").key().reveal();
+        IssuedKey root = issueKey("root-app", null, "*");
+        String rootId = root.record().id();
+
+        Problems.assertProblem(postAs(narrow, "/admin/keys/" + rootId + "/rotate", "{\"gracePeriod\":\"PT1H\"}"),
+                403, "forbidden", narrow);
+
+        assertThat(MANAGER.get(rootId).orElseThrow().replacedBy()).isNull();
+        assertThat(MANAGER.list(KeyQuery.byOwner("root-app"))).hasSize(1);
+    }
+
+    @Test
+    void gracePeriodsBeyondTheSevenDayCapGet400() {
+        String id = create("{\"owner\":\"long-grace\",\"scopes\":[\"billing:read\"]}").path("id").asText();
+
+        for (String grace : List.of("P36500D", "P7DT1S", "PT1000000H")) {
+            JsonNode problem = Problems.assertProblem(post("/admin/keys/" + id + "/rotate", "{\"gracePeriod\":\"" + grace + "\"}"),
+                    400, "invalid-request");
+            assertThat(problem.path("field").asText()).isEqualTo("gracePeriod");
+            assertThat(problem.path("detail").asText()).contains("PT168H");
+        }
+        assertThat(MANAGER.get(id).orElseThrow().replacedBy()).isNull();
+        assertThat(post("/admin/keys/" + id + "/rotate", "{\"gracePeriod\":\"P7D\"}").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aTenantAdminSeesAndChangesOnlyItsOwnTenantsKeysAndOthersLookMissing() {
+        IssuedKey acmeAdmin = issueKey("acme-ops", "acme", AdminResource.SCOPE, "billing:*");
+        String acme = acmeAdmin.key().reveal();
+        IssuedKey own = issueKey("acme-app", "acme", "billing:read");
+        IssuedKey other = issueKey("globex-app", "globex", "billing:read");
+        IssuedKey untenanted = issueKey("shared-app", null, "billing:read");
+
+        JsonNode listed = JerseyServer.json(getAs(acme, "/admin/keys"));
+        assertThat(listed.path("keys").findValuesAsText("tenant")).isNotEmpty().containsOnly("acme");
+        assertThat(listed.toString()).contains(own.record().id()).doesNotContain(other.record().id())
+                .doesNotContain(untenanted.record().id());
+        assertThat(JerseyServer.json(getAs(acme, "/admin/keys?tenant=globex")).path("keys")).isEmpty();
+        assertThat(JerseyServer.json(getAs(acme, "/admin/keys?owner=globex-app")).path("keys")).isEmpty();
+        assertThat(getAs(acme, "/admin/keys/" + own.record().id()).statusCode()).isEqualTo(200);
+
+        String unknown = "key_AAAAAAAAAAAAAAAAAAAA";
+        for (String id : List.of(other.record().id(), untenanted.record().id())) {
+            JsonNode missing = Problems.assertProblem(getAs(acme, "/admin/keys/" + unknown), 404, "not-found");
+            JsonNode hidden = Problems.assertProblem(getAs(acme, "/admin/keys/" + id), 404, "not-found");
+            assertThat(hidden.path("detail").asText()).isEqualTo(missing.path("detail").asText().replace(unknown, id));
+            for (String action : List.of("revoke", "suspend", "resume")) {
+                Problems.assertProblem(postAs(acme, "/admin/keys/" + id + "/" + action, null), 404, "not-found");
+            }
+            Problems.assertProblem(postAs(acme, "/admin/keys/" + id + "/rotate", "{\"gracePeriod\":\"PT0S\"}"), 404, "not-found");
+        }
+        assertThat(MANAGER.get(other.record().id()).orElseThrow()).isEqualTo(other.record());
+        assertThat(MANAGER.get(untenanted.record().id()).orElseThrow()).isEqualTo(untenanted.record());
+        assertThat(use(other.key().reveal())).isEqualTo(200);
+    }
+
+    @Test
+    void aTenantAdminsNewKeysGetItsTenantAndAnotherTenantIsRefused() {
+        String acme = issueKey("acme-issuer", "acme", AdminResource.SCOPE, "billing:*").key().reveal();
+
+        HttpResponse<String> created = postAs(acme, "/admin/keys", "{\"owner\":\"acme-new\",\"scopes\":[\"billing:read\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JerseyServer.json(created).path("tenant").asText()).isEqualTo("acme");
+        assertThat(postAs(acme, "/admin/keys", "{\"owner\":\"acme-new\",\"tenant\":\"acme\",\"scopes\":[]}").statusCode())
+                .isEqualTo(201);
+
+        Problems.assertProblem(postAs(acme, "/admin/keys", "{\"owner\":\"planted\",\"tenant\":\"globex\",\"scopes\":[]}"),
+                403, "forbidden", acme);
+        assertThat(MANAGER.list(KeyQuery.byOwner("planted"))).isEmpty();
+    }
+
+    @Test
+    void everyLifecycleChangeLogsOneInfoAuditLineWithTheActingAndTargetIds() {
+        try (AuditLines audit = AuditLines.capture()) {
+            JsonNode first = create("{\"owner\":\"audited\",\"scopes\":[\"billing:read\"]}");
+            String firstId = first.path("id").asText();
+            JsonNode second = JerseyServer.json(post("/admin/keys/" + firstId + "/rotate", "{\"gracePeriod\":\"PT1H\"}"));
+            String secondId = second.path("id").asText();
+            post("/admin/keys/" + secondId + "/suspend", null);
+            post("/admin/keys/" + secondId + "/resume", null);
+            post("/admin/keys/" + secondId + "/revoke", null);
+
+            List<String> lines = audit.linesMentioning(firstId, secondId);
+            assertThat(lines).hasSize(6);
+            assertThat(lines).allSatisfy(line -> assertThat(line).contains(adminId));
+            assertThat(lines.get(0)).contains("issue").contains(firstId);
+            assertThat(lines.get(1)).contains("rotate").contains(firstId).contains(secondId);
+            assertThat(lines.get(2)).contains("suspend").contains(secondId);
+            assertThat(lines.get(3)).contains("resume").contains(secondId);
+            assertThat(lines).filteredOn(l -> l.contains("revoke")).hasSize(2);
+            String joined = String.join("\n", lines);
+            for (JsonNode k : List.of(first, second)) {
+                assertThat(joined).doesNotContain(k.path("key").asText());
+            }
+            assertThat(joined).doesNotContain(MANAGER.get(firstId).orElseThrow().digest().encoded())
+                    .doesNotContain(MANAGER.get(secondId).orElseThrow().digest().encoded());
+        }
+    }
+
+    @Test
+    void revokingARotationSuccessorAlsoEndsItsPredecessorsGrace() {
+        JsonNode first = create("{\"owner\":\"chain\",\"scopes\":[\"billing:read\"]}");
+        JsonNode second = JerseyServer.json(post("/admin/keys/" + first.path("id").asText() + "/rotate", "{\"gracePeriod\":\"PT1H\"}"));
+        assertThat(use(first.path("key").asText())).isEqualTo(200);
+
+        assertThat(post("/admin/keys/" + second.path("id").asText() + "/revoke", null).statusCode()).isEqualTo(200);
+
+        assertThat(use(second.path("key").asText())).isEqualTo(401);
+        assertThat(use(first.path("key").asText())).as("predecessor in its grace period").isEqualTo(401);
+        assertThat(JerseyServer.json(get("/admin/keys/" + first.path("id").asText())).path("status").asText()).isEqualTo("revoked");
+    }
+
+    @Test
+    void withoutTheFeatureInFrontTheResourceRefusesEverything() throws Exception {
+        JerseyServer bare = JerseyServer.start(new ResourceConfig().register(new AdminResource(MANAGER)));
+        try {
+            Problems.assertProblem(bare.get("/admin/keys"), 403, "forbidden");
+            Problems.assertProblem(bare.post("/admin/keys", "{\"owner\":\"bare-x\",\"scopes\":[\"*\"]}", "X-API-Key", admin),
+                    403, "forbidden", admin);
+        } finally {
+            bare.close();
+        }
+        assertThat(MANAGER.list(KeyQuery.byOwner("bare-x"))).isEmpty();
     }
 }

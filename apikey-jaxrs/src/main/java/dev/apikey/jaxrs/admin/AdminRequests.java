@@ -1,0 +1,222 @@
+package dev.apikey.jaxrs.admin;
+
+import dev.apikey.Environment;
+import dev.apikey.InvalidConfigurationException;
+import dev.apikey.KeyRequest;
+import dev.apikey.internal.Escaping;
+import dev.apikey.internal.StrictJson;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+import static dev.apikey.jaxrs.admin.AdminProblems.badField;
+
+/**
+ * Reads and checks admin request bodies. A body is read by the resource itself, not by the application's JSON
+ * provider, so that every malformed body gets the same 400 problem: at most {@value #MAX_BODY_BYTES} bytes, one
+ * JSON object ({@link StrictJson}: no duplicate members, shallow), known fields only, each of the expected type
+ * and size. Values are then checked by core's own parsers and builders, which refuse control and bidirectional
+ * characters in names.
+ */
+final class AdminRequests {
+    /** The largest body read; a valid create body is well under it. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    /** The most scopes a created key may be given. */
+    static final int MAX_SCOPES = 64;
+    /** The most networks a created key may be limited to. */
+    static final int MAX_CIDRS = 32;
+    /** The most labels a created key may carry (as many as a record holds). */
+    static final int MAX_LABELS = 32;
+    private static final int MAX_SHORT_TEXT = 64;
+    private static final int MAX_POLICY_TEXT = 256;
+
+    private static final Set<String> CREATE_FIELDS = Set.of("owner", "tenant", "scopes", "environment", "expiresAt",
+            "rateLimit", "quota", "credits", "allowedCidrs", "labels");
+    private static final Set<String> ROTATE_FIELDS = Set.of("gracePeriod");
+
+    private AdminRequests() {
+    }
+
+    /**
+     * The key a create body asks for.
+     *
+     * @param now the manager's current time: {@code expiresAt} must be after it
+     */
+    static KeyRequest create(InputStream body, Instant now) {
+        Map<String, Object> in = object(body, CREATE_FIELDS);
+        KeyRequest.Builder request = KeyRequest.builder();
+        String owner = string(in, "owner", 128);
+        if (owner == null) {
+            throw badField("owner", "owner is required");
+        }
+        field("owner", () -> request.owner(owner));
+        String tenant = string(in, "tenant", 128);
+        field("tenant", () -> request.tenant(tenant));
+        if (!in.containsKey("scopes")) {
+            throw badField("scopes", "scopes is required: a list such as [\"billing:read\"] (may be empty)");
+        }
+        List<String> scopes = strings(in, "scopes", MAX_SCOPES);
+        field("scopes", () -> request.scopes(scopes));
+        String environment = string(in, "environment", MAX_SHORT_TEXT);
+        if (environment != null) {
+            field("environment", () -> request.environment(Environment.parse(environment)));
+        }
+        String expiresAt = string(in, "expiresAt", MAX_SHORT_TEXT);
+        if (expiresAt != null) {
+            Instant at = field("expiresAt", () -> Instant.parse(expiresAt));
+            if (!at.isAfter(now)) {
+                throw badField("expiresAt", "expiresAt must be in the future");
+            }
+            request.expiresAt(at);
+        }
+        String rateLimit = string(in, "rateLimit", MAX_POLICY_TEXT);
+        field("rateLimit", () -> request.rateLimit(rateLimit));
+        String quota = string(in, "quota", MAX_SHORT_TEXT);
+        field("quota", () -> request.quota(quota));
+        Long credits = integer(in, "credits");
+        if (credits != null) {
+            field("credits", () -> request.credits(credits));
+        }
+        List<String> cidrs = strings(in, "allowedCidrs", MAX_CIDRS);
+        field("allowedCidrs", () -> request.allowedCidrs(cidrs.toArray(new String[0])));
+        labels(in).forEach((k, v) -> field("labels", () -> request.label(k, v)));
+        return field(null, request::build);
+    }
+
+    /**
+     * The grace period a rotate body asks for.
+     *
+     * @param max the longest the key manager accepts
+     */
+    static Duration gracePeriod(InputStream body, Duration max) {
+        Map<String, Object> in = object(body, ROTATE_FIELDS);
+        String text = string(in, "gracePeriod", MAX_SHORT_TEXT);
+        if (text == null) {
+            throw badField("gracePeriod",
+                    "gracePeriod is required: an ISO-8601 duration such as PT24H (PT0S ends the old key at once)");
+        }
+        Duration grace = field("gracePeriod", () -> Duration.parse(text));
+        if (grace.isNegative()) {
+            throw badField("gracePeriod", "gracePeriod must be zero or positive, got " + Escaping.escape(text, MAX_SHORT_TEXT));
+        }
+        if (grace.compareTo(max) > 0) {
+            throw badField("gracePeriod", "gracePeriod must be at most " + max + ", got " + Escaping.escape(text, MAX_SHORT_TEXT));
+        }
+        return grace;
+    }
+
+    private static Map<String, Object> object(InputStream body, Set<String> allowed) {
+        byte[] bytes;
+        try {
+            bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw badField(null, "the request body could not be read");
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw AdminProblems.tooLarge(MAX_BODY_BYTES);
+        }
+        Map<String, Object> in;
+        try {
+            in = StrictJson.object(bytes);
+        } catch (StrictJson.Malformed e) {
+            throw badField(null, e.getMessage());
+        }
+        for (String name : in.keySet()) {
+            if (!allowed.contains(name)) {
+                throw badField(name, "unknown field '" + Escaping.escape(name, MAX_SHORT_TEXT) + "'; expected one of "
+                        + new TreeSet<>(allowed));
+            }
+        }
+        return in;
+    }
+
+    private static String string(Map<String, Object> in, String name, int maxLength) {
+        Object v = in.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw badField(name, name + " must be a string, got " + StrictJson.kind(v));
+        }
+        if (s.length() > maxLength) {
+            throw badField(name, name + " must be at most " + maxLength + " chars, got " + s.length());
+        }
+        return s;
+    }
+
+    private static Long integer(Map<String, Object> in, String name) {
+        Object v = in.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return ((Number) v).longValue();
+        }
+        throw badField(name, name + " must be a whole number up to " + Long.MAX_VALUE + ", got " + StrictJson.kind(v));
+    }
+
+    private static List<String> strings(Map<String, Object> in, String name, int maxCount) {
+        Object v = in.get(name);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw badField(name, name + " must be a list of strings, got " + StrictJson.kind(v));
+        }
+        if (list.size() > maxCount) {
+            throw badField(name, name + " holds at most " + maxCount + " entries, got " + list.size());
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (Object o : list) {
+            if (!(o instanceof String s)) {
+                throw badField(name, name + " must be a list of strings, got " + StrictJson.kind(o) + " in it");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static Map<String, String> labels(Map<String, Object> in) {
+        Object v = in.get("labels");
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw badField("labels", "labels must be an object of strings, got " + StrictJson.kind(v));
+        }
+        if (map.size() > MAX_LABELS) {
+            throw badField("labels", "labels holds at most " + MAX_LABELS + " entries, got " + map.size());
+        }
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+                throw badField("labels", "labels must be an object of strings, got " + StrictJson.kind(e.getValue()) + " in it");
+            }
+            out.put((String) e.getKey(), s);
+        }
+        return out;
+    }
+
+    /** Runs a parse or builder step of one field; its failure becomes a 400 naming that field. */
+    private static <T> T field(String name, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (InvalidConfigurationException e) {
+            throw badField(name, name == null ? e.getMessage() : name + ": " + e.getMessage());
+        } catch (DateTimeParseException e) {
+            String expected = "gracePeriod".equals(name) ? "an ISO-8601 duration such as PT24H"
+                    : "an ISO-8601 instant such as 2030-01-01T00:00:00Z";
+            throw badField(name, name + " '" + Escaping.escape(e.getParsedString(), MAX_SHORT_TEXT) + "' is not " + expected);
+        }
+    }
+}
