@@ -31,6 +31,7 @@ class ResponseContractTest {
     private static final KeyManager MANAGER = KeyManager.builder(STORE).clock(CLOCK).build();
     private static ApiKeyVerifier verifier;
     private static ApiKeyVerifier throttlingVerifier;
+    private static ApiKeyVerifier noCacheVerifier;
     private static JerseyServer server;
 
     @BeforeAll
@@ -44,7 +45,10 @@ class ResponseContractTest {
                 .auditSink(event -> { })
                 .clientThrottle(new ClientThrottle(true, RateLimit.parse("3/1h"), 100, List.of()))
                 .build();
+        noCacheVerifier = ApiKeyVerifier.builder(STORE).from(MANAGER).auditSink(event -> { })
+                .privateCacheControl(false).varyOnKeyHeader(false).build();
         server = JerseyServer.start(Map.of(
+                "/nocache", new ResourceConfig(TestResources.Api.class).register(new ApiKeyFeature(noCacheVerifier)),
                 "", new ResourceConfig(TestResources.Api.class, TestResources.Cached.class).register(new ApiKeyFeature(verifier)),
                 "/throttled", new ResourceConfig(TestResources.Api.class)
                         .register(new ApiKeyFeature(throttlingVerifier).withAdmin(MANAGER))));
@@ -55,6 +59,7 @@ class ResponseContractTest {
         server.close();
         verifier.close();
         throttlingVerifier.close();
+        noCacheVerifier.close();
     }
 
     private static IssuedKey issue(KeyRequest.Builder request) {
@@ -241,6 +246,17 @@ class ResponseContractTest {
         assertThat(r.headers().allValues("Cache-Control")).containsExactly("no-transform, max-age=60");
         assertThat(String.join(",", r.headers().allValues("Vary")).replace(" ", ""))
                 .isEqualToIgnoringCase("Accept-Encoding,X-API-Key");
+    }
+
+    @Test
+    void theCacheHeadersCanBeTurnedOffOnTheVerifier() {
+        HttpResponse<String> r = server.get("/nocache/api/invoices", "X-API-Key", key("billing:read"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().allValues("Cache-Control")).isEmpty();
+        assertThat(r.headers().allValues("Vary")).isEmpty();
+        // Rejections keep their no-store: it is part of every rejection, not of this option.
+        assertProblem(server.get("/nocache/api/invoices", "X-API-Key", "ak_live_nope"), 401, "invalid-key");
     }
 
     @Test

@@ -232,4 +232,17 @@ class ApiKeyFilterResponsesTest {
         assertThat(big.headers("Cache-Control")).containsExactly("private, no-store");
         assertThat(big.headers("Vary")).containsExactly("X-API-Key");
     }
+
+    @Test
+    void theCacheHeadersCanBeTurnedOffByInitParams() {
+        String key = server.keyWith("billing:read");
+
+        TestServer.Response r = server.get("/nocache/x", "X-API-Key", key);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers("Cache-Control")).isEmpty();
+        assertThat(r.headers("Vary")).isEmpty();
+        // Rejections keep their no-store: it is part of every rejection, not of this option.
+        assertRejection(server.get("/nocache/x", "X-API-Key", unknownKey()), 401, "invalid-key", null);
+    }
 }

@@ -92,7 +92,16 @@ final class TestServer implements AutoCloseable {
                 EnumSet.of(DispatcherType.REQUEST));
         throttled.addServlet(EchoServlet.class, "/*");
 
-        server.setHandler(new ContextHandlerCollection(app, down, throttled));
+        // Configured from init-params like web.xml's, with the cache headers of allowed responses turned off.
+        ServletContextHandler noCache = new ServletContextHandler("/nocache");
+        noCache.setAttribute(ApiKeyFilterConfig.STORE_ATTRIBUTE, store);
+        FilterHolder noCacheFilter = new FilterHolder(ApiKeyFilter.class);
+        noCacheFilter.setInitParameter(ApiKeyFilterConfig.PRIVATE_CACHE_CONTROL, "false");
+        noCacheFilter.setInitParameter(ApiKeyFilterConfig.VARY_ON_KEY_HEADER, "false");
+        noCache.addFilter(noCacheFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
+        noCache.addServlet(EchoServlet.class, "/*");
+
+        server.setHandler(new ContextHandlerCollection(app, down, throttled, noCache));
         server.start();
         port = connector.getLocalPort();
     }
