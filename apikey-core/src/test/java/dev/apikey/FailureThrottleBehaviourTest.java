@@ -149,8 +149,18 @@ class FailureThrottleBehaviourTest {
             }
         }
         int lookups = store.digestLookups.get();
-        assertThat(v.verify(from("10.0.0.1", good, "X-Forwarded-For", "not-an-ip")).status()).isEqualTo(400);
+        events.clear();
+        Decision refused = v.verify(from("10.0.0.1", good, "X-Forwarded-For", "not-an-ip"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.outcome()).isEqualTo(Outcome.UNRESOLVED_CLIENT);
+        assertThat(refused.header("Cache-Control")).isEqualTo("no-store");
         assertThat(store.digestLookups.get()).isEqualTo(lookups);
+        // Audited with its own reason, from the proxy's address, naming no key.
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.UNRESOLVED_CLIENT);
+            assertThat(e.clientAddress()).isEqualTo("10.0.0.1");
+            assertThat(e.keyId()).isNull();
+        });
 
         // The proxy's own requests were charged nothing, nor was any address the headers named.
         assertThat(v.verify(from("10.0.0.1", unknown())).status()).isEqualTo(401);
