@@ -231,6 +231,12 @@ class ApiKeyFilterResponsesTest {
         assertThat(big.status()).isEqualTo(200);
         assertThat(big.headers("Cache-Control")).containsExactly("private, no-store");
         assertThat(big.headers("Vary")).containsExactly("X-API-Key");
+
+        // reset() clears every header, the application's and ours: ours come back.
+        TestServer.Response reset = server.get("/billing/invoices?reset", "X-API-Key", key);
+        assertThat(reset.status()).isEqualTo(200);
+        assertThat(reset.headers("Cache-Control")).containsExactly("private, no-store");
+        assertThat(reset.headers("Vary")).containsExactly("X-API-Key");
     }
 
     @Test

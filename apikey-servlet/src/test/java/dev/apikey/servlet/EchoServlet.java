@@ -14,7 +14,7 @@ import java.security.Principal;
  * {@code name=value} per line. {@code ?role=x} asks {@code isUserInRole("x")}; {@code ?cc=v} sets
  * {@code Cache-Control: v} with {@code setHeader}, {@code ?cc-add=v} with {@code addHeader}; {@code ?vary=v} sets
  * {@code Vary: v} with {@code setHeader}; {@code ?big} writes 64 KB more, so that the response is committed before
- * the servlet returns.
+ * the servlet returns; {@code ?reset} sets both headers and then resets the response.
  */
 public class EchoServlet extends HttpServlet {
     @Override
@@ -38,6 +38,11 @@ public class EchoServlet extends HttpServlet {
             for (String r : roles) {
                 b.append("role.").append(r).append('=').append(req.isUserInRole(r)).append('\n');
             }
+        }
+        if (req.getParameter("reset") != null) {
+            resp.setHeader("Cache-Control", "max-age=600");
+            resp.setHeader("Vary", "Accept");
+            resp.reset();
         }
         resp.setHeader("X-Principal", p == null ? "-" : p.getName());
         if (req.getParameter("cc") != null) {
