@@ -22,8 +22,8 @@ public final class ApiKeyFilterConfig {
      */
     public static final String QUERY_PARAMETER = "query-parameter";
     /**
-     * Proxies whose {@code X-Forwarded-For} is believed, as CIDRs separated by commas or white space.
-     * Default none: the connection's peer is the client.
+     * Proxies whose {@link #FORWARDED_HEADER} ({@code X-Forwarded-For} by default) is believed, as CIDRs
+     * separated by commas or white space. Default none: the connection's peer is the client.
      */
     public static final String TRUSTED_PROXIES = "trusted-proxies";
     /**
