@@ -1,6 +1,8 @@
 package dev.apikey;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.apikey.internal.CacheHeaders;
+import dev.apikey.internal.ClientAddresses;
 import dev.apikey.internal.FailureThrottle;
 import dev.apikey.internal.LastUsedRecorder;
 import dev.apikey.spi.AuditEvent;
@@ -87,7 +89,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final String queryParameter;
     private final String realm;
     private final String problemBase;
-    private final List<Cidr> trustedProxies;
+    private final ClientAddresses clients;
+    private final CacheHeaders cacheHeaders;
     private final Set<Environment> environments;
     private final RateLimitPolicy defaultPolicy;
     private final boolean rateLimitHeaders;
@@ -100,6 +103,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final Decision ambiguous;
     private final Decision badCredential;
     private final Decision invalidPath;
+    private final Decision unresolvedClient;
+    private final String throttledBody;
     private final Decision forbidden;
     private final Decision unavailable;
     private final ConcurrentHashMap<ScopeRequirement, ScopeAnswer> scopeAnswers = new ConcurrentHashMap<>();
@@ -153,7 +158,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
         this.queryParameter = b.queryParameter;
         this.realm = b.realm;
         this.problemBase = b.problemBase;
-        this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.clients = new ClientAddresses(b.trustedProxies, b.forwardedHeader);
+        this.cacheHeaders = new CacheHeaders(b.privateCacheControl, b.varyOnKeyHeader ? b.headerName : null);
         this.environments = Set.copyOf(b.environments);
         this.defaultPolicy = b.defaultPolicy;
         this.rateLimitHeaders = b.rateLimitHeaders;
@@ -170,6 +176,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
                         + MAX_CREDENTIAL_LENGTH + " characters.", List.of());
         invalidPath = reject(Outcome.INVALID_PATH, "The request path contains encoded separators or dots, dot segments,"
                 + " path parameters or empty segments, which are not accepted.", List.of());
+        unresolvedClient = reject(Outcome.UNRESOLVED_CLIENT, "The request came through a trusted proxy whose "
+                + b.forwardedHeader + " header does not name the client.", List.of());
+        throttledBody = body(Problem.TOO_MANY_FAILURES,
+                "Too many failed attempts from this client; retry after the time in Retry-After.");
         // Every 401 differs from the unknown-key answer in its outcome only; built once, not per request.
         for (Outcome o : Outcome.values()) {
             if (o.problem() == invalid.problem()) {
@@ -238,16 +248,21 @@ public final class ApiKeyVerifier implements AutoCloseable {
         // and the JIT drops it (it was 24 of the bytes a valid verify allocated).
         long nowNanos = 0;
         boolean timed = false;
-        // The client address is worked out only when something needs it (the throttle once it tracks anyone, a
-        // key's address allowlist, a failed attempt, an audit event): adapters read the peer address lazily,
-        // and a container formats it anew on every call.
+        // The client address is worked out only when something needs it (a failed attempt, a key's address
+        // allowlist, an audit event, a forwarded header from a trusted proxy): adapters read the peer address
+        // lazily, and a container formats it anew on every call.
         String client = null;
         boolean clientKnown = false;
         Decision d;
         KeyRecord record = null;
         String presented = null;
         try {
-            Object extracted = extract(request);
+            if (clients.mayBeForwarded(request)) {
+                // First, so that a header naming no client is refused whether or not the address was needed.
+                client = clients.resolve(request);
+                clientKnown = true;
+            }
+            Object extracted = ClientAddresses.isUnresolved(client) ? unresolvedClient : extract(request);
             if (extracted instanceof Decision rejection) {
                 d = rejection;
             } else {
@@ -259,49 +274,42 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 if (loaded == Scratch.CONTROL) {
                     d = badCredential;
                 } else if (loaded == Scratch.MALFORMED) {
-                    client = clientAddress(request);
-                    clientKnown = true;
+                    if (!clientKnown) {
+                        client = clients.resolve(request);
+                        clientKnown = true;
+                    }
+                    d = malformed;
                     if (throttle.counts(client)) {
                         nowNanos = nowNanos(auditing, started);
                         timed = true;
-                        throttle.recordFailure(client, nowNanos);
+                        d = failed(d, client, nowNanos);
                     }
-                    d = malformed;
                 } else {
                     presented = credential;
                     nowNanos = nowNanos(auditing, started);
                     timed = true;
-                    long blocked = 0;
-                    if (throttle.tracksAnyone(nowNanos)) {
-                        client = clientAddress(request);
-                        clientKnown = true;
-                        blocked = throttle.blockedFor(client, nowNanos);
-                    }
-                    if (blocked > 0) {
-                        d = throttled(blocked);
+                    // No throttle before the lookup: a key that verifies is never refused by it (see ClientThrottle).
+                    // A credential that passed the format check has its ISO-8859-1 bytes in the scratch buffer.
+                    record = lookupExecutor != null ? lookupBounded(credential) : lookupNow(scratch, credential.length());
+                    if (!format.hasBase62Random(scratch.bytes, credential.length())
+                            && (record == null || Scratch.hasWide(credential))) {
+                        // Shape and checksum fit, the alphabet does not: not a key, as Scratch.load would have
+                        // said had it checked the alphabet (which every valid key would then pay for). A '?' in
+                        // the bytes may stand for a char above 0xff; found or not, such a credential is not a key.
+                        record = null;
+                        presented = null;
+                        d = Scratch.hasControl(credential) ? badCredential : malformed;
+                    } else if (record != null) {
+                        d = afterLookup(record, request, nowNanos, client);
                     } else {
-                        // A credential that passed the format check has its ISO-8859-1 bytes in the scratch buffer.
-                        record = lookupExecutor != null ? lookupBounded(credential) : lookupNow(scratch, credential.length());
-                        if (!format.hasBase62Random(scratch.bytes, credential.length())
-                                && (record == null || Scratch.hasWide(credential))) {
-                            // Shape and checksum fit, the alphabet does not: not a key, as Scratch.load would have
-                            // said had it checked the alphabet (which every valid key would then pay for). A '?' in
-                            // the bytes may stand for a char above 0xff; found or not, such a credential is not a key.
-                            record = null;
-                            presented = null;
-                            d = Scratch.hasControl(credential) ? badCredential : malformed;
-                        } else if (record != null) {
-                            d = afterLookup(record, request, nowNanos);
-                        } else {
-                            d = invalid;
+                        d = invalid;
+                    }
+                    if (d.outcome().countsAsFailure()) {
+                        if (!clientKnown) {
+                            client = clients.resolve(request);
+                            clientKnown = true;
                         }
-                        if (d.outcome().countsAsFailure()) {
-                            if (!clientKnown) {
-                                client = clientAddress(request);
-                                clientKnown = true;
-                            }
-                            throttle.recordFailure(client, nowNanos);
-                        }
+                        d = failed(d, client, nowNanos);
                     }
                 }
             }
@@ -313,9 +321,20 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
         if (auditing && wantsEvent(d.outcome())) {
             emit(timed ? instantOf(nowNanos) : clock.instant(), record, presented, d,
-                    clientKnown ? client : clientAddress(request), request, started);
+                    auditAddress(clientKnown ? client : clients.resolve(request), request), request, started);
         }
         return d;
+    }
+
+    /** Counts a failed attempt of {@code client}: {@code d} stands, or becomes 429 if the client is throttled. */
+    private Decision failed(Decision d, String client, long nowNanos) {
+        long wait = throttle.recordFailure(client, nowNanos);
+        return wait > 0 ? throttled(wait) : d;
+    }
+
+    /** The address an audit event names: the client, or the peer when the request could not be placed. */
+    private static String auditAddress(String client, AccessRequest request) {
+        return ClientAddresses.isUnresolved(client) ? request.remoteAddress() : client;
     }
 
     /**
@@ -355,12 +374,14 @@ public final class ApiKeyVerifier implements AutoCloseable {
      */
     public Decision rejectInvalidPath(AccessRequest request) {
         if (audit != AuditSink.NONE && wantsEvent(Outcome.INVALID_PATH)) {
-            emit(clock.instant(), null, null, invalidPath, clientAddress(request), request, System.nanoTime());
+            emit(clock.instant(), null, null, invalidPath, auditAddress(clients.resolve(request), request), request,
+                    System.nanoTime());
         }
         return invalidPath;
     }
 
-    private Decision afterLookup(KeyRecord r, AccessRequest request, long nowNanos) {
+    /** The decision for a stored record; {@code client} is the client's address if already known, else null. */
+    private Decision afterLookup(KeyRecord r, AccessRequest request, long nowNanos, String client) {
         switch (r.usabilityAtNanos(nowNanos)) {
             case REVOKED:
                 return invalidAs(Outcome.REVOKED_KEY);
@@ -376,7 +397,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
         if (!environments.contains(r.environment())) {
             return invalidAs(Outcome.WRONG_ENVIRONMENT);
         }
-        if (!r.allowedCidrs().isEmpty() && !addressAllowed(r.allowedCidrs(), clientAddress(request))) {
+        if (!r.allowedCidrs().isEmpty()
+                && !ClientAddresses.isWithin(r.allowedCidrs(), client != null ? client : clients.resolve(request))) {
             return forbidden;
         }
         RateLimitPolicy policy = r.rateLimitPolicy() != null ? r.rateLimitPolicy() : defaultPolicy;
@@ -429,7 +451,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
         }
         lastUsed.used(r, nowNanos);
         if ((result == null && admitted == 0) || !rateLimitHeaders) {
-            return new Decision(Outcome.ALLOWED, principal(r), List.of(), null);
+            return new Decision(principal(r), this, null, null);
         }
         // Allowed responses render their RateLimit headers only when the adapter asks for them.
         return admitted > 0 ? new Decision(principal(r), this, policy, admitted, nowNanos)
@@ -649,63 +671,9 @@ public final class ApiKeyVerifier implements AutoCloseable {
         return a == 0 && b == s.length() ? s : s.substring(a, b);
     }
 
-    /**
-     * The client address: the connection peer, or, when the peer is a trusted proxy, the right-most
-     * {@code X-Forwarded-For} entry that is not itself a trusted proxy.
-     */
-    String clientAddress(AccessRequest request) {
-        String peer = request.remoteAddress();
-        if (trustedProxies.isEmpty() || peer == null || !isTrusted(peer)) {
-            return peer;
-        }
-        List<String> xff = request.headers().get("X-Forwarded-For");
-        List<String> hops = new ArrayList<>();
-        for (String v : xff) {
-            if (v.length() > 2048 || hops.size() > 64) {
-                return peer;
-            }
-            for (String part : v.split(",")) {
-                hops.add(part.trim());
-            }
-        }
-        String client = peer;
-        for (int i = hops.size() - 1; i >= 0; i--) {
-            String hop = hops.get(i);
-            if (Cidr.literal(hop) == null) {
-                return client;
-            }
-            client = hop;
-            if (!isTrusted(hop)) {
-                return hop;
-            }
-        }
-        return client;
-    }
-
-    private boolean isTrusted(String address) {
-        byte[] a = Cidr.literal(address);
-        if (a == null) {
-            return false;
-        }
-        for (Cidr c : trustedProxies) {
-            if (c.contains(a)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean addressAllowed(List<Cidr> cidrs, String client) {
-        byte[] a = client == null ? null : Cidr.literal(client);
-        if (a == null) {
-            return false;
-        }
-        for (Cidr c : cidrs) {
-            if (c.contains(a)) {
-                return true;
-            }
-        }
-        return false;
+    /** What allowed responses get in {@code Cache-Control} and {@code Vary} (for {@link Decision}). */
+    CacheHeaders cacheHeaders() {
+        return cacheHeaders;
     }
 
     private void emit(Instant now, KeyRecord r, String presented, Decision d, String client, AccessRequest request,
@@ -728,8 +696,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
 
     private Decision throttled(long waitNanos) {
         return new Decision(Outcome.CLIENT_THROTTLED, null,
-                List.of(new HttpHeader("Retry-After", retryAfter(waitNanos)), noStore()),
-                body(Problem.TOO_MANY_FAILURES, "Too many failed attempts from this client; retry after the time in Retry-After."));
+                List.of(new HttpHeader("Retry-After", retryAfter(waitNanos)), noStore()), throttledBody);
     }
 
     private Decision limiterUnavailable() {
@@ -902,6 +869,9 @@ public final class ApiKeyVerifier implements AutoCloseable {
         private String realm = DEFAULT_REALM;
         private String problemBase = DEFAULT_PROBLEM_BASE;
         private final List<Cidr> trustedProxies = new ArrayList<>();
+        private String forwardedHeader = ClientAddresses.X_FORWARDED_FOR;
+        private boolean privateCacheControl = true;
+        private boolean varyOnKeyHeader = true;
         private final Set<Environment> environments = EnumSet.allOf(Environment.class);
         private RateLimitPolicy defaultPolicy;
         private boolean rateLimitHeaders = true;
@@ -974,10 +944,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
          * @throws InvalidConfigurationException if it is not an HTTP token or is {@code Authorization}
          */
         public Builder headerName(String name) {
-            if (name == null || name.isEmpty() || name.length() > 64 || !name.chars().allMatch(Builder::isTokenChar)) {
-                throw new InvalidConfigurationException("header name must be an HTTP token of 1-64 chars, got '"
-                        + Text.safe(name) + "'");
-            }
+            token("header name", name);
             if (name.equalsIgnoreCase("Authorization")) {
                 throw new InvalidConfigurationException("header name cannot be Authorization; it is always read");
             }
@@ -1018,11 +985,36 @@ public final class ApiKeyVerifier implements AutoCloseable {
             return this;
         }
 
-        /** Proxies whose {@code X-Forwarded-For} is believed (CIDRs). Default none: the peer address is the client. */
+        /**
+         * Proxies whose {@linkplain #forwardedHeader forwarded header} is believed (CIDRs); default none. The client
+         * is its right-most entry that is not a trusted proxy; a header that names none (over 32 entries or 2048
+         * chars, no IP address there) gets 400 {@code invalid-request}, so that it is never charged to the proxy.
+         */
         public Builder trustedProxies(Collection<String> cidrs) {
             for (String c : cidrs) {
                 trustedProxies.add(Cidr.parse(c));
             }
+            return this;
+        }
+
+        /**
+         * The one header trusted proxies name the client in: {@code X-Forwarded-For} (default) or another address
+         * list, or {@code Forwarded} (RFC 7239). Never both: a proxy passes on the kind it does not manage untouched.
+         */
+        public Builder forwardedHeader(String name) {
+            this.forwardedHeader = token("forwarded header", name);
+            return this;
+        }
+
+        /** Whether allowed responses get {@code Cache-Control: private, no-store} unless the app sets one (default true). */
+        public Builder privateCacheControl(boolean on) {
+            this.privateCacheControl = on;
+            return this;
+        }
+
+        /** Whether allowed responses' {@code Vary} names the key header, after the application's own (default true). */
+        public Builder varyOnKeyHeader(boolean on) {
+            this.varyOnKeyHeader = on;
             return this;
         }
 
@@ -1071,6 +1063,14 @@ public final class ApiKeyVerifier implements AutoCloseable {
             }
             this.lookupTimeout = timeout;
             return this;
+        }
+
+        private static String token(String what, String value) {
+            if (value == null || value.isEmpty() || value.length() > 64 || !value.chars().allMatch(Builder::isTokenChar)) {
+                throw new InvalidConfigurationException(what + " must be an HTTP token of 1-64 chars, got '"
+                        + Text.safe(value) + "'");
+            }
+            return value;
         }
 
         private static boolean isTokenChar(int c) {

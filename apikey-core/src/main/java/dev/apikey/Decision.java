@@ -9,7 +9,9 @@ import java.util.List;
  * status, headers and an {@code application/problem+json} body. Adapters write it as it is:
  * <ul>
  *   <li>allowed: continue, put {@link #principal()} on the request, add {@link #headers()} to the response
- *       (the RateLimit headers);</li>
+ *       (the RateLimit headers), and before the response is committed set {@code Cache-Control} to
+ *       {@link #cacheControl()} unless the application sets its own, and {@code Vary} to {@link #vary(List)} of
+ *       the values it has;</li>
  *   <li>rejected: respond with {@link #status()}, every header of {@link #headers()}, content type
  *       {@link #CONTENT_TYPE} and {@link #body()}.</li>
  * </ul>
@@ -22,7 +24,8 @@ public final class Decision {
     private final ApiKeyPrincipal principal;
     private final String body;
     // An allowed decision keeps what its RateLimit headers are rendered from, not a lambda over it: one
-    // object less per request, and most adapters never ask for headers of a key without a policy.
+    // object less per request, and most adapters never ask for headers of a key without a policy. The verifier
+    // also holds the cache headers of allowed responses; rejections have no renderer.
     private final ApiKeyVerifier renderer;
     private final RateLimitPolicy policy;
     private RateLimitResult result;
@@ -89,6 +92,25 @@ public final class Decision {
     /** The external answer. */
     public Problem problem() {
         return outcome.problem();
+    }
+
+    /**
+     * For an allowed response: the {@code Cache-Control} to send when the application sets none
+     * ({@code private, no-store}: the answer depends on the credential, and shared caches only know that of
+     * {@code Authorization}). {@code null} for rejections (their {@link #headers()} carry {@code no-store}) or when
+     * the verifier is configured without it.
+     */
+    public String cacheControl() {
+        return renderer == null ? null : renderer.cacheHeaders().cacheControl();
+    }
+
+    /**
+     * For an allowed response that carries the {@code Vary} values {@code present} (possibly none): the
+     * {@code Vary} to set, those values followed by the key header; {@code null} when nothing needs to change (a
+     * rejection, configured off, the key header listed already, or {@code *}).
+     */
+    public String vary(List<String> present) {
+        return renderer == null ? null : renderer.cacheHeaders().vary(present);
     }
 
     /** The HTTP status to send: 200 when allowed (the application picks its own), else the rejection's. */

@@ -33,6 +33,11 @@ public enum Outcome {
      * segments), so an adapter cannot be sure which rule applies; rejected before any key is looked at.
      */
     INVALID_PATH(Problem.INVALID_REQUEST),
+    /**
+     * The request came through a trusted proxy whose forwarded header does not name the client (too long, or
+     * no IP address where the client should be), so it cannot be placed; rejected before any key is looked at.
+     */
+    UNRESOLVED_CLIENT(Problem.INVALID_REQUEST),
     /** The key lacks a required scope. */
     INSUFFICIENT_SCOPE(Problem.INSUFFICIENT_SCOPE),
     /** The client address is outside the key's allowed networks. */

@@ -124,7 +124,8 @@ class ResponseTableTest {
             for (int i = 0; i < 3; i++) {
                 w.verifier.verify(withKey(KeyFormat.ofDefaults().generate(Environment.LIVE).reveal()));
             }
-            return withKey(w.issue(KeyRequest.builder().owner("o").scopes("billing:read")));
+            // A failing attempt past the allowance (a valid key would pass: FailureThrottleBehaviourTest).
+            return withKey(KeyFormat.ofDefaults().generate(Environment.LIVE).reveal());
         }, 429, "too-many-failures", Map.of("Retry-After", "1200"), false));
         rows.add(new Row("store unreachable", w -> {
             String k = w.issue(KeyRequest.builder().owner("o").scopes("billing:read"));

@@ -86,6 +86,8 @@ class VerifierTest {
     @Test
     void charsAboveLatin1WhoseLowBytesSpellAKeyAreNotThatKey() {
         String k = issue("a:b");
+        // Some 90 malformed keys from one address: unthrottled, so that each is answered for what it is.
+        ApiKeyVerifier verifier = builder().clientThrottle(ClientThrottle.disabled()).build();
         // Same low byte as the real char: a byte copy of the String alone would read the key.
         String twin = k.substring(0, 10) + (char) (0x100 + k.charAt(10)) + k.substring(11);
         assertThat(verifier.verify(request("X-API-Key", twin).build()).outcome()).isEqualTo(Outcome.MALFORMED_KEY);
@@ -222,24 +224,6 @@ class VerifierTest {
     }
 
     @Test
-    void aThrottledClientGets429WithoutALookupAndRecoversWithTime() {
-        ApiKeyVerifier v = builder().clientThrottle(new ClientThrottle(true, RateLimit.parse("2/1m"), 100, List.of())).build();
-        String good = issue("a:b");
-        for (int i = 0; i < 2; i++) {
-            assertThat(v.verify(request("X-API-Key", KeyFormat.ofDefaults().generate(Environment.LIVE).reveal()).build())
-                    .status()).isEqualTo(401);
-        }
-        int lookups = store.digestLookups.get();
-        Decision blocked = v.verify(request("X-API-Key", good).build());
-        assertThat(blocked.status()).isEqualTo(429);
-        assertThat(blocked.problem().slug()).isEqualTo("too-many-failures");
-        assertThat(store.digestLookups.get()).isEqualTo(lookups);
-        assertThat(v.verify(request("X-API-Key", good).remoteAddress("198.51.100.8").build()).isAllowed()).isTrue();
-        clock.advance(Duration.ofSeconds(Long.parseLong(blocked.header("Retry-After"))));
-        assertThat(v.verify(request("X-API-Key", good).build()).isAllowed()).isTrue();
-    }
-
-    @Test
     void thePeerAddressIsReadOnlyWhenSomethingNeedsItAndAtMostOncePerRequest() {
         ApiKeyVerifier v = builder().auditSink(AuditSink.NONE)
                 .clientThrottle(new ClientThrottle(true, RateLimit.parse("2/1m"), 100, List.of())).build();
@@ -264,18 +248,13 @@ class VerifierTest {
         assertThat(v.verify(from.apply(KeyFormat.ofDefaults().generate(Environment.LIVE).reveal())).status())
                 .isEqualTo(401);
         assertThat(asks.getAndSet(0)).isEqualTo(1);
-        // Now the throttle tracks that address, so even an allowed request asks (once).
-        assertThat(v.verify(from.apply(good)).isAllowed()).isTrue();
-        assertThat(asks.getAndSet(0)).isEqualTo(1);
-        // A malformed key is counted against its address; two failures block it.
+        // A malformed key is counted against its address; past two failures its failing attempts get 429.
         assertThat(v.verify(from.apply("ak_live_nope")).status()).isEqualTo(401);
         assertThat(asks.getAndSet(0)).isEqualTo(1);
-        Decision blocked = v.verify(from.apply(good));
-        assertThat(blocked.status()).isEqualTo(429);
+        assertThat(v.verify(from.apply("ak_live_nope")).status()).isEqualTo(429);
         assertThat(asks.getAndSet(0)).isEqualTo(1);
-        // Once its failures have drained, the throttle forgets the address and stops asking for it.
-        clock.advance(Duration.ofMinutes(2));
-        assertThat(v.verify(from.apply(good)).isAllowed()).isTrue();
+        // The throttle is never asked about a key that verifies, so even a throttled client's allowed request
+        // does not need the address.
         assertThat(v.verify(from.apply(good)).isAllowed()).isTrue();
         assertThat(asks.get()).isZero();
         // The remembered answer is the supplier's, also when it is null (unknown peer: an allowlist refuses it).
@@ -287,17 +266,6 @@ class VerifierTest {
         assertThat(v.verify(unknownPeer).status()).isEqualTo(403);
         assertThat(unknownPeer.remoteAddress()).isNull();
         assertThat(asks.get()).isEqualTo(1);
-    }
-
-    @Test
-    void forwardedForIsBelievedOnlyFromTrustedProxies() {
-        ApiKeyVerifier v = builder().trustedProxies(List.of("10.0.0.0/8")).build();
-        AccessRequest direct = request("X-Forwarded-For", "203.0.113.9").remoteAddress("198.51.100.7").build();
-        assertThat(v.clientAddress(direct)).isEqualTo("198.51.100.7");
-        AccessRequest proxied = request("X-Forwarded-For", "1.1.1.1, 203.0.113.9, 10.0.0.2").remoteAddress("10.0.0.1").build();
-        assertThat(v.clientAddress(proxied)).isEqualTo("203.0.113.9");
-        AccessRequest junk = request("X-Forwarded-For", "not-an-ip").remoteAddress("10.0.0.1").build();
-        assertThat(v.clientAddress(junk)).isEqualTo("10.0.0.1");
     }
 
     @Test

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rows compare status and headers only, since the body is the application's.
  */
 class AdapterEquivalenceTest {
-    private static final List<String> COMPARED = List.of("WWW-Authenticate", "Retry-After", "Cache-Control",
+    private static final List<String> COMPARED = List.of("WWW-Authenticate", "Retry-After", "Cache-Control", "Vary",
             "RateLimit-Policy", "RateLimit", "Content-Type");
     private static final String BILLING = "/billing/invoices";
 
@@ -106,13 +106,16 @@ class AdapterEquivalenceTest {
         rows.add(new Row("rate limit exhausted", 429, BILLING, exhausted(KeyRequest.builder().scopes("billing:read").rateLimit("1/1d"))));
         rows.add(new Row("quota exhausted", 429, BILLING, exhausted(KeyRequest.builder().scopes("billing:read").quota("1/day"))));
         rows.add(new Row("too many failures", 429, "/throttled" + BILLING, a -> {
-            // Failures are counted for every bad key; the throttle answers before the lookup of a well-formed one.
+            // Failures are counted for every bad key; past the allowance a failing attempt gets 429 instead of 401.
             byte[] bad = get("/throttled" + BILLING, "X-API-Key", malformed);
             for (int i = 0; i < 3; i++) {
                 RawHttp.once(apps.port(a), bad);
             }
             return get("/throttled" + BILLING, "X-API-Key", unknown);
         }));
+        // The same throttled client: a key that verifies is never refused by the throttle.
+        rows.add(new Row("valid key of a throttled client", 200, "/throttled" + BILLING,
+                same(get("/throttled" + BILLING, "X-API-Key", reader))));
         rows.add(new Row("store unreachable", 503, "/down" + BILLING, same(get("/down" + BILLING, "X-API-Key", reader))));
         // Edge cases.
         rows.add(new Row("allowed, with RateLimit headers", 200, BILLING, same(get(BILLING, "X-API-Key", limitedHeaders))));
@@ -181,6 +184,12 @@ class AdapterEquivalenceTest {
             if (row.expectedStatus() != 200 && byFilter) {
                 compare(row.situation(), "body", s.body(), j.body(), differences);
                 assertThat(s.header("Cache-Control")).as("Cache-Control of '%s'", row.situation()).isEqualTo("no-store");
+            }
+            if (row.expectedStatus() == 200) {
+                // Issue 26, item 6: an authenticated answer is kept out of shared caches, and a cache that stores
+                // it anyway must key it on the credential.
+                assertThat(s.header("Cache-Control")).as("Cache-Control of '%s'", row.situation()).isEqualTo("private, no-store");
+                assertThat(s.header("Vary")).as("Vary of '%s'", row.situation()).containsIgnoringCase("X-API-Key");
             }
             System.out.printf("[equivalence] %-32s servlet=%d jaxrs=%d %s%n", row.situation(), s.status(), j.status(),
                     s.header("WWW-Authenticate") == null ? "" : "WWW-Authenticate: " + s.header("WWW-Authenticate"));

@@ -41,7 +41,8 @@ import java.util.List;
  * Both serve {@code GET /billing/invoices} (billing:read), {@code POST /billing/invoices} (billing:write) and
  * {@code GET /whoami} (any key), and the same under {@code /down} (a store that {@link #faults} can make throw or
  * hang; lookups bounded to {@link #LOOKUP_TIMEOUT}) and {@code /throttled} (a client throttle of 2 failures per hour,
- * one verifier per adapter).
+ * one verifier per adapter, behind a trusted proxy: 127.0.0.1, so a test names the client in
+ * {@code X-Forwarded-For}, and a request without it is the proxy's own).
  */
 final class TwoApps implements AutoCloseable {
     static final String REALM = "hardening";
@@ -66,8 +67,8 @@ final class TwoApps implements AutoCloseable {
     TwoApps() throws Exception {
         ApiKeyVerifier servletDown = base(faults).lookupTimeout(LOOKUP_TIMEOUT).build();
         ApiKeyVerifier jerseyDown = base(faults).lookupTimeout(LOOKUP_TIMEOUT).build();
-        ApiKeyVerifier servletThrottled = base(store).clientThrottle(throttle()).build();
-        ApiKeyVerifier jerseyThrottled = base(store).clientThrottle(throttle()).build();
+        ApiKeyVerifier servletThrottled = base(store).clientThrottle(throttle()).trustedProxies(List.of(PROXY)).build();
+        ApiKeyVerifier jerseyThrottled = base(store).clientThrottle(throttle()).trustedProxies(List.of(PROXY)).build();
         owned = List.of(jerseyVerifier, servletDown, jerseyDown, servletThrottled, jerseyThrottled);
 
         WebAppContext app = new WebAppContext(webappDir().toString(), "/");
@@ -99,6 +100,9 @@ final class TwoApps implements AutoCloseable {
     private static ClientThrottle throttle() {
         return new ClientThrottle(true, RateLimit.parse("2/1h"), 100, List.of());
     }
+
+    /** The address every test request comes from, trusted as a proxy by the {@code /throttled} verifiers. */
+    static final String PROXY = "127.0.0.1/32";
 
     private static ServletContextHandler servletContext(String path, ApiKeyVerifier verifier) {
         ServletContextHandler c = new ServletContextHandler(path);

@@ -38,7 +38,10 @@ import java.util.function.Supplier;
  * {@code application/problem+json} body) or installs a {@link jakarta.ws.rs.core.SecurityContext} whose
  * principal is the {@link dev.apikey.ApiKeyPrincipal} and whose {@code isUserInRole} answers with scope
  * semantics, so {@code @RolesAllowed("billing:read")} works too. RateLimit headers of allowed requests are added
- * to the response.
+ * to the response, and so are their cache headers: {@code Cache-Control: private, no-store} unless the resource
+ * sets its own, and {@code Vary} naming the key header after the resource's own values. They are configured on the
+ * verifier, which both adapters share ({@link ApiKeyVerifier.Builder#privateCacheControl},
+ * {@link ApiKeyVerifier.Builder#varyOnKeyHeader}), so that the same settings give the same answers.
  *
  * <p>Sub-resources reached through a locator are governed by the annotations of the sub-resource class and its
  * methods, not by those of the locator; unannotated sub-resource methods need a valid key like any other.

@@ -12,6 +12,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
@@ -27,6 +28,9 @@ import java.util.function.Supplier;
  */
 @Priority(Priorities.AUTHENTICATION)
 final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    /** The request property under which an allowed request's {@link Decision} waits for the response filter. */
+    static final String DECISION_PROPERTY = "dev.apikey.jaxrs.decision";
+
     private final ApiKeyVerifier verifier;
     private final ScopeRequirement requirement;
     private final Function<ContainerRequestContext, String> remoteAddress;
@@ -67,17 +71,32 @@ final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFil
         if (!decision.headers().isEmpty()) {
             request.setProperty(ApiKeyFeature.RESPONSE_HEADERS_PROPERTY, decision.headers());
         }
+        request.setProperty(DECISION_PROPERTY, decision);
     }
 
-    /** Adds the headers of an allowed decision (the RateLimit headers) to the response. */
+    /**
+     * Adds the headers of an allowed decision (the RateLimit headers) to the response, and its cache headers:
+     * {@code Cache-Control} unless the resource set one, the key header after the resource's {@code Vary} values.
+     * Response filters run before the entity is written, so nothing is committed yet.
+     */
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        MultivaluedMap<String, Object> out = response.getHeaders();
         if (request.getProperty(ApiKeyFeature.RESPONSE_HEADERS_PROPERTY) instanceof List<?> headers) {
-            MultivaluedMap<String, Object> out = response.getHeaders();
             for (Object o : headers) {
                 if (o instanceof HttpHeader h) {
                     out.add(h.name(), h.value());
                 }
+            }
+        }
+        if (request.getProperty(DECISION_PROPERTY) instanceof Decision decision) {
+            String cacheControl = decision.cacheControl();
+            if (cacheControl != null && response.getHeaderString(HttpHeaders.CACHE_CONTROL) == null) {
+                out.putSingle(HttpHeaders.CACHE_CONTROL, cacheControl);
+            }
+            String vary = decision.vary(response.getStringHeaders().get(HttpHeaders.VARY));
+            if (vary != null) {
+                out.putSingle(HttpHeaders.VARY, vary);
             }
         }
     }

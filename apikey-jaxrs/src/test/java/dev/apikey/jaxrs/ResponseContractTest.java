@@ -31,6 +31,7 @@ class ResponseContractTest {
     private static final KeyManager MANAGER = KeyManager.builder(STORE).clock(CLOCK).build();
     private static ApiKeyVerifier verifier;
     private static ApiKeyVerifier throttlingVerifier;
+    private static ApiKeyVerifier noCacheVerifier;
     private static JerseyServer server;
 
     @BeforeAll
@@ -44,9 +45,13 @@ class ResponseContractTest {
                 .auditSink(event -> { })
                 .clientThrottle(new ClientThrottle(true, RateLimit.parse("3/1h"), 100, List.of()))
                 .build();
+        noCacheVerifier = ApiKeyVerifier.builder(STORE).from(MANAGER).auditSink(event -> { })
+                .privateCacheControl(false).varyOnKeyHeader(false).build();
         server = JerseyServer.start(Map.of(
-                "", new ResourceConfig(TestResources.Api.class).register(new ApiKeyFeature(verifier)),
-                "/throttled", new ResourceConfig(TestResources.Api.class).register(new ApiKeyFeature(throttlingVerifier))));
+                "/nocache", new ResourceConfig(TestResources.Api.class).register(new ApiKeyFeature(noCacheVerifier)),
+                "", new ResourceConfig(TestResources.Api.class, TestResources.Cached.class).register(new ApiKeyFeature(verifier)),
+                "/throttled", new ResourceConfig(TestResources.Api.class)
+                        .register(new ApiKeyFeature(throttlingVerifier).withAdmin(MANAGER))));
     }
 
     @AfterAll
@@ -54,6 +59,7 @@ class ResponseContractTest {
         server.close();
         verifier.close();
         throttlingVerifier.close();
+        noCacheVerifier.close();
     }
 
     private static IssuedKey issue(KeyRequest.Builder request) {
@@ -187,17 +193,25 @@ class ResponseContractTest {
     }
 
     @Test
-    void clientWithTooManyFailedAttemptsGets429TooManyFailuresEvenWithAValidKey() {
-        for (int i = 0; i < 3; i++) {
-            String unknown = dev.apikey.KeyFormat.ofDefaults().generate(Environment.LIVE).reveal();
-            assertProblem(server.get("/throttled/api/invoices", "X-API-Key", unknown), 401, "invalid-key");
+    void aClientPastTheFailureThresholdGets429ForFailingAttemptsOnlyWhileItsValidKeysPass() {
+        // Issue 26, item 3: 21 malformed keys used to lock every key of the address out, admin keys included.
+        String reader = key("billing:read");
+        String admin = key("apikeys:admin");
+        for (int i = 0; i < 21; i++) {
+            int status = server.get("/throttled/api/invoices", "X-API-Key", "ak_live_malformed" + i).statusCode();
+            assertThat(status).as("malformed key %d", i).isEqualTo(i < 3 ? 401 : 429);
         }
-        String valid = dev.apikey.KeyFormat.ofDefaults().generate(Environment.LIVE).reveal();
 
-        HttpResponse<String> r = server.get("/throttled/api/invoices", "X-API-Key", valid);
+        HttpResponse<String> ok = server.get("/throttled/api/invoices", "X-API-Key", reader);
+        assertThat(ok.statusCode()).as("valid key of a throttled client: %s", ok.body()).isEqualTo(200);
+        HttpResponse<String> adminApi = server.get("/throttled/admin/keys", "X-API-Key", admin);
+        assertThat(adminApi.statusCode()).as("admin key of a throttled client: %s", adminApi.body()).isEqualTo(200);
 
-        assertProblem(r, 429, "too-many-failures", valid);
+        String unknown = dev.apikey.KeyFormat.ofDefaults().generate(Environment.LIVE).reveal();
+        HttpResponse<String> r = server.get("/throttled/api/invoices", "X-API-Key", unknown);
+        assertProblem(r, 429, "too-many-failures", unknown);
         assertThat(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow())).isGreaterThanOrEqualTo(1);
+        assertProblem(server.get("/throttled/admin/keys", "X-API-Key", "ak_live_malformed"), 429, "too-many-failures");
     }
 
     @Test
@@ -212,6 +226,37 @@ class ResponseContractTest {
         } finally {
             STORE.down(false);
         }
+    }
+
+    @Test
+    void allowedResponseIsPrivateNoStoreAndVariesOnTheKeyHeader() {
+        // Issue 26, item 6: RFC 9111 keeps shared caches from reusing answers to Authorization only, not X-API-Key.
+        HttpResponse<String> r = server.get("/api/invoices", "X-API-Key", key("billing:read"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().allValues("Cache-Control")).containsExactly("private, no-store");
+        assertThat(r.headers().allValues("Vary")).containsExactly("X-API-Key");
+    }
+
+    @Test
+    void theResourcesOwnCacheControlIsKeptAndItsVaryExtended() {
+        HttpResponse<String> r = server.get("/cached", "X-API-Key", key("billing:read"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().allValues("Cache-Control")).containsExactly("no-transform, max-age=60");
+        assertThat(String.join(",", r.headers().allValues("Vary")).replace(" ", ""))
+                .isEqualToIgnoringCase("Accept-Encoding,X-API-Key");
+    }
+
+    @Test
+    void theCacheHeadersCanBeTurnedOffOnTheVerifier() {
+        HttpResponse<String> r = server.get("/nocache/api/invoices", "X-API-Key", key("billing:read"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().allValues("Cache-Control")).isEmpty();
+        assertThat(r.headers().allValues("Vary")).isEmpty();
+        // Rejections keep their no-store: it is part of every rejection, not of this option.
+        assertProblem(server.get("/nocache/api/invoices", "X-API-Key", "ak_live_nope"), 401, "invalid-key");
     }
 
     @Test

@@ -9,8 +9,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.LinkedHashMap;
@@ -60,6 +62,19 @@ public final class TestResources {
             m.put("name", security.getUserPrincipal().getName());
             m.put("inRoleBillingRead", security.isUserInRole("billing:read"));
             return m;
+        }
+    }
+
+    /** A resource that sets its own {@code Cache-Control} and {@code Vary}. */
+    @Path("cached")
+    public static class Cached {
+        @GET
+        @RequiresScope("billing:read")
+        @Produces(MediaType.TEXT_PLAIN)
+        public Response get() {
+            CacheControl cc = new CacheControl();
+            cc.setMaxAge(60);
+            return Response.ok("cached").cacheControl(cc).header("Vary", "Accept-Encoding").build();
         }
     }
 

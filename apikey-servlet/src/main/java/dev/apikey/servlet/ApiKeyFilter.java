@@ -39,7 +39,10 @@ import java.util.function.Supplier;
  * <p>Allowed requests continue wrapped: {@code getUserPrincipal()} is the {@link ApiKeyPrincipal},
  * {@code isUserInRole(scope)} answers with scope semantics, {@code getAuthType()} is
  * {@value ApiKeyPrincipal#AUTH_TYPE}, and the principal is the request attribute
- * {@link ApiKeyPrincipal#REQUEST_ATTRIBUTE}. Rejections are written exactly as core rendered them.
+ * {@link ApiKeyPrincipal#REQUEST_ATTRIBUTE}. Their responses carry {@code Cache-Control: private, no-store}
+ * unless the application sets its own, and {@code Vary} naming the key header (see {@link CacheHeadersResponse};
+ * init-params {@link ApiKeyFilterConfig#PRIVATE_CACHE_CONTROL}, {@link ApiKeyFilterConfig#VARY_ON_KEY_HEADER}).
+ * Rejections are written exactly as core rendered them.
  *
  * <p>Rules match the container-normalised path (servlet path + path info). A request whose raw URI could
  * match differently than that path (encoded {@code /}, {@code .}, {@code \}, {@code ;} or {@code %}, dot segments,
@@ -167,7 +170,8 @@ public class ApiKeyFilter implements Filter {
         }
         ApiKeyPrincipal principal = d.principal();
         request.setAttribute(ApiKeyPrincipal.REQUEST_ATTRIBUTE, principal);
-        chain.doFilter(new ApiKeyRequest(request, principal, hideCredential ? verifier.headerName() : null), response);
+        chain.doFilter(new ApiKeyRequest(request, principal, hideCredential ? verifier.headerName() : null),
+                CacheHeadersResponse.of(response, d));
     }
 
     /** The path rules match: servlet path + path info, as the container decoded and normalised it. */

@@ -22,10 +22,17 @@ public final class ApiKeyFilterConfig {
      */
     public static final String QUERY_PARAMETER = "query-parameter";
     /**
-     * Proxies whose {@code X-Forwarded-For} is believed, as CIDRs separated by commas or white space.
-     * Default none: the connection's peer is the client.
+     * Proxies whose {@link #FORWARDED_HEADER} ({@code X-Forwarded-For} by default) is believed, as CIDRs
+     * separated by commas or white space. Default none: the connection's peer is the client.
      */
     public static final String TRUSTED_PROXIES = "trusted-proxies";
+    /**
+     * The one header trusted proxies name the client in: {@code X-Forwarded-For} (default), another
+     * comma-separated address list, or {@code Forwarded} (RFC 7239). The other kinds are not read: a client can
+     * send them itself. A header from a trusted proxy that names no client (over 32 entries or 2048 chars, no IP
+     * address where the client should be) is answered 400 {@code invalid-request}.
+     */
+    public static final String FORWARDED_HEADER = "forwarded-header";
     /** The rate-limit policy of keys that have none, e.g. {@code 100/1s burst 20, 10000/1d}. Default: no limit. */
     public static final String DEFAULT_RATE_LIMIT = "default-rate-limit";
     /** Whether responses carry {@code RateLimit-Policy} and {@code RateLimit} headers: {@code true} (default) or {@code false}. */
@@ -40,6 +47,17 @@ public final class ApiKeyFilterConfig {
      * per client address, or {@code off}.
      */
     public static final String FAILURE_THROTTLE = "failure-throttle";
+    /**
+     * Whether allowed responses get {@code Cache-Control: private, no-store} when the application sets no
+     * {@code Cache-Control} of its own: {@code true} (default) or {@code false}. Shared caches know to keep
+     * answers to {@code Authorization} to themselves (RFC 9111), but not answers to a key header.
+     */
+    public static final String PRIVATE_CACHE_CONTROL = "private-cache-control";
+    /**
+     * Whether allowed responses' {@code Vary} names the key header, after the application's own values:
+     * {@code true} (default) or {@code false}.
+     */
+    public static final String VARY_ON_KEY_HEADER = "vary-on-key-header";
     /** The key prefix of this deployment ({@code [a-z][a-z0-9]{1,15}}). Default {@code ak}. */
     public static final String KEY_PREFIX = "key-prefix";
     /** Accepted key environments, {@code live} and/or {@code test} separated by commas. Default both. */

@@ -21,9 +21,11 @@ import java.util.function.Consumer;
 import static dev.apikey.servlet.ApiKeyFilterConfig.DEFAULT_RATE_LIMIT;
 import static dev.apikey.servlet.ApiKeyFilterConfig.ENVIRONMENTS;
 import static dev.apikey.servlet.ApiKeyFilterConfig.FAILURE_THROTTLE;
+import static dev.apikey.servlet.ApiKeyFilterConfig.FORWARDED_HEADER;
 import static dev.apikey.servlet.ApiKeyFilterConfig.HEADER_NAME;
 import static dev.apikey.servlet.ApiKeyFilterConfig.HIDE_CREDENTIAL;
 import static dev.apikey.servlet.ApiKeyFilterConfig.KEY_PREFIX;
+import static dev.apikey.servlet.ApiKeyFilterConfig.PRIVATE_CACHE_CONTROL;
 import static dev.apikey.servlet.ApiKeyFilterConfig.PUBLIC_PATHS;
 import static dev.apikey.servlet.ApiKeyFilterConfig.QUERY_PARAMETER;
 import static dev.apikey.servlet.ApiKeyFilterConfig.RATE_LIMIT_FAIL_OPEN;
@@ -32,6 +34,7 @@ import static dev.apikey.servlet.ApiKeyFilterConfig.REALM;
 import static dev.apikey.servlet.ApiKeyFilterConfig.SCOPE_RULES;
 import static dev.apikey.servlet.ApiKeyFilterConfig.STORE;
 import static dev.apikey.servlet.ApiKeyFilterConfig.TRUSTED_PROXIES;
+import static dev.apikey.servlet.ApiKeyFilterConfig.VARY_ON_KEY_HEADER;
 
 /**
  * The filter's init-params, validated: each is handed to the builder method a programmatic user would call,
@@ -40,7 +43,8 @@ import static dev.apikey.servlet.ApiKeyFilterConfig.TRUSTED_PROXIES;
 final class InitParams {
     /** Init-params that configure the verifier. */
     static final Set<String> VERIFIER = Set.of(STORE, HEADER_NAME, REALM, QUERY_PARAMETER, TRUSTED_PROXIES,
-            DEFAULT_RATE_LIMIT, RATE_LIMIT_HEADERS, RATE_LIMIT_FAIL_OPEN, FAILURE_THROTTLE, KEY_PREFIX, ENVIRONMENTS);
+            DEFAULT_RATE_LIMIT, RATE_LIMIT_HEADERS, RATE_LIMIT_FAIL_OPEN, FAILURE_THROTTLE, KEY_PREFIX, ENVIRONMENTS,
+            FORWARDED_HEADER, PRIVATE_CACHE_CONTROL, VARY_ON_KEY_HEADER);
     /** Init-params that configure the rules. */
     static final Set<String> RULES = Set.of(PUBLIC_PATHS, SCOPE_RULES);
     private static final Set<String> FILTER = Set.of(HIDE_CREDENTIAL);
@@ -86,6 +90,9 @@ final class InitParams {
         with(REALM, v -> b.realm(v.strip()));
         with(QUERY_PARAMETER, v -> b.queryParameter(v.isBlank() ? null : v.strip()));
         with(TRUSTED_PROXIES, v -> b.trustedProxies(split(v)));
+        with(FORWARDED_HEADER, v -> b.forwardedHeader(v.strip()));
+        with(PRIVATE_CACHE_CONTROL, v -> b.privateCacheControl(bool(v)));
+        with(VARY_ON_KEY_HEADER, v -> b.varyOnKeyHeader(bool(v)));
         with(DEFAULT_RATE_LIMIT, v -> b.defaultRateLimit(RateLimitPolicy.parse(v)));
         with(RATE_LIMIT_HEADERS, v -> b.rateLimitHeaders(bool(v)));
         with(RATE_LIMIT_FAIL_OPEN, v -> b.rateLimiterFailOpen(bool(v)));

@@ -76,6 +76,9 @@ class ApiKeyFilterConfigTest {
         assertThatThrownBy(() -> init(Map.of("environments", "prod"))).hasMessageContaining("init-param 'environments'");
         assertThatThrownBy(() -> init(Map.of("trusted-proxies", "10.0.0.0/99"))).hasMessageContaining("init-param 'trusted-proxies'");
         assertThatThrownBy(() -> init(Map.of("key-prefix", "A"))).hasMessageContaining("init-param 'key-prefix'");
+        assertThatThrownBy(() -> init(Map.of("private-cache-control", "no"))).hasMessageContaining("init-param 'private-cache-control'");
+        assertThatThrownBy(() -> init(Map.of("vary-on-key-header", "off"))).hasMessageContaining("init-param 'vary-on-key-header'");
+        assertThatThrownBy(() -> init(Map.of("forwarded-header", "X Forwarded"))).hasMessageContaining("init-param 'forwarded-header'");
         assertThatThrownBy(() -> init(Map.of("scope-rules", "GET /billing/* billing:*")))
                 .hasMessageContaining("init-param 'scope-rules'").hasMessageContaining("GET /billing/* billing:*");
     }
@@ -104,6 +107,9 @@ class ApiKeyFilterConfigTest {
         all.put(ApiKeyFilterConfig.RATE_LIMIT_HEADERS, "false");
         all.put(ApiKeyFilterConfig.RATE_LIMIT_FAIL_OPEN, "true");
         all.put(ApiKeyFilterConfig.FAILURE_THROTTLE, "off");
+        all.put(ApiKeyFilterConfig.FORWARDED_HEADER, "Forwarded");
+        all.put(ApiKeyFilterConfig.PRIVATE_CACHE_CONTROL, "false");
+        all.put(ApiKeyFilterConfig.VARY_ON_KEY_HEADER, "false");
         all.put(ApiKeyFilterConfig.KEY_PREFIX, "acme");
         all.put(ApiKeyFilterConfig.ENVIRONMENTS, "live,test");
         all.put(ApiKeyFilterConfig.PUBLIC_PATHS, "/health\nGET /docs/*");

@@ -159,15 +159,25 @@ class ApiKeyFilterResponsesTest {
     }
 
     @Test
-    void clientWithTooManyFailuresGets429WithoutLookup() {
-        String key = unknownKey();
-        assertRejection(server.get("/throttled/x", "X-API-Key", unknownKey()), 401, "invalid-key", null);
-        assertRejection(server.get("/throttled/x", "X-API-Key", unknownKey()), 401, "invalid-key", null);
+    void aClientPastTheFailureThresholdGets429ForFailingAttemptsOnlyWhileItsValidKeysPass() {
+        // Issue 26, item 3: 21 malformed keys used to lock every key of the address out, admin keys included.
+        String reader = server.keyWith("billing:read");
+        String admin = server.keyWith("apikeys:admin");
+        for (int i = 0; i < 21; i++) {
+            int status = server.get("/throttled/x", "X-API-Key", "ak_live_malformed" + i).status();
+            assertThat(status).as("malformed key %d", i).isEqualTo(i < 2 ? 401 : 429);
+        }
 
-        TestServer.Response r = server.get("/throttled/x", "X-API-Key", key);
+        TestServer.Response ok = server.get("/throttled/x", "X-API-Key", reader);
+        assertThat(ok.status()).as("valid key of a throttled client: %s", ok.body()).isEqualTo(200);
+        assertThat(ok.echo()).containsEntry("owner", "team-a");
+        assertThat(server.get("/throttled/x", "X-API-Key", admin).status()).as("admin key").isEqualTo(200);
 
-        assertRejection(r, 429, "too-many-failures", key);
+        String unknown = unknownKey();
+        TestServer.Response r = server.get("/throttled/x", "X-API-Key", unknown);
+        assertRejection(r, 429, "too-many-failures", unknown);
         assertThat(Long.parseLong(r.header("Retry-After"))).isGreaterThanOrEqualTo(1);
+        assertRejection(server.get("/throttled/x", "X-API-Key", "ak_live_malformed"), 429, "too-many-failures", null);
     }
 
     @Test
@@ -190,6 +200,55 @@ class ApiKeyFilterResponsesTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("RateLimit-Policy")).isEqualTo("\"1000-per-1m\";q=1000;w=60");
         assertThat(r.header("RateLimit")).startsWith("\"1000-per-1m\";r=999;t=");
-        assertThat(r.header("Cache-Control")).isNull();
+    }
+
+    @Test
+    void allowedResponseIsPrivateNoStoreAndVariesOnTheKeyHeader() {
+        // Issue 26, item 6: RFC 9111 keeps shared caches from reusing answers to Authorization only, not X-API-Key.
+        String key = server.keyWith("billing:read");
+
+        TestServer.Response r = server.get("/billing/invoices", "X-API-Key", key);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers("Cache-Control")).containsExactly("private, no-store");
+        assertThat(r.headers("Vary")).containsExactly("X-API-Key");
+    }
+
+    @Test
+    void theApplicationsOwnCacheControlIsKeptAndItsVaryExtended() {
+        String key = server.keyWith("billing:read");
+
+        TestServer.Response set = server.get("/billing/invoices?cc=max-age%3D60&vary=Accept-Encoding", "X-API-Key", key);
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.headers("Cache-Control")).containsExactly("max-age=60");
+        assertThat(String.join(",", set.headers("Vary")).replace(" ", "")).isEqualToIgnoringCase("Accept-Encoding,X-API-Key");
+
+        TestServer.Response added = server.get("/billing/invoices?cc-add=public%2C%20max-age%3D5", "X-API-Key", key);
+        assertThat(added.headers("Cache-Control")).containsExactly("public, max-age=5");
+
+        // Committed before the application returns: the headers were there before the first byte went out.
+        TestServer.Response big = server.get("/billing/invoices?big", "X-API-Key", key);
+        assertThat(big.status()).isEqualTo(200);
+        assertThat(big.headers("Cache-Control")).containsExactly("private, no-store");
+        assertThat(big.headers("Vary")).containsExactly("X-API-Key");
+
+        // reset() clears every header, the application's and ours: ours come back.
+        TestServer.Response reset = server.get("/billing/invoices?reset", "X-API-Key", key);
+        assertThat(reset.status()).isEqualTo(200);
+        assertThat(reset.headers("Cache-Control")).containsExactly("private, no-store");
+        assertThat(reset.headers("Vary")).containsExactly("X-API-Key");
+    }
+
+    @Test
+    void theCacheHeadersCanBeTurnedOffByInitParams() {
+        String key = server.keyWith("billing:read");
+
+        TestServer.Response r = server.get("/nocache/x", "X-API-Key", key);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.headers("Cache-Control")).isEmpty();
+        assertThat(r.headers("Vary")).isEmpty();
+        // Rejections keep their no-store: it is part of every rejection, not of this option.
+        assertRejection(server.get("/nocache/x", "X-API-Key", unknownKey()), 401, "invalid-key", null);
     }
 }

@@ -11,7 +11,10 @@ import java.security.Principal;
 
 /**
  * The application behind the filter: answers every method on every path with what it sees, one
- * {@code name=value} per line. {@code ?role=x} asks {@code isUserInRole("x")}.
+ * {@code name=value} per line. {@code ?role=x} asks {@code isUserInRole("x")}; {@code ?cc=v} sets
+ * {@code Cache-Control: v} with {@code setHeader}, {@code ?cc-add=v} with {@code addHeader}; {@code ?vary=v} sets
+ * {@code Vary: v} with {@code setHeader}; {@code ?big} writes 64 KB more, so that the response is committed before
+ * the servlet returns; {@code ?reset} sets both headers and then resets the response.
  */
 public class EchoServlet extends HttpServlet {
     @Override
@@ -36,8 +39,25 @@ public class EchoServlet extends HttpServlet {
                 b.append("role.").append(r).append('=').append(req.isUserInRole(r)).append('\n');
             }
         }
+        if (req.getParameter("reset") != null) {
+            resp.setHeader("Cache-Control", "max-age=600");
+            resp.setHeader("Vary", "Accept");
+            resp.reset();
+        }
         resp.setHeader("X-Principal", p == null ? "-" : p.getName());
+        if (req.getParameter("cc") != null) {
+            resp.setHeader("Cache-Control", req.getParameter("cc"));
+        }
+        if (req.getParameter("cc-add") != null) {
+            resp.addHeader("Cache-Control", req.getParameter("cc-add"));
+        }
+        if (req.getParameter("vary") != null) {
+            resp.setHeader("Vary", req.getParameter("vary"));
+        }
         resp.setContentType("text/plain;charset=utf-8");
         resp.getOutputStream().write(b.toString().getBytes(StandardCharsets.UTF_8));
+        if (req.getParameter("big") != null) {
+            resp.getOutputStream().write(new byte[64 * 1024]);
+        }
     }
 }

@@ -51,7 +51,9 @@ import java.util.Optional;
  *       shares {@link #store} through {@link ApiKeyFilterConfig#STORE_ATTRIBUTE};</li>
  *   <li>{@code /down}: a filter that finds its verifier in {@link ApiKeyFilterConfig#VERIFIER_ATTRIBUTE},
  *       over a store that is unreachable;</li>
- *   <li>{@code /throttled}: a filter built in code, whose client throttle allows two failures.</li>
+ *   <li>{@code /throttled}: a filter built in code over {@link #store}, whose client throttle allows two failures;</li>
+ *   <li>{@code /nocache}: a filter from init-params over {@link #store} that adds no cache headers to allowed
+ *       responses.</li>
  * </ul>
  * The connector accepts ambiguous URIs (and the servlet handlers decode them) so that bypass attempts reach
  * the filter instead of being stopped by Jetty: the filter must hold on containers that are less strict.
@@ -60,7 +62,7 @@ final class TestServer implements AutoCloseable {
     final InMemoryKeyStore store = new InMemoryKeyStore();
     final KeyManager keys = KeyManager.builder(store).build();
     private final ApiKeyVerifier downVerifier = ApiKeyVerifier.builder(new UnavailableStore()).build();
-    private final ApiKeyVerifier throttledVerifier = ApiKeyVerifier.builder(new InMemoryKeyStore())
+    private final ApiKeyVerifier throttledVerifier = ApiKeyVerifier.builder(store)
             .clientThrottle(new ClientThrottle(true, RateLimit.parse("2/1h"), 100, List.of())).build();
     private final Server server = new Server();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -90,7 +92,16 @@ final class TestServer implements AutoCloseable {
                 EnumSet.of(DispatcherType.REQUEST));
         throttled.addServlet(EchoServlet.class, "/*");
 
-        server.setHandler(new ContextHandlerCollection(app, down, throttled));
+        // Configured from init-params like web.xml's, with the cache headers of allowed responses turned off.
+        ServletContextHandler noCache = new ServletContextHandler("/nocache");
+        noCache.setAttribute(ApiKeyFilterConfig.STORE_ATTRIBUTE, store);
+        FilterHolder noCacheFilter = new FilterHolder(ApiKeyFilter.class);
+        noCacheFilter.setInitParameter(ApiKeyFilterConfig.PRIVATE_CACHE_CONTROL, "false");
+        noCacheFilter.setInitParameter(ApiKeyFilterConfig.VARY_ON_KEY_HEADER, "false");
+        noCache.addFilter(noCacheFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
+        noCache.addServlet(EchoServlet.class, "/*");
+
+        server.setHandler(new ContextHandlerCollection(app, down, throttled, noCache));
         server.start();
         port = connector.getLocalPort();
     }
