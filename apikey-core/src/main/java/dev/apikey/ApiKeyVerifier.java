@@ -3,6 +3,7 @@ package dev.apikey;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.apikey.internal.FailureThrottle;
 import dev.apikey.internal.LastUsedRecorder;
+import dev.apikey.internal.UsageIds;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.Gcra;
@@ -387,14 +388,14 @@ public final class ApiKeyVerifier implements AutoCloseable {
         if (policy != null) {
             try {
                 if (localLimiter != null && policy.limits().size() == 1) {
-                    long answer = localLimiter.acquireOne(r.id(), policy, nowNanos);
+                    long answer = localLimiter.acquireOne(UsageIds.bucket(r), policy, nowNanos);
                     if (answer > 0) {
                         admitted = answer;
                     } else {
                         result = LocalRateLimiter.resultOf(policy, answer, nowNanos);
                     }
                 } else {
-                    result = rateLimiter.tryAcquire(r.id(), policy, nowNanos);
+                    result = rateLimiter.tryAcquire(UsageIds.bucket(r), policy, nowNanos);
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "rate limiter failed: " + e.getClass().getName());
@@ -486,7 +487,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
             if (q != null) {
                 Instant start = q.periodStart(now);
                 Instant end = q.periodEnd(now);
-                if (counters.tryIncrement(r.id() + ":q:" + start.getEpochSecond(), q.limit(), end) < 0) {
+                if (counters.tryIncrement(UsageIds.quotaCounter(r, start), q.limit(), end) < 0) {
                     long wait = (end.getEpochSecond() - now.getEpochSecond()) * SECOND - now.getNano();
                     return limited(Outcome.QUOTA_EXCEEDED, wait, policy, result,
                             "The API key's " + (q.period() == Quota.Period.DAY ? "daily" : "monthly")
@@ -494,7 +495,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 }
             }
             Long credits = r.credits();
-            if (credits != null && counters.tryIncrement(r.id() + ":c", credits, r.expires()) < 0) {
+            if (credits != null
+                    && counters.tryIncrement(UsageIds.creditCounter(r), credits, UsageIds.creditsForgetAt(r)) < 0) {
                 return limited(Outcome.CREDITS_EXHAUSTED, 86_400 * SECOND, policy, result,
                         "The API key's credits are used up.");
             }
