@@ -453,7 +453,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 // Another version of the record that shows the same (its last-used time written, say): the cache
                 // now holds it, so that the next lookup is a hit by identity instead of a field-by-field compare.
                 // A store that hands out a copy of the same version per lookup leaves the map alone.
-                if (c.record.version() != r.version()) {
+                if (c.record.version() != r.version() || !Objects.equals(c.record.lastUsed(), r.lastUsed())) {
                     principals.put(r.id(), new CachedPrincipal(r, c.principal));
                 }
                 return c.principal;

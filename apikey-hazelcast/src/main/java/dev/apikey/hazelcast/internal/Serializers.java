@@ -33,7 +33,7 @@ public final class Serializers {
     public static List<CompactSerializer<?>> all() {
         return List.of(new KeyRecordSerializer(), new RateStateSerializer(), new UpdateRecordSerializer(),
                 new GcraSerializer(), new CounterSerializer(), new BackupSetValueSerializer(),
-                new PutIfAbsentSerializer());
+                new PutIfAbsentSerializer(), new RecordUseProcessor.Serializer());
     }
 
     /** {@link KeyRecord} as type {@code apikey.KeyRecord}. */
