@@ -1,8 +1,7 @@
 package dev.apikey;
 
-import dev.apikey.internal.AtomicFile;
-import dev.apikey.internal.RecordFormatException;
-import dev.apikey.internal.RecordJson;
+import dev.apikey.internal.KeyFileContent;
+import dev.apikey.internal.KeyFileContent.Mode;
 import dev.apikey.internal.RecordSnapshot;
 import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;
@@ -14,16 +13,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,9 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * A key store kept in one JSON file, {@code {"format":1,"keys":[...]}}, holding digests and metadata (never a
- * plaintext key). Meant for single servers and small deployments where the CLI edits the same file while a
- * server runs.
+ * A key store kept in one JSON file, {@code {"format":1,"keys":[...]}} (format 2 once it holds a rotation
+ * successor's lineage), holding digests and metadata (never a plaintext key). Meant for single servers and small
+ * deployments where the CLI edits the same file while a server runs.
  *
  * <p>Reads are served from memory. At most every {@linkplain Builder#reloadInterval reload interval} (default
  * 250 ms) an access reads the file and compares a SHA-256 of its bytes with the content it last read or wrote,
@@ -48,14 +43,12 @@ import java.util.function.Supplier;
  *
  * <p>Writes are read-modify-write under a per-path lock inside the JVM and an OS file lock on the sibling
  * {@code <name>.lock} across processes: the file is re-read, the change is checked against what is on disk,
- * and the new content replaces the file atomically ({@link AtomicFile}). A failed write leaves the previous
- * file whole and throws {@link StoreUnavailableException}. Thread-safe.
+ * and the new content replaces the file atomically. A failed write leaves the previous file whole and throws
+ * {@link StoreUnavailableException}. Thread-safe.
  */
 public final class FileKeyStore implements KeyStore {
     /** Default for {@link Builder#reloadInterval}: 250 ms. */
     public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofMillis(250);
-
-    private static final System.Logger LOG = System.getLogger(FileKeyStore.class.getName());
 
     // FileChannel.lock() is held per JVM, not per thread: a second lock from this JVM throws
     // OverlappingFileLockException. Every store instance on the same file therefore queues here first.
@@ -68,10 +61,7 @@ public final class FileKeyStore implements KeyStore {
     private final Clock clock;
     private final WriteHook writeHook;
     private final AtomicLong nextCheck;
-
-    private volatile RecordSnapshot snapshot = RecordSnapshot.EMPTY;
-    private volatile Seen seen;
-    private volatile String lastLoadError;
+    private final KeyFileContent content;
 
     private FileKeyStore(Builder b) {
         this.reloadMillis = b.reloadInterval.toMillis();
@@ -84,10 +74,11 @@ public final class FileKeyStore implements KeyStore {
         }
         this.lockPath = path.resolveSibling(path.getFileName() + ".lock");
         this.pathLock = PATH_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
+        this.content = new KeyFileContent(path);
         this.nextCheck = new AtomicLong(clock.millis() + reloadMillis);
         underLocks(null, () -> {
             if (Files.exists(path)) {
-                sync(Mode.START);
+                content.sync(Mode.START);
             } else {
                 persist(RecordSnapshot.EMPTY);
             }
@@ -124,7 +115,7 @@ public final class FileKeyStore implements KeyStore {
     public Optional<KeyRecord> findByDigest(KeyDigest digest) {
         Objects.requireNonNull(digest, "digest");
         refreshIfDue();
-        return Optional.ofNullable(snapshot.byDigest(digest));
+        return Optional.ofNullable(content.snapshot().byDigest(digest));
     }
 
     @Override
@@ -133,7 +124,7 @@ public final class FileKeyStore implements KeyStore {
             return Optional.empty();
         }
         refreshIfDue();
-        return Optional.ofNullable(snapshot.byId(id));
+        return Optional.ofNullable(content.snapshot().byId(id));
     }
 
     /**
@@ -146,7 +137,7 @@ public final class FileKeyStore implements KeyStore {
     public KeyRecord create(KeyRecord record) {
         KeyRecord stored = record.toBuilder().version(1).build();
         return underLocks(Mode.WRITE, () -> {
-            RecordSnapshot s = snapshot;
+            RecordSnapshot s = content.snapshot();
             if (s.byId(record.id()) != null || s.byDigest(record.digest()) != null) {
                 throw new DuplicateKeyException(record.id());
             }
@@ -164,7 +155,7 @@ public final class FileKeyStore implements KeyStore {
     @Override
     public KeyRecord update(KeyRecord record) {
         return underLocks(Mode.WRITE, () -> {
-            RecordSnapshot s = snapshot;
+            RecordSnapshot s = content.snapshot();
             KeyRecord current = s.byId(record.id());
             if (current == null) {
                 throw new VersionConflictException(record.id());
@@ -194,7 +185,7 @@ public final class FileKeyStore implements KeyStore {
             return;
         }
         underLocks(Mode.WRITE, () -> {
-            RecordSnapshot s = snapshot;
+            RecordSnapshot s = content.snapshot();
             KeyRecord current = s.byId(id);
             if (current != null && (current.lastUsed() == null || current.lastUsed().isBefore(at))) {
                 persist(s.replacing(current.toBuilder().lastUsed(at).build()));
@@ -208,7 +199,7 @@ public final class FileKeyStore implements KeyStore {
         Objects.requireNonNull(query, "query");
         refreshIfDue();
         List<KeyRecord> out = new ArrayList<>();
-        for (KeyRecord r : snapshot.records()) {
+        for (KeyRecord r : content.snapshot().records()) {
             if (query.matches(r)) {
                 out.add(r);
             }
@@ -222,13 +213,13 @@ public final class FileKeyStore implements KeyStore {
      */
     public Optional<String> lastLoadError() {
         refreshIfDue();
-        return Optional.ofNullable(lastLoadError);
+        return Optional.ofNullable(content.lastLoadError());
     }
 
     /** Shows the path and the number of records; never a digest. */
     @Override
     public String toString() {
-        return "FileKeyStore[" + path + ", " + snapshot.records().size() + " records]";
+        return "FileKeyStore[" + path + ", " + content.snapshot().records().size() + " records]";
     }
 
     private void refreshIfDue() {
@@ -244,91 +235,9 @@ public final class FileKeyStore implements KeyStore {
             return;
         }
         try {
-            sync(Mode.READ);
+            content.sync(Mode.READ);
         } finally {
             pathLock.unlock();
-        }
-    }
-
-    /** How {@link #sync} reacts to a file it cannot use. */
-    private enum Mode {
-        /** At start-up: throw {@link FileStoreException}. */
-        START,
-        /** Before a write: throw {@link StoreUnavailableException}, never overwrite content not understood. */
-        WRITE,
-        /** On a read: report, keep serving the last good content. */
-        READ
-    }
-
-    /** Brings the served snapshot up to the file's content. Caller holds {@link #pathLock}. */
-    private void sync(Mode mode) {
-        Seen last = seen;
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            if (mode != Mode.READ) {
-                throw new StoreUnavailableException("key file " + path + " is missing; restore it before changing keys");
-            }
-            report("the file is missing", null);
-            return;
-        } catch (IOException e) {
-            if (mode == Mode.READ) {
-                report("cannot be read: " + e, null);
-                return;
-            }
-            throw new StoreUnavailableException("cannot read key file " + path + ": " + e, e);
-        }
-        byte[] hash = sha256(bytes);
-        if (last != null && Arrays.equals(hash, last.hash)) {
-            if (!last.good && mode != Mode.READ) {
-                refuse(mode, lastLoadError);
-            }
-            return;
-        }
-        List<KeyRecord> records;
-        try {
-            records = RecordJson.readDocument(bytes);
-        } catch (RecordFormatException e) {
-            seen = new Seen(hash, false);
-            String msg = "key file " + path + ": " + e.getMessage();
-            if (mode == Mode.START) {
-                lastLoadError = msg;
-                throw new FileStoreException(path, e.getMessage());
-            }
-            report(e.getMessage(), hash);
-            refuse(mode, msg);
-            return;
-        }
-        install(snapshot.next(records), new Seen(hash, true));
-    }
-
-    private void refuse(Mode mode, String why) {
-        if (mode == Mode.WRITE) {
-            throw new StoreUnavailableException(why + "; fix the file before changing keys");
-        }
-    }
-
-    private void report(String detail, byte[] hash) {
-        String msg = "key file " + path + ": " + detail;
-        boolean news = hash != null || !msg.equals(lastLoadError);
-        lastLoadError = msg;
-        if (news) {
-            LOG.log(System.Logger.Level.WARNING, msg + "; serving the last good content ("
-                    + snapshot.records().size() + " records)");
-        }
-        if (hash == null) {
-            // Nothing was read: make the next check look again rather than trust the old content.
-            seen = null;
-        }
-    }
-
-    private void install(RecordSnapshot next, Seen nowSeen) {
-        snapshot = next;
-        seen = nowSeen;
-        if (lastLoadError != null) {
-            lastLoadError = null;
-            LOG.log(System.Logger.Level.INFO, "key file " + path + " loaded again: " + next.records().size() + " records");
         }
     }
 
@@ -341,7 +250,7 @@ public final class FileKeyStore implements KeyStore {
         try (FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = ch.lock()) {
             if (syncMode != null) {
-                sync(syncMode);
+                content.sync(syncMode);
             }
             return action.get();
         } catch (IOException e) {
@@ -353,21 +262,7 @@ public final class FileKeyStore implements KeyStore {
 
     /** Writes {@code next} atomically and makes it the served content. Caller holds both locks. */
     private void persist(RecordSnapshot next) {
-        byte[] bytes = RecordJson.writeDocument(next.records());
-        AtomicFile.write(path, bytes, writeHook::beforeRename);
-        install(next, new Seen(sha256(bytes), true));
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
-
-    /** What the file held at the last check: a hash of its bytes, and whether that content loaded. */
-    private record Seen(byte[] hash, boolean good) {
+        content.write(next, writeHook::beforeRename);
     }
 
     /** Test seam: runs between writing the temporary file and renaming it; throwing aborts the write. */
