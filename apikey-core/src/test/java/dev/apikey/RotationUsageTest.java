@@ -78,6 +78,35 @@ class RotationUsageTest {
     }
 
     @Test
+    void keysOfOneLineageWithDifferentPoliciesCannotResetTheSharedStateByTakingTurns() {
+        IssuedKey old = manager.issue(KeyRequest.builder().owner("o").rateLimit("10/1h").build());
+        IssuedKey successor = manager.rotate(old.record().id(), GRACE);
+        // An administrator gives the successor a bigger plan while the predecessor is still in its grace period.
+        KeyRecord stored = store.findById(successor.record().id()).orElseThrow();
+        store.update(stored.toBuilder().rateLimitPolicy(RateLimitPolicy.parse("20/1h")).build());
+
+        List<Outcome> both = alternate(60, old, successor);
+
+        assertThat(allowed(both)).as("taking turns, %s", both).isLessThanOrEqualTo(20);
+        assertThat(both.subList(50, 60)).containsOnly(Outcome.RATE_LIMITED);
+    }
+
+    @Test
+    void aKeyWhosePolicyChangesContinuesFromTheRequestsItHasTaken() {
+        IssuedKey key = manager.issue(KeyRequest.builder().owner("o").rateLimit("10/1h").build());
+        assertThat(allowed(alternate(12, key))).isEqualTo(10);
+
+        KeyRecord stored = store.findById(key.record().id()).orElseThrow();
+        store.update(stored.toBuilder().rateLimitPolicy(RateLimitPolicy.parse("20/1h")).build());
+
+        // The bucket runs an hour ahead, past the new limit's tolerance: nothing now, and half an hour later
+        // half of the new limit, where a fresh bucket would have given all 20 at once.
+        assertThat(alternate(5, key)).containsOnly(Outcome.RATE_LIMITED);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(allowed(alternate(30, key))).isEqualTo(10);
+    }
+
+    @Test
     void theDeploymentsDefaultPolicyIsSharedByTheLineage() {
         ApiKeyVerifier withDefault = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
                 .lastUsedExecutor(Runnable::run).defaultRateLimit(RateLimitPolicy.parse("3/1h")).build();

@@ -14,6 +14,7 @@ import dev.apikey.KeyManager;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyRequest;
 import dev.apikey.Outcome;
+import dev.apikey.RateLimitPolicy;
 import dev.apikey.spi.AuditSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +93,18 @@ class RotationUsageClusterTest {
 
         assertThat(allowed(both)).as("predecessor and successor together, %s", both).isEqualTo(4);
         assertThat(both.subList(4, 20)).containsOnly(Outcome.RATE_LIMITED);
+    }
+
+    @Test
+    void keysOfOneLineageWithDifferentPoliciesTakingTurnsOnTheMembersGetNoMoreThanTheMoreGenerousPolicy() {
+        IssuedKey old = manager.issue(KeyRequest.builder().owner("rotating").rateLimit("10/1d").build());
+        IssuedKey successor = manager.rotate(old.record().id(), GRACE);
+        KeyRecord stored = first.keyStore().findById(successor.record().id()).orElseThrow();
+        first.keyStore().update(stored.toBuilder().rateLimitPolicy(RateLimitPolicy.parse("20/1d")).build());
+
+        List<Outcome> both = alternate(60, old, successor);
+
+        assertThat(allowed(both)).as("taking turns, %s", both).isBetween(10L, 20L);
     }
 
     @Test
