@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The single-node rate limiter: GCRA state per key in memory. A policy of one limit (the common case) keeps its
+ * The single-node rate limiter: GCRA state per bucket (a key's lineage) in memory. A policy of one limit (the common case) keeps its
  * state in one word, updated by compare-and-set: concurrent requests on one key never admit more than the limit
  * allows, and none of them waits for a lock (a preempted request thread cannot hold up the others on its key).
  * A policy of several limits updates all of them under a per-key lock, since they must pass or fail together.
