@@ -5,6 +5,7 @@ import dev.apikey.internal.CacheHeaders;
 import dev.apikey.internal.ClientAddresses;
 import dev.apikey.internal.FailureThrottle;
 import dev.apikey.internal.LastUsedRecorder;
+import dev.apikey.internal.UsageIds;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.Gcra;
@@ -409,14 +410,14 @@ public final class ApiKeyVerifier implements AutoCloseable {
         if (policy != null) {
             try {
                 if (localLimiter != null && policy.limits().size() == 1) {
-                    long answer = localLimiter.acquireOne(r.id(), policy, nowNanos);
+                    long answer = localLimiter.acquireOne(UsageIds.bucket(r), policy, nowNanos);
                     if (answer > 0) {
                         admitted = answer;
                     } else {
                         result = LocalRateLimiter.resultOf(policy, answer, nowNanos);
                     }
                 } else {
-                    result = rateLimiter.tryAcquire(r.id(), policy, nowNanos);
+                    result = rateLimiter.tryAcquire(UsageIds.bucket(r), policy, nowNanos);
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "rate limiter failed: " + e.getClass().getName());
@@ -474,7 +475,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 // Another version of the record that shows the same (its last-used time written, say): the cache
                 // now holds it, so that the next lookup is a hit by identity instead of a field-by-field compare.
                 // A store that hands out a copy of the same version per lookup leaves the map alone.
-                if (c.record.version() != r.version()) {
+                if (c.record.version() != r.version() || !Objects.equals(c.record.lastUsed(), r.lastUsed())) {
                     principals.put(r.id(), new CachedPrincipal(r, c.principal));
                 }
                 return c.principal;
@@ -508,7 +509,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
             if (q != null) {
                 Instant start = q.periodStart(now);
                 Instant end = q.periodEnd(now);
-                if (counters.tryIncrement(r.id() + ":q:" + start.getEpochSecond(), q.limit(), end) < 0) {
+                if (counters.tryIncrement(UsageIds.quotaCounter(r, start), q.limit(), end) < 0) {
                     long wait = (end.getEpochSecond() - now.getEpochSecond()) * SECOND - now.getNano();
                     return limited(Outcome.QUOTA_EXCEEDED, wait, policy, result,
                             "The API key's " + (q.period() == Quota.Period.DAY ? "daily" : "monthly")
@@ -516,7 +517,8 @@ public final class ApiKeyVerifier implements AutoCloseable {
                 }
             }
             Long credits = r.credits();
-            if (credits != null && counters.tryIncrement(r.id() + ":c", credits, r.expires()) < 0) {
+            if (credits != null
+                    && counters.tryIncrement(UsageIds.creditCounter(r), credits, UsageIds.creditsForgetAt(r)) < 0) {
                 return limited(Outcome.CREDITS_EXHAUSTED, 86_400 * SECOND, policy, result,
                         "The API key's credits are used up.");
             }

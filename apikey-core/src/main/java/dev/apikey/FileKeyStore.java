@@ -1,7 +1,8 @@
 package dev.apikey;
 
-import dev.apikey.internal.RecordFormatException;
-import dev.apikey.internal.RecordJson;
+import dev.apikey.internal.KeyFileContent;
+import dev.apikey.internal.KeyFileContent.Mode;
+import dev.apikey.internal.RecordSnapshot;
 import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
@@ -9,28 +10,16 @@ import dev.apikey.spi.StoreUnavailableException;
 import dev.apikey.spi.VersionConflictException;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,38 +28,31 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * A key store kept in one JSON file, {@code {"format":1,"keys":[...]}}, holding digests and metadata (never a
- * plaintext key). Meant for single servers and small deployments where the CLI edits the same file while a
- * server runs.
+ * A key store kept in one JSON file, {@code {"format":1,"keys":[...]}} (format 2 once it holds a rotation
+ * successor's lineage), holding digests and metadata (never a plaintext key). Meant for single servers and small
+ * deployments where the CLI edits the same file while a server runs.
  *
  * <p>Reads are served from memory. At most every {@linkplain Builder#reloadInterval reload interval} (default
- * 250 ms) an access checks the file's modification time, size and file key and reloads it when it changed, so
- * an external edit (a key added or revoked by another process) is visible within that interval. A file that
- * fails to parse is logged at WARNING and reported by {@link #lastLoadError()}; the store keeps serving the
- * last good content.
+ * 250 ms) an access reads the file and compares a SHA-256 of its bytes with the content it last read or wrote,
+ * and loads the file when they differ, so an external edit (a key added or revoked by another process or by
+ * hand) is visible within that interval. The file's metadata is not trusted to prove it unchanged: a
+ * modification time can be set back and is coarse, so an edit that keeps the size, the timestamp and every
+ * version is still seen. A record that such an edit changed without raising its version is served with a
+ * higher version, so a copy read before the edit can no longer be written back. A file that fails to parse is
+ * logged at WARNING and reported by {@link #lastLoadError()}; the store keeps serving the last good content.
  *
  * <p>Writes are read-modify-write under a per-path lock inside the JVM and an OS file lock on the sibling
  * {@code <name>.lock} across processes: the file is re-read, the change is checked against what is on disk,
- * and the new content goes to a temporary file in the same directory that is forced to disk and atomically
- * renamed over the old one. A failed write leaves the previous file whole and throws
+ * and the new content replaces the file atomically. A failed write leaves the previous file whole and throws
  * {@link StoreUnavailableException}. Thread-safe.
  */
 public final class FileKeyStore implements KeyStore {
     /** Default for {@link Builder#reloadInterval}: 250 ms. */
     public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofMillis(250);
 
-    private static final System.Logger LOG = System.getLogger(FileKeyStore.class.getName());
-
     // FileChannel.lock() is held per JVM, not per thread: a second lock from this JVM throws
     // OverlappingFileLockException. Every store instance on the same file therefore queues here first.
     private static final ConcurrentHashMap<Path, ReentrantLock> PATH_LOCKS = new ConcurrentHashMap<>();
-
-    // File systems stamp modification times coarsely (ext4 by the kernel tick, FAT by 2 s), so two writes
-    // close together can leave identical metadata. Content read that recently is compared again on the next
-    // check, as git does for "racily clean" index entries.
-    private static final long RACY_WINDOW_MILLIS = 2_000;
-
-    private static final Snapshot EMPTY = new Snapshot(List.of());
 
     private final Path path;
     private final Path lockPath;
@@ -79,10 +61,7 @@ public final class FileKeyStore implements KeyStore {
     private final Clock clock;
     private final WriteHook writeHook;
     private final AtomicLong nextCheck;
-
-    private volatile Snapshot snapshot = EMPTY;
-    private volatile Seen seen;
-    private volatile String lastLoadError;
+    private final KeyFileContent content;
 
     private FileKeyStore(Builder b) {
         this.reloadMillis = b.reloadInterval.toMillis();
@@ -95,12 +74,13 @@ public final class FileKeyStore implements KeyStore {
         }
         this.lockPath = path.resolveSibling(path.getFileName() + ".lock");
         this.pathLock = PATH_LOCKS.computeIfAbsent(path, p -> new ReentrantLock());
+        this.content = new KeyFileContent(path);
         this.nextCheck = new AtomicLong(clock.millis() + reloadMillis);
         underLocks(null, () -> {
             if (Files.exists(path)) {
-                sync(Mode.START);
+                content.sync(Mode.START);
             } else {
-                persist(List.of());
+                persist(RecordSnapshot.EMPTY);
             }
             return null;
         });
@@ -135,7 +115,7 @@ public final class FileKeyStore implements KeyStore {
     public Optional<KeyRecord> findByDigest(KeyDigest digest) {
         Objects.requireNonNull(digest, "digest");
         refreshIfDue();
-        return Optional.ofNullable(snapshot.byDigest.get(digest));
+        return Optional.ofNullable(content.snapshot().byDigest(digest));
     }
 
     @Override
@@ -144,7 +124,7 @@ public final class FileKeyStore implements KeyStore {
             return Optional.empty();
         }
         refreshIfDue();
-        return Optional.ofNullable(snapshot.byId.get(id));
+        return Optional.ofNullable(content.snapshot().byId(id));
     }
 
     /**
@@ -157,14 +137,11 @@ public final class FileKeyStore implements KeyStore {
     public KeyRecord create(KeyRecord record) {
         KeyRecord stored = record.toBuilder().version(1).build();
         return underLocks(Mode.WRITE, () -> {
-            Snapshot s = snapshot;
-            if (s.byId.containsKey(record.id()) || s.byDigest.containsKey(record.digest())) {
+            RecordSnapshot s = content.snapshot();
+            if (s.byId(record.id()) != null || s.byDigest(record.digest()) != null) {
                 throw new DuplicateKeyException(record.id());
             }
-            List<KeyRecord> next = new ArrayList<>(s.records.size() + 1);
-            next.addAll(s.records);
-            next.add(stored);
-            persist(next);
+            persist(s.plus(stored));
             return stored;
         });
     }
@@ -178,8 +155,8 @@ public final class FileKeyStore implements KeyStore {
     @Override
     public KeyRecord update(KeyRecord record) {
         return underLocks(Mode.WRITE, () -> {
-            Snapshot s = snapshot;
-            KeyRecord current = s.byId.get(record.id());
+            RecordSnapshot s = content.snapshot();
+            KeyRecord current = s.byId(record.id());
             if (current == null) {
                 throw new VersionConflictException(record.id());
             }
@@ -190,15 +167,30 @@ public final class FileKeyStore implements KeyStore {
                 throw new VersionConflictException(record.id(), record.version(), current.version());
             }
             KeyRecord stored = record.toBuilder().version(current.version() + 1).build();
-            List<KeyRecord> next = new ArrayList<>(s.records);
-            for (int i = 0; i < next.size(); i++) {
-                if (next.get(i).id().equals(stored.id())) {
-                    next.set(i, stored);
-                    break;
-                }
-            }
-            persist(next);
+            persist(s.replacing(stored));
             return stored;
+        });
+    }
+
+    /**
+     * {@inheritDoc} The time is set on the record the file holds when the write runs (re-read first if it
+     * changed), never on a copy read before.
+     *
+     * @throws StoreUnavailableException if the file cannot be read, is malformed, or cannot be written
+     */
+    @Override
+    public void recordUse(String id, Instant at) {
+        Objects.requireNonNull(at, "at");
+        if (id == null) {
+            return;
+        }
+        underLocks(Mode.WRITE, () -> {
+            RecordSnapshot s = content.snapshot();
+            KeyRecord current = s.byId(id);
+            if (current != null && (current.lastUsed() == null || current.lastUsed().isBefore(at))) {
+                persist(s.replacing(current.toBuilder().lastUsed(at).build()));
+            }
+            return null;
         });
     }
 
@@ -207,7 +199,7 @@ public final class FileKeyStore implements KeyStore {
         Objects.requireNonNull(query, "query");
         refreshIfDue();
         List<KeyRecord> out = new ArrayList<>();
-        for (KeyRecord r : snapshot.records) {
+        for (KeyRecord r : content.snapshot().records()) {
             if (query.matches(r)) {
                 out.add(r);
             }
@@ -221,13 +213,13 @@ public final class FileKeyStore implements KeyStore {
      */
     public Optional<String> lastLoadError() {
         refreshIfDue();
-        return Optional.ofNullable(lastLoadError);
+        return Optional.ofNullable(content.lastLoadError());
     }
 
     /** Shows the path and the number of records; never a digest. */
     @Override
     public String toString() {
-        return "FileKeyStore[" + path + ", " + snapshot.records.size() + " records]";
+        return "FileKeyStore[" + path + ", " + content.snapshot().records().size() + " records]";
     }
 
     private void refreshIfDue() {
@@ -243,100 +235,9 @@ public final class FileKeyStore implements KeyStore {
             return;
         }
         try {
-            sync(Mode.READ);
+            content.sync(Mode.READ);
         } finally {
             pathLock.unlock();
-        }
-    }
-
-    /** How {@link #sync} reacts to a file it cannot use. */
-    private enum Mode {
-        /** At start-up: throw {@link FileStoreException}. */
-        START,
-        /** Before a write: throw {@link StoreUnavailableException}, never overwrite content not understood. */
-        WRITE,
-        /** On a read: report, keep serving the last good content. */
-        READ
-    }
-
-    /** Brings the in-memory index up to the file's content. Caller holds {@link #pathLock}. */
-    private void sync(Mode mode) {
-        Seen last = seen;
-        byte[] bytes;
-        FileStamp before;
-        FileStamp after;
-        try {
-            before = stamp();
-            if (mode == Mode.READ && last != null && before.equals(last.stamp) && !last.racy) {
-                return;
-            }
-            bytes = Files.readAllBytes(path);
-            after = stamp();
-        } catch (NoSuchFileException e) {
-            if (mode != Mode.READ) {
-                throw new StoreUnavailableException("key file " + path + " is missing; restore it before changing keys");
-            }
-            report("the file is missing", null);
-            return;
-        } catch (IOException e) {
-            if (mode == Mode.READ) {
-                report("cannot be read: " + e, null);
-                return;
-            }
-            throw new StoreUnavailableException("cannot read key file " + path + ": " + e, e);
-        }
-        byte[] hash = sha256(bytes);
-        boolean racy = !before.equals(after) || before.modified.toMillis() >= System.currentTimeMillis() - RACY_WINDOW_MILLIS;
-        if (last != null && Arrays.equals(hash, last.hash)) {
-            seen = new Seen(before, hash, racy, last.good);
-            if (!last.good && mode != Mode.READ) {
-                refuse(mode, lastLoadError);
-            }
-            return;
-        }
-        List<KeyRecord> records;
-        try {
-            records = RecordJson.readDocument(bytes);
-        } catch (RecordFormatException e) {
-            seen = new Seen(before, hash, racy, false);
-            String msg = "key file " + path + ": " + e.getMessage();
-            if (mode == Mode.START) {
-                lastLoadError = msg;
-                throw new FileStoreException(path, e.getMessage());
-            }
-            report(e.getMessage(), hash);
-            refuse(mode, msg);
-            return;
-        }
-        install(records, new Seen(before, hash, racy, true));
-    }
-
-    private void refuse(Mode mode, String why) {
-        if (mode == Mode.WRITE) {
-            throw new StoreUnavailableException(why + "; fix the file before changing keys");
-        }
-    }
-
-    private void report(String detail, byte[] hash) {
-        String msg = "key file " + path + ": " + detail;
-        boolean news = hash != null || !msg.equals(lastLoadError);
-        lastLoadError = msg;
-        if (news) {
-            LOG.log(System.Logger.Level.WARNING, msg + "; serving the last good content ("
-                    + snapshot.records.size() + " records)");
-        }
-        if (hash == null) {
-            // Nothing was read: make the next check look again rather than trust the old stamp.
-            seen = null;
-        }
-    }
-
-    private void install(List<KeyRecord> records, Seen nowSeen) {
-        snapshot = new Snapshot(records);
-        seen = nowSeen;
-        if (lastLoadError != null) {
-            lastLoadError = null;
-            LOG.log(System.Logger.Level.INFO, "key file " + path + " loaded again: " + records.size() + " records");
         }
     }
 
@@ -349,7 +250,7 @@ public final class FileKeyStore implements KeyStore {
         try (FileChannel ch = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = ch.lock()) {
             if (syncMode != null) {
-                sync(syncMode);
+                content.sync(syncMode);
             }
             return action.get();
         } catch (IOException e) {
@@ -359,115 +260,9 @@ public final class FileKeyStore implements KeyStore {
         }
     }
 
-    /** Writes {@code records} atomically and makes them the served content. Caller holds both locks. */
-    private void persist(List<KeyRecord> records) {
-        byte[] bytes = RecordJson.writeDocument(records);
-        writeAtomically(bytes);
-        FileStamp stamp;
-        try {
-            stamp = stamp();
-        } catch (IOException e) {
-            stamp = null;
-        }
-        install(records, stamp == null ? null : new Seen(stamp, sha256(bytes), true, true));
-    }
-
-    private void writeAtomically(byte[] bytes) {
-        Path dir = path.getParent();
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
-            copyPermissions(tmp);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            writeHook.beforeRename(tmp);
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-            forceDirectory(dir);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new StoreUnavailableException("cannot write key file " + path
-                    + ": its file system does not support atomic rename; the previous content is unchanged", e);
-        } catch (IOException | RuntimeException e) {
-            throw new StoreUnavailableException("cannot write key file " + path + " (" + e
-                    + "); the previous content is unchanged", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "could not remove temporary file " + tmp, e);
-                }
-            }
-        }
-    }
-
-    private void copyPermissions(Path tmp) throws IOException {
-        // The temporary file is created owner-only; a replaced file keeps whatever the operator chose.
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        if (view != null && Files.exists(path)) {
-            Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(path));
-        }
-    }
-
-    private static void forceDirectory(Path dir) {
-        // Makes the rename itself durable. Not every platform can open a directory (Windows cannot), and the
-        // new content is already on disk, so failing here is not a failed write.
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.log(System.Logger.Level.TRACE, "directory fsync not available for " + dir);
-        }
-    }
-
-    private FileStamp stamp() throws IOException {
-        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-        return new FileStamp(a.fileKey(), a.lastModifiedTime(), a.size());
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
-
-    /** The file metadata compared on each check. */
-    private record FileStamp(Object fileKey, FileTime modified, long size) {
-    }
-
-    /**
-     * What the file held at the last check: its stamp, a hash of its bytes, whether the stamp is too recent
-     * to trust, and whether that content loaded.
-     */
-    private record Seen(FileStamp stamp, byte[] hash, boolean racy, boolean good) {
-    }
-
-    /**
-     * One loaded file content. Readers see a whole snapshot or the next one, never a mix, because a reload
-     * swaps a single reference instead of editing shared maps in place.
-     */
-    private static final class Snapshot {
-        final List<KeyRecord> records;
-        final Map<KeyDigest, KeyRecord> byDigest;
-        final Map<String, KeyRecord> byId;
-
-        Snapshot(List<KeyRecord> records) {
-            this.records = List.copyOf(records);
-            Map<KeyDigest, KeyRecord> d = new HashMap<>(records.size() * 2);
-            Map<String, KeyRecord> i = new HashMap<>(records.size() * 2);
-            for (KeyRecord r : records) {
-                d.put(r.digest(), r);
-                i.put(r.id(), r);
-            }
-            this.byDigest = Collections.unmodifiableMap(d);
-            this.byId = Collections.unmodifiableMap(i);
-        }
+    /** Writes {@code next} atomically and makes it the served content. Caller holds both locks. */
+    private void persist(RecordSnapshot next) {
+        content.write(next, writeHook::beforeRename);
     }
 
     /** Test seam: runs between writing the temporary file and renaming it; throwing aborts the write. */

@@ -5,8 +5,10 @@ import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.VersionConflictException;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -78,6 +80,19 @@ public final class InMemoryKeyStore implements KeyStore {
             return out[0];
         });
         return out[0];
+    }
+
+    @Override
+    public void recordUse(String id, Instant at) {
+        Objects.requireNonNull(at, "at");
+        KeyDigest d = id == null ? null : idToDigest.get(id);
+        if (d == null) {
+            return;
+        }
+        // On the current record, atomically: a copy read earlier could carry an older status back.
+        byDigest.computeIfPresent(d, (k, current) -> current.id().equals(id)
+                && (current.lastUsed() == null || current.lastUsed().isBefore(at))
+                ? current.toBuilder().lastUsed(at).build() : current);
     }
 
     @Override

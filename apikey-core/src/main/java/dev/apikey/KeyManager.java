@@ -170,6 +170,7 @@ public final class KeyManager {
                 .lastUsed(null)
                 .replaces(old.id())
                 .replacedBy(null)
+                .lineage(old.lineage())
                 .version(0)
                 .build();
         KeyRecord stored = store.create(successor);

@@ -31,6 +31,10 @@ import java.util.TreeMap;
  * @param lastUsed        when the key was last accepted (recorded at most once a minute), or {@code null}
  * @param replaces        id of the key this one succeeded by rotation, or {@code null}
  * @param replacedBy      id of this key's successor, or {@code null}
+ * @param lineage         id of the first key of this key's rotation chain (its own id unless it succeeded another
+ *                        key); rate limits, quotas and credits are counted per lineage, so a successor continues
+ *                        its predecessor's usage. {@code null} reads as the own id, as in records stored before
+ *                        the field existed
  * @param version         optimistic-concurrency version, 0 for a record not yet stored
  */
 public record KeyRecord(
@@ -53,6 +57,7 @@ public record KeyRecord(
         Instant lastUsed,
         String replaces,
         String replacedBy,
+        String lineage,
         long version) {
 
     /** Validates every field and copies the collections. */
@@ -92,6 +97,12 @@ public record KeyRecord(
         }
         if (replacedBy != null) {
             KeyIds.check(replacedBy, "replacedBy");
+        }
+        // The own id instance, not an equal copy: most keys were never rotated, and their lineage costs no string.
+        if (lineage == null || lineage.equals(id)) {
+            lineage = id;
+        } else {
+            KeyIds.check(lineage, "lineage");
         }
         if (version < 0) {
             throw new InvalidConfigurationException("version must be >= 0");
@@ -233,6 +244,7 @@ public record KeyRecord(
         private Instant lastUsed;
         private String replaces;
         private String replacedBy;
+        private String lineage;
         private long version;
 
         private Builder() {
@@ -258,6 +270,7 @@ public record KeyRecord(
             lastUsed = r.lastUsed;
             replaces = r.replaces;
             replacedBy = r.replacedBy;
+            lineage = r.lineage;
             version = r.version;
         }
 
@@ -375,6 +388,12 @@ public record KeyRecord(
             return this;
         }
 
+        /** Sets the lineage: the id of the first key of the rotation chain (null: this record's own id). */
+        public Builder lineage(String v) {
+            lineage = v;
+            return this;
+        }
+
         /** Sets the version. */
         public Builder version(long v) {
             version = v;
@@ -385,7 +404,7 @@ public record KeyRecord(
         public KeyRecord build() {
             return new KeyRecord(id, digest, hint, owner, tenant, environment, scopes, allowedCidrs, created,
                     notBefore, expires, status, rateLimitPolicy, quota, credits, labels, lastUsed, replaces,
-                    replacedBy, version);
+                    replacedBy, lineage, version);
         }
     }
 }

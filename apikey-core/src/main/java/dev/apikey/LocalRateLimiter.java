@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The single-node rate limiter: GCRA state per key in memory. A policy of one limit (the common case) keeps its
+ * The single-node rate limiter: GCRA state per bucket (a key's lineage) in memory. A policy of one limit (the common case) keeps its
  * state in one word, updated by compare-and-set: concurrent requests on one key never admit more than the limit
  * allows, and none of them waits for a lock (a preempted request thread cannot hold up the others on its key).
  * A policy of several limits updates all of them under a per-key lock, since they must pass or fail together.
@@ -61,8 +61,10 @@ public final class LocalRateLimiter implements RateLimiter {
         Bucket b = buckets.get(bucketId);
         // Identity first: the policy is normally the very instance of the stored record.
         if (b == null || b.policy != policy && !b.policy.equals(policy)) {
-            // A new key, or the key's policy changed: the new limits start fresh rather than misapply old state.
-            b = buckets.compute(bucketId, (id, cur) -> cur != null && cur.policy.equals(policy) ? cur : new Bucket(policy));
+            // A new key, or another policy on this bucket (the key's changed, or a key of the same lineage has
+            // another): the new limits continue from the old ones' state (Gcra.carryOver).
+            b = buckets.compute(bucketId, (id, cur) -> cur == null ? new Bucket(policy, null)
+                    : cur.policy.equals(policy) ? cur : new Bucket(policy, Gcra.carryOver(cur.policy, cur.tats(), policy)));
         }
         return b;
     }
@@ -90,12 +92,26 @@ public final class LocalRateLimiter implements RateLimiter {
         /** A policy of several limits: one TAT per limit, guarded by this bucket's lock. */
         private final long[] tats;
 
-        Bucket(RateLimitPolicy policy) {
+        /** A bucket for {@code policy}, fresh if {@code initial} is null, else starting from those TATs. */
+        Bucket(RateLimitPolicy policy, long[] initial) {
             this.policy = policy;
             this.single = policy.limits().size() == 1 ? policy.limits().get(0) : null;
             this.interval = single != null ? Gcra.interval(single) : 0;
             this.tolerance = single != null ? Gcra.tolerance(single, interval) : 0;
-            this.tats = single != null ? null : new long[policy.limits().size()];
+            this.tats = single != null ? null : initial != null ? initial.clone() : new long[policy.limits().size()];
+            if (single != null && initial != null) {
+                this.tat = initial[0];
+            }
+        }
+
+        /** A copy of the TATs, one per limit. */
+        long[] tats() {
+            if (single != null) {
+                return new long[] {(long) TAT.getVolatile(this)};
+            }
+            synchronized (this) {
+                return tats.clone();
+            }
         }
 
         RateLimitResult tryAcquireOne(long now) {

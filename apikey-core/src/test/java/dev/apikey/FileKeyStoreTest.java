@@ -208,6 +208,101 @@ class FileKeyStoreTest extends KeyStoreContract {
         assertThat(store.findById(r.id()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
     }
 
+    /**
+     * Rewrites {@code file} in place with {@code from} replaced by {@code to}, as an operator's editor would,
+     * keeping its length and version, then puts the modification time back to {@code modified}.
+     */
+    private static void editByHand(Path file, String from, String to, FileTime modified) throws IOException {
+        String before = Files.readString(file, StandardCharsets.UTF_8);
+        assertThat(before).contains(from);
+        String after = before.replace(from, to);
+        assertThat(after).hasSameSizeAs(before);
+        Files.writeString(file, after, StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(file, modified);
+    }
+
+    /** A hand revoke: status ACTIVE to REVOKED, one space of indentation less so the size stays the same. */
+    private static void revokeByHand(Path file, FileTime modified) throws IOException {
+        editByHand(file, "\"status\" : \"ACTIVE\"", "\"status\" :\"REVOKED\"", modified);
+    }
+
+    private static Outcome verify(ApiKeyVerifier verifier, IssuedKey key) {
+        String text = key.key().reveal();
+        return verifier.verify(AccessRequest.builder().remoteAddress("127.0.0.1")
+                .headers(n -> n.equalsIgnoreCase("x-api-key") ? List.of(text) : List.of()).build()).outcome();
+    }
+
+    @Test
+    void handRevokeKeepingVersionSizeAndTimestampIsRefusedOnceTheReloadIntervalHasPassed() throws IOException {
+        Path file = dir.resolve("keys.json");
+        FileKeyStore store = storeOnFakeClock(file);
+        KeyManager manager = KeyManager.builder(store).clock(clock).build();
+        ApiKeyVerifier verifier = ApiKeyVerifier.builder(store).from(manager).auditSink(e -> { })
+                .lastUsedExecutor(task -> { }).build();
+        IssuedKey key = manager.issue(KeyRequest.builder().owner("app").scopes("billing:read").build());
+        // The file was last written long ago, so its metadata alone looks trustworthy.
+        FileTime longAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        Files.setLastModifiedTime(file, longAgo);
+        clock.advance(Duration.ofMillis(250));
+        assertThat(verify(verifier, key)).isEqualTo(Outcome.ALLOWED);
+        long size = Files.size(file);
+        Object inode = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+        revokeByHand(file, longAgo);
+        assertThat(Files.size(file)).isEqualTo(size);
+        assertThat(Files.getLastModifiedTime(file)).isEqualTo(longAgo);
+        assertThat(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isEqualTo(inode);
+        clock.advance(Duration.ofMillis(250));
+
+        assertThat(verify(verifier, key)).isEqualTo(Outcome.REVOKED_KEY);
+        assertThat(store.findById(key.record().id()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
+    }
+
+    @Test
+    void pendingLastUsedWriteAfterAHandRevokeDoesNotBringTheKeyBack() throws IOException {
+        Path file = dir.resolve("keys.json");
+        FileKeyStore store = storeOnFakeClock(file);
+        KeyManager manager = KeyManager.builder(store).clock(clock).build();
+        List<Runnable> pending = new ArrayList<>();
+        ApiKeyVerifier verifier = ApiKeyVerifier.builder(store).from(manager).auditSink(e -> { })
+                .lastUsedExecutor(pending::add).build();
+        IssuedKey key = manager.issue(KeyRequest.builder().owner("app").scopes("billing:read").build());
+        assertThat(verify(verifier, key)).isEqualTo(Outcome.ALLOWED);
+        assertThat(pending).as("a last-used write is queued").hasSize(1);
+
+        // The operator revokes the key by hand before the queued write runs, within the reload interval.
+        revokeByHand(file, Files.getLastModifiedTime(file));
+        pending.forEach(Runnable::run);
+
+        KeyRecord onDisk = RecordJson.readDocument(Files.readAllBytes(file)).get(0);
+        assertThat(onDisk.status()).isEqualTo(KeyStatus.REVOKED);
+        assertThat(onDisk.lastUsed()).isEqualTo(clock.instant());
+        clock.advance(Duration.ofMillis(250));
+        assertThat(verify(verifier, key)).isEqualTo(Outcome.REVOKED_KEY);
+        assertThat(FileKeyStore.builder(file).build().findById(key.record().id()).orElseThrow().status())
+                .isEqualTo(KeyStatus.REVOKED);
+    }
+
+    @Test
+    void aCopyReadBeforeAHandEditIsStaleEvenThoughTheEditKeptTheVersion() throws IOException {
+        Path file = dir.resolve("keys.json");
+        FileKeyStore store = storeOnFakeClock(file);
+        KeyRecord copy = store.create(TestRecords.record());
+
+        revokeByHand(file, Files.getLastModifiedTime(file));
+
+        assertThatThrownBy(() -> store.update(copy.toBuilder().labels(Map.of("team", "payments")).build()))
+                .isInstanceOf(dev.apikey.spi.VersionConflictException.class);
+        assertThat(RecordJson.readDocument(Files.readAllBytes(file)).get(0).status()).isEqualTo(KeyStatus.REVOKED);
+        KeyRecord current = store.findById(copy.id()).orElseThrow();
+        assertThat(current.status()).isEqualTo(KeyStatus.REVOKED);
+        assertThat(current.version()).isGreaterThan(copy.version());
+        // A change based on what the file holds now goes through and keeps the hand edit.
+        KeyRecord labelled = store.update(current.toBuilder().labels(Map.of("team", "payments")).build());
+        assertThat(labelled.status()).isEqualTo(KeyStatus.REVOKED);
+        assertThat(RecordJson.readDocument(Files.readAllBytes(file)).get(0)).isEqualTo(labelled);
+    }
+
     @Test
     void truncatedFileKeepsTheLastGoodContentAndReportsThePath() throws IOException {
         Path file = dir.resolve("keys.json");

@@ -93,7 +93,7 @@ class LocalRateLimiterTest {
     }
 
     @Test
-    void aChangedPolicyStartsFreshAndAnEqualOneKeepsTheState() {
+    void aChangedPolicyContinuesFromTheOldStateAndAnEqualOneKeepsIt() {
         LocalRateLimiter limiter = new LocalRateLimiter();
         long now = 1_000 * SECOND;
         RateLimitPolicy two = RateLimitPolicy.parse("2/1h");
@@ -101,13 +101,27 @@ class LocalRateLimiterTest {
         assertThat(limiter.tryAcquire("k", two, now).allowed()).isTrue();
         // An equal policy in another instance (a store that hands out copies) is the same policy.
         assertThat(limiter.tryAcquire("k", RateLimitPolicy.parse("2/1h"), now).allowed()).isFalse();
+        // The bucket runs an hour ahead; the new hourly limit of 3 tolerates 40 minutes, so it is spent too.
         RateLimitPolicy three = RateLimitPolicy.parse("3/1h, 100/1d");
-        for (int i = 0; i < 3; i++) {
-            assertThat(limiter.tryAcquire("k", three, now).allowed()).as("request %d under the new policy", i).isTrue();
-        }
         assertThat(limiter.tryAcquire("k", three, now).allowed()).isFalse();
-        // And back to one limit: fresh again.
-        assertThat(limiter.tryAcquire("k", two, now).allowed()).isTrue();
+        long later = now + 20 * 60 * SECOND;
+        assertThat(limiter.tryAcquire("k", three, later).allowed()).isTrue();
+        assertThat(limiter.tryAcquire("k", three, later).allowed()).isFalse();
+        // And back to one limit: still spent, not fresh.
+        assertThat(limiter.tryAcquire("k", two, later).allowed()).isFalse();
+    }
+
+    @Test
+    void twoPoliciesTakingTurnsOnOneBucketGetNoMoreThanTheMoreGenerousAllows() {
+        LocalRateLimiter limiter = new LocalRateLimiter();
+        long now = 1_000 * SECOND;
+        RateLimitPolicy ten = RateLimitPolicy.parse("10/1h");
+        RateLimitPolicy twenty = RateLimitPolicy.parse("20/1h");
+        int admitted = 0;
+        for (int i = 0; i < 100; i++) {
+            admitted += limiter.tryAcquire("lineage", i % 2 == 0 ? ten : twenty, now).allowed() ? 1 : 0;
+        }
+        assertThat(admitted).isBetween(10, 20);
     }
 
     @Test

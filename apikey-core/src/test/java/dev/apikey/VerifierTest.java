@@ -363,7 +363,7 @@ class VerifierTest {
         assertThat(first.lastUsed()).isEqualTo(clock.instant());
         clock.advance(Duration.ofSeconds(30));
         verifier.verify(request("X-API-Key", k).build());
-        assertThat(manager.get(id).orElseThrow().version()).isEqualTo(first.version());
+        assertThat(manager.get(id).orElseThrow().lastUsed()).isEqualTo(first.lastUsed());
         clock.advance(Duration.ofSeconds(30));
         verifier.verify(request("X-API-Key", k).build());
         assertThat(manager.get(id).orElseThrow().lastUsed()).isEqualTo(clock.instant());

@@ -8,6 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 9, item 5 (file part): the file store on a path it cannot write, or on a full disk, fails with a clear
- * error and leaves the previous file whole. The tests run as root, so permissions cannot make a path unwritable:
+ * error and leaves the previous file whole. Issue 26, item 9: a hand edit that keeps the file's size, timestamp
+ * and versions is still seen, and a last-used write queued before it cannot undo it. The tests run as root, so permissions cannot make a path unwritable:
  * the unwritable path is one whose parent is a regular file, and the full disk is simulated through the store's
  * package-private write hook (this class lives in {@code dev.apikey} to reach it), which fails the write after the
  * temporary file is written and before it replaces the key file, as {@code ENOSPC} on close or fsync would.
@@ -78,6 +83,43 @@ class FileStoreFaultsTest {
         diskFull.set(false);
         manager.issue(KeyRequest.builder().owner("after").build());
         assertThat(FileKeyStore.builder(file).build().list(KeyQuery.all())).hasSize(2);
+    }
+
+    @Test
+    void aKeyRevokedByHandWithTheTimestampSetBackIsRefusedAndItsQueuedLastUsedWriteKeepsItRevoked() throws IOException {
+        Path file = dir.resolve("keys.json");
+        FileKeyStore store = FileKeyStore.builder(file).reloadInterval(Duration.ZERO).build();
+        KeyManager manager = KeyManager.builder(store).build();
+        IssuedKey issued = manager.issue(KeyRequest.builder().owner("hand-edited").build());
+        List<Runnable> queued = new ArrayList<>();
+        try (ApiKeyVerifier v = ApiKeyVerifier.builder(store).auditSink(AuditSink.NONE).lastUsedExecutor(queued::add).build()) {
+            AccessRequest request = AccessRequest.builder().remoteAddress("192.0.2.1")
+                    .headers(n -> n.equalsIgnoreCase("X-API-Key") ? List.of(issued.key().reveal()) : List.of()).build();
+            // Written an hour ago as far as the file system can tell, and used once: a last-used write is queued.
+            FileTime anHourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+            Files.setLastModifiedTime(file, anHourAgo);
+            assertThat(v.verify(request).isAllowed()).isTrue();
+            assertThat(queued).hasSize(1);
+
+            // The operator revokes it in an editor: same size, same version, and the timestamp put back.
+            String before = Files.readString(file);
+            String after = before.replace("\"status\" : \"ACTIVE\"", "\"status\" :\"REVOKED\"");
+            assertThat(after).hasSameSizeAs(before).isNotEqualTo(before);
+            Files.writeString(file, after);
+            Files.setLastModifiedTime(file, anHourAgo);
+
+            Decision refused = v.verify(request);
+            queued.forEach(Runnable::run);
+            Decision stillRefused = v.verify(request);
+
+            System.out.println("[file-store] hand revoke with the timestamp set back -> " + refused.status()
+                    + " " + refused.outcome() + "; after the queued last-used write -> " + stillRefused.status());
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.outcome()).isEqualTo(Outcome.REVOKED_KEY);
+            assertThat(stillRefused.outcome()).isEqualTo(Outcome.REVOKED_KEY);
+            assertThat(FileKeyStore.builder(file).build().findById(issued.record().id()).orElseThrow().status())
+                    .isEqualTo(KeyStatus.REVOKED);
+        }
     }
 
     private static String errorOf(Runnable r) {

@@ -33,10 +33,16 @@ import java.util.Set;
  * Converts {@link KeyRecord}s to and from JSON objects (jackson-jr maps and lists, no reflection), and whole
  * key documents {@code {"format":1,"keys":[...]}} to and from bytes. A record holds a digest, never a key, so
  * neither does the JSON. Errors name the entry index, id and field, never the digest value.
+ *
+ * <p>Format 2 adds a record's {@code lineage} (written only for rotation successors, whose lineage is not their
+ * own id). A document is written in format 1 while no record needs the field, so versions that know only format
+ * 1 keep reading it, and refuse a document that has the field with a clear format error instead of an unknown
+ * field.
  */
 public final class RecordJson {
-    /** The document format this class writes and reads. */
-    public static final int FORMAT = 1;
+    /** The newest document format this class writes and reads; it also reads format 1. */
+    public static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_LINEAGE = 1;
 
     private static final String ID = "id";
     private static final String DIGEST = "digest";
@@ -57,13 +63,14 @@ public final class RecordJson {
     private static final String LAST_USED = "lastUsed";
     private static final String REPLACES = "replaces";
     private static final String REPLACED_BY = "replacedBy";
+    private static final String LINEAGE = "lineage";
     private static final String VERSION = "version";
 
     // A misspelt field in a hand-edited file (say "expire") must not silently drop a restriction, so unknown
     // fields are errors; a new field comes with a new format number.
     private static final Set<String> FIELDS = Set.of(ID, DIGEST, HINT, OWNER, TENANT, ENVIRONMENT, SCOPES,
             ALLOWED_CIDRS, CREATED, NOT_BEFORE, EXPIRES, STATUS, RATE_LIMIT_POLICY, QUOTA, CREDITS, LABELS, LAST_USED,
-            REPLACES, REPLACED_BY, VERSION);
+            REPLACES, REPLACED_BY, LINEAGE, VERSION);
 
     private static final JSON READER = JSON.std;
     private static final JSON WRITER = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
@@ -99,8 +106,16 @@ public final class RecordJson {
         putIfPresent(m, LAST_USED, r.lastUsed());
         putIfPresent(m, REPLACES, r.replaces());
         putIfPresent(m, REPLACED_BY, r.replacedBy());
+        if (inheritsLineage(r)) {
+            m.put(LINEAGE, r.lineage());
+        }
         m.put(VERSION, r.version());
         return m;
+    }
+
+    /** Whether the record continues another key's lineage (it is a rotation successor). */
+    private static boolean inheritsLineage(KeyRecord r) {
+        return !r.lineage().equals(r.id());
     }
 
     private static void putIfPresent(Map<String, Object> m, String field, Object value) {
@@ -160,6 +175,7 @@ public final class RecordJson {
         e.apply(LAST_USED, false, v -> b.lastUsed(instant(v)));
         e.apply(REPLACES, false, v -> b.replaces(checkId(v)));
         e.apply(REPLACED_BY, false, v -> b.replacedBy(checkId(v)));
+        e.apply(LINEAGE, false, v -> b.lineage(checkId(v)));
         Long version = e.number(VERSION, true);
         b.version(version);
         try {
@@ -196,14 +212,21 @@ public final class RecordJson {
         return null;
     }
 
-    /** The document {@code {"format":1,"keys":[...]}} as UTF-8 JSON, records in the given order. */
+    /**
+     * The document {@code {"format":N,"keys":[...]}} as UTF-8 JSON, records in the given order; format 1 unless a
+     * record continues the lineage of another key.
+     */
     public static byte[] writeDocument(Collection<KeyRecord> records) {
         List<Object> keys = new ArrayList<>(records.size());
+        int format = FORMAT_WITHOUT_LINEAGE;
         for (KeyRecord r : records) {
             keys.add(toJson(r));
+            if (inheritsLineage(r)) {
+                format = FORMAT;
+            }
         }
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("format", FORMAT);
+        doc.put("format", format);
         doc.put("keys", keys);
         try {
             byte[] json = WRITER.asBytes(doc);
@@ -228,8 +251,10 @@ public final class RecordJson {
                     "expected a JSON object {\"format\":1,\"keys\":[...]}, got " + kind(root));
         }
         Object format = doc.get("format");
-        if (!(format instanceof Number n) || n.longValue() != FORMAT || !isIntegral(n)) {
-            throw new RecordFormatException(-1, null, "format", "expected " + FORMAT + ", got "
+        if (!(format instanceof Number n) || !isIntegral(n)
+                || n.longValue() != FORMAT && n.longValue() != FORMAT_WITHOUT_LINEAGE) {
+            throw new RecordFormatException(-1, null, "format", "expected " + FORMAT_WITHOUT_LINEAGE + " or " + FORMAT
+                    + ", got "
                     + (format instanceof Number || format == null ? String.valueOf(format) : kind(format)));
         }
         for (Object name : doc.keySet()) {

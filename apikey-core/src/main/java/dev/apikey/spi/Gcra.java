@@ -109,6 +109,39 @@ public final class Gcra {
         return Math.min(l.burst(), Math.max(0, (tolerance(l, interval) + interval - tatLessNow) / interval));
     }
 
+    /**
+     * The state of policy {@code to} for a bucket kept under policy {@code from}: the key's policy changed, or keys
+     * of one lineage with different policies take turns on its bucket. The usage continues rather than starting
+     * fresh, which would let two policies reset each other without end: each limit of {@code to} keeps the TAT of
+     * the limit of {@code from} with the same period, or without one the latest TAT of any, so the bucket runs as
+     * far ahead of now as it did. Whatever the policies, keys taking turns get no more than the most generous of
+     * them allows.
+     *
+     * @param fromTats one TAT per limit of {@code from}; a state of another length starts fresh
+     */
+    public static long[] carryOver(RateLimitPolicy from, long[] fromTats, RateLimitPolicy to) {
+        List<RateLimit> old = from.limits();
+        List<RateLimit> next = to.limits();
+        long[] out = new long[next.size()];
+        if (fromTats.length != old.size()) {
+            return out;
+        }
+        long latest = 0;
+        for (long tat : fromTats) {
+            latest = Math.max(latest, tat);
+        }
+        for (int j = 0; j < next.size(); j++) {
+            out[j] = latest;
+            for (int i = 0; i < old.size(); i++) {
+                if (old.get(i).period().equals(next.get(j).period())) {
+                    out[j] = fromTats[i];
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** True if a request at {@code now} would conform to {@code limit} with state {@code tat}; changes nothing. */
     public static boolean wouldConform(RateLimit limit, long tat, long now) {
         long t = interval(limit);

@@ -11,7 +11,9 @@ public interface RateLimiter {
     /**
      * Takes one permit from every limit of {@code policy} for {@code bucketId} if all of them have one.
      *
-     * @param bucketId  the key id (state is per key and limit)
+     * @param bucketId  whose usage: the key's lineage, shared by a key and its rotation successors (state is per
+     *                  bucket and limit; a request under another policy than the bucket's continues from its state,
+     *                  see {@link Gcra#carryOver})
      * @param policy    the limits
      * @param nowNanos  the current time, nanoseconds since the epoch, from the pipeline's clock
      * @return the result; never null

@@ -10,9 +10,10 @@ public interface UsageCounters {
     /**
      * Adds one to {@code counterId} unless it has already reached {@code limit}.
      *
-     * @param counterId  which counter (the pipeline derives it from the key id and period)
+     * @param counterId  which counter (the pipeline derives it from the key's lineage and period)
      * @param limit      the highest count allowed
-     * @param expiresAt  when the counter may be forgotten (the end of its period), or {@code null} for never
+     * @param expiresAt  when the counter may be forgotten (the end of its period), or {@code null} for never; each
+     *                   increment sets it
      * @return the count after adding, or {@code -1} if the limit was already reached (nothing was added)
      * @throws RuntimeException if the counters cannot answer
      */

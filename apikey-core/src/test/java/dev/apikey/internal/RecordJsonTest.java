@@ -28,7 +28,7 @@ class RecordJsonTest {
         KeyRecord min = TestRecords.record();
         Map<String, Object> json = RecordJson.toJson(min);
         assertThat(json).doesNotContainKeys("tenant", "notBefore", "expires", "rateLimitPolicy", "quota", "credits",
-                "lastUsed", "replaces", "replacedBy");
+                "lastUsed", "replaces", "replacedBy", "lineage");
         assertThat(RecordJson.fromJson(json, 0)).usingRecursiveComparison().isEqualTo(min);
     }
 
@@ -36,8 +36,46 @@ class RecordJsonTest {
     void documentRoundTripsThroughBytes() {
         List<KeyRecord> records = List.of(TestRecords.full(), TestRecords.record(), TestRecords.record("b", "t"));
         byte[] bytes = RecordJson.writeDocument(records);
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{").contains("\"format\" : 1");
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{").contains("\"format\" : 2");
         assertThat(RecordJson.readDocument(bytes)).usingRecursiveFieldByFieldElementComparator().isEqualTo(records);
+    }
+
+    @Test
+    void aRecordStoredBeforeLineageExistedReadsAsItsOwnLineage() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.full());
+        json.remove("lineage");
+
+        KeyRecord back = RecordJson.fromJson(json, 0);
+
+        assertThat(back.lineage()).isSameAs(back.id());
+    }
+
+    @Test
+    void aDocumentWithoutSuccessorsStaysInFormat1SoOlderVersionsKeepReadingIt() {
+        byte[] bytes = RecordJson.writeDocument(List.of(TestRecords.record(), TestRecords.record("b", "t")));
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"format\" : 1").doesNotContain("lineage");
+        assertThat(RecordJson.readDocument(bytes)).allSatisfy(r -> assertThat(r.lineage()).isEqualTo(r.id()));
+    }
+
+    @Test
+    void aSuccessorsLineageIsWrittenInFormat2AndReadBack() {
+        KeyRecord first = TestRecords.record();
+        KeyRecord successor = TestRecords.builder().replaces(first.id()).lineage(first.lineage()).build();
+
+        byte[] bytes = RecordJson.writeDocument(List.of(first, successor));
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"format\" : 2")
+                .contains("\"lineage\" : \"" + first.id() + "\"");
+        assertThat(RecordJson.readDocument(bytes)).extracting(KeyRecord::lineage).containsExactly(first.id(), first.id());
+    }
+
+    @Test
+    void aLineageThatIsNoKeyIdIsRejectedWithTheField() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.record());
+        json.put("lineage", "not an id");
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 0))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("lineage"));
     }
 
     @Test
@@ -147,7 +185,7 @@ class RecordJsonTest {
     @Test
     void wrongFormatNumberIsRejected() throws Exception {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("format", 2);
+        doc.put("format", 3);
         doc.put("keys", List.of());
         assertThatThrownBy(() -> RecordJson.readDocument(JSON.std.asBytes(doc)))
                 .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("format"));

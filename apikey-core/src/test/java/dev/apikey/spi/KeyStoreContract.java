@@ -5,6 +5,7 @@ import dev.apikey.KeyStatus;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -188,6 +189,80 @@ public abstract class KeyStoreContract {
         assertThat(store.findByDigest(stored.digest())).contains(revoked);
         assertThat(store.findById(stored.id()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
         assertThat(store.list(KeyQuery.all())).contains(revoked);
+    }
+
+    @Test
+    void recordUseSetsALaterLastUsedAndKeepsTheVersionAndEveryOtherField() {
+        KeyStore store = newStore();
+        KeyRecord stored = store.create(TestRecords.full());
+        Instant later = stored.lastUsed().plusSeconds(3600);
+
+        store.recordUse(stored.id(), later);
+
+        KeyRecord after = store.findById(stored.id()).orElseThrow();
+        assertThat(after).usingRecursiveComparison().isEqualTo(stored.toBuilder().lastUsed(later).build());
+        assertThat(store.findByDigest(stored.digest())).contains(after);
+        // The version did not move: a change based on the copy read before still applies.
+        assertThat(store.update(stored.toBuilder().owner("team-b").build()).version()).isEqualTo(2);
+    }
+
+    @Test
+    void recordUseNeverMovesLastUsedBack() {
+        KeyStore store = newStore();
+        KeyRecord stored = store.create(TestRecords.record());
+        Instant first = TestRecords.CREATED.plusSeconds(7200);
+
+        store.recordUse(stored.id(), first);
+        store.recordUse(stored.id(), first.minusSeconds(60));
+
+        KeyRecord after = store.findById(stored.id()).orElseThrow();
+        assertThat(after.lastUsed()).isEqualTo(first);
+        assertThat(after.version()).isEqualTo(1);
+    }
+
+    @Test
+    void recordUseOfAnUnknownIdIsIgnored() {
+        KeyStore store = newStore();
+        KeyRecord stored = store.create(TestRecords.record());
+        KeyRecord never = TestRecords.record();
+
+        store.recordUse(never.id(), TestRecords.CREATED.plusSeconds(60));
+
+        assertThat(store.findById(never.id())).isEmpty();
+        assertThat(store.findByDigest(never.digest())).isEmpty();
+        assertThat(store.list(KeyQuery.all())).containsExactly(stored);
+    }
+
+    @Test
+    void recordUseNeverBringsARevokedRecordBack() {
+        KeyStore store = newStore();
+        KeyRecord stored = store.create(TestRecords.record());
+        KeyRecord revoked = store.update(stored.toBuilder().status(KeyStatus.REVOKED).build());
+        Instant at = TestRecords.CREATED.plusSeconds(60);
+
+        store.recordUse(stored.id(), at);
+
+        KeyRecord after = store.findByDigest(stored.digest()).orElseThrow();
+        assertThat(after.status()).isEqualTo(KeyStatus.REVOKED);
+        assertThat(after).isEqualTo(revoked.toBuilder().lastUsed(at).build());
+    }
+
+    @Test
+    void recordUseThroughAViewThatReadTheRecordBeforeARevocationKeepsItRevoked() {
+        KeyStore store = newStore();
+        KeyStore other = otherView(store);
+        KeyRecord stored = store.create(TestRecords.record());
+        KeyRecord seen = eventually(() -> other.findById(stored.id()).orElse(null), r -> r != null);
+        assertThat(seen.status()).isEqualTo(KeyStatus.ACTIVE);
+        KeyRecord revoked = store.update(stored.toBuilder().status(KeyStatus.REVOKED).build());
+        Instant at = TestRecords.CREATED.plusSeconds(60);
+
+        other.recordUse(stored.id(), at);
+
+        KeyRecord after = eventually(() -> store.findById(stored.id()).orElseThrow(), r -> at.equals(r.lastUsed()));
+        assertThat(after).isEqualTo(revoked.toBuilder().lastUsed(at).build());
+        assertThat(eventually(() -> other.findByDigest(stored.digest()).orElseThrow(), r -> at.equals(r.lastUsed())))
+                .isEqualTo(after);
     }
 
     @Test

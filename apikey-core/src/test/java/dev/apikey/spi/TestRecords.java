@@ -74,6 +74,7 @@ public final class TestRecords {
                 .lastUsed(CREATED.plusSeconds(3600).plusNanos(123_000_000))
                 .replaces(KeyIds.newId())
                 .replacedBy(KeyIds.newId())
+                .lineage(KeyIds.newId())
                 .version(7)
                 .build();
     }

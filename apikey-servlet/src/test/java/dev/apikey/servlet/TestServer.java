@@ -36,6 +36,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -244,6 +245,11 @@ final class TestServer implements AutoCloseable {
 
         @Override
         public KeyRecord update(KeyRecord record) {
+            throw new StoreUnavailableException("store at db.internal:5432 refused the connection");
+        }
+
+        @Override
+        public void recordUse(String id, Instant at) {
             throw new StoreUnavailableException("store at db.internal:5432 refused the connection");
         }
 

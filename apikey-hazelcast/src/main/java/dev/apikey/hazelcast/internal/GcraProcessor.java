@@ -66,8 +66,9 @@ public final class GcraProcessor implements EntryProcessor<String, RateState, lo
         RateLimitPolicy p = parse(policy);
         int n = p.limits().size();
         RateState current = entry.getValue();
-        long[] tats = current != null && current.policy().equals(policy) && current.tats().length == n
-                ? current.tats().clone() : new long[n];
+        long[] tats = current == null ? new long[n]
+                : current.policy().equals(policy) && current.tats().length == n ? current.tats().clone()
+                : carriedOver(current, p);
         long[] out = new long[n + 1];
         System.arraycopy(tats, 0, out, 1, n);
         int granted = 0;
@@ -89,6 +90,19 @@ public final class GcraProcessor implements EntryProcessor<String, RateState, lo
             }
         }
         return out;
+    }
+
+    /**
+     * The state under {@code p} of a bucket kept under another policy: a changed policy, or keys of one lineage with
+     * different policies, continue from it ({@link Gcra#carryOver}). State that cannot be read as a policy's starts
+     * fresh.
+     */
+    private long[] carriedOver(RateState current, RateLimitPolicy p) {
+        try {
+            return Gcra.carryOver(parse(current.policy()), current.tats(), p);
+        } catch (RuntimeException e) {
+            return new long[p.limits().size()];
+        }
     }
 
     @Override

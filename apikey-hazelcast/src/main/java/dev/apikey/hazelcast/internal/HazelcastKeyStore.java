@@ -11,6 +11,7 @@ import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.VersionConflictException;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -101,6 +102,17 @@ public final class HazelcastKeyStore implements KeyStore {
             throw new VersionConflictException(record.id(), record.version(), prior);
         }
         return record.toBuilder().version(prior + 1).build();
+    }
+
+    @Override
+    public void recordUse(String id, Instant at) {
+        if (id == null) {
+            return;
+        }
+        String digest = ops.await("recordUse", () -> ids.getAsync(id));
+        if (digest != null) {
+            ops.await("recordUse", () -> registry.submitToKey(digest, new RecordUseProcessor(id, at)));
+        }
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.apikey.hazelcast.internal;
 
 /**
- * The GCRA state of one key on its partition owner: the policy it was computed for (text form) and one
- * theoretical arrival time per limit. A state for another policy is ignored (the limits start fresh).
+ * The GCRA state of one bucket (a key's lineage) on its partition owner: the policy it was computed for (text
+ * form) and one theoretical arrival time per limit. A request under another policy continues from it
+ * ({@code Gcra.carryOver}).
  *
  * @param policy the policy's text form
  * @param tats   one TAT per limit, nanoseconds on the pipeline clock

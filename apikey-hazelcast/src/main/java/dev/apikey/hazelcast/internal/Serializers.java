@@ -1,5 +1,6 @@
 package dev.apikey.hazelcast.internal;
 
+import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
@@ -32,7 +33,7 @@ public final class Serializers {
     public static List<CompactSerializer<?>> all() {
         return List.of(new KeyRecordSerializer(), new RateStateSerializer(), new UpdateRecordSerializer(),
                 new GcraSerializer(), new CounterSerializer(), new BackupSetValueSerializer(),
-                new PutIfAbsentSerializer());
+                new PutIfAbsentSerializer(), new RecordUseProcessor.Serializer());
     }
 
     /** {@link KeyRecord} as type {@code apikey.KeyRecord}. */
@@ -71,6 +72,8 @@ public final class Serializers {
                     .lastUsed(readInstant(in, "lastUsed"))
                     .replaces(in.readString("replaces"))
                     .replacedBy(in.readString("replacedBy"))
+                    // Records written before the field existed have none: their lineage is their own id.
+                    .lineage(in.getFieldKind("lineage") == FieldKind.STRING ? in.readString("lineage") : null)
                     .version(in.readInt64("version"))
                     .build();
         }
@@ -97,6 +100,7 @@ public final class Serializers {
             writeInstant(out, "lastUsed", r.lastUsed());
             out.writeString("replaces", r.replaces());
             out.writeString("replacedBy", r.replacedBy());
+            out.writeString("lineage", r.lineage().equals(r.id()) ? null : r.lineage());
             out.writeInt64("version", r.version());
         }
 
