@@ -23,6 +23,8 @@ import java.util.Map;
 final class RawHttp implements Closeable {
     private final int port;
     private Socket socket;
+    /** How many requests this connection sent a second time (see {@link #send}). */
+    int resends;
     private InputStream in;
     private OutputStream out;
 
@@ -103,10 +105,13 @@ final class RawHttp implements Closeable {
                 return r;
             } catch (IOException e) {
                 close();
-                // A kept-alive connection the server closed while idle: retry once on a fresh one.
+                // A kept-alive connection the server closed while idle: retry once on a fresh one. The server may
+                // have handled the first copy before the connection failed, so callers that count what the server
+                // did read resends.
                 if (fresh || attempt > 0) {
                     throw new UncheckedIOException("no answer from 127.0.0.1:" + port, e);
                 }
+                resends++;
             }
         }
     }
