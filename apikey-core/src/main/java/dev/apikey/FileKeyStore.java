@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -199,6 +200,29 @@ public final class FileKeyStore implements KeyStore {
             }
             persist(next);
             return stored;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws StoreUnavailableException if the file cannot be read, is malformed, or cannot be written
+     */
+    @Override
+    public void recordUse(String id, Instant at) {
+        if (id == null) {
+            return;
+        }
+        underLocks(Mode.WRITE, () -> {
+            Snapshot s = snapshot;
+            KeyRecord current = s.byId.get(id);
+            if (current == null || (current.lastUsed() != null && !current.lastUsed().isBefore(at))) {
+                return null;
+            }
+            List<KeyRecord> next = new ArrayList<>(s.records);
+            next.replaceAll(r -> r.id().equals(id) ? r.toBuilder().lastUsed(at).build() : r);
+            persist(next);
+            return null;
         });
     }
 

@@ -5,6 +5,7 @@ import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.VersionConflictException;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,6 +79,15 @@ public final class InMemoryKeyStore implements KeyStore {
             return out[0];
         });
         return out[0];
+    }
+
+    @Override
+    public void recordUse(String id, Instant at) {
+        KeyDigest d = id == null ? null : idToDigest.get(id);
+        if (d != null) {
+            byDigest.computeIfPresent(d, (k, current) -> current.lastUsed() != null && !current.lastUsed().isBefore(at)
+                    ? current : current.toBuilder().lastUsed(at).build());
+        }
     }
 
     @Override

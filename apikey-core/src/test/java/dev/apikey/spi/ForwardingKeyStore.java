@@ -3,6 +3,7 @@ package dev.apikey.spi;
 import dev.apikey.KeyDigest;
 import dev.apikey.KeyRecord;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,6 +52,12 @@ public class ForwardingKeyStore implements KeyStore {
     public KeyRecord update(KeyRecord record) {
         beforeCall();
         return delegate.update(record);
+    }
+
+    @Override
+    public void recordUse(String id, Instant at) {
+        beforeCall();
+        delegate.recordUse(id, at);
     }
 
     @Override

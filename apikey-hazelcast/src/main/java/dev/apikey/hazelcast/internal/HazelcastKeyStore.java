@@ -11,6 +11,7 @@ import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.VersionConflictException;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -101,6 +102,25 @@ public final class HazelcastKeyStore implements KeyStore {
             throw new VersionConflictException(record.id(), record.version(), prior);
         }
         return record.toBuilder().version(prior + 1).build();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here a read and a versioned update, as last-used was written before the method existed, so this
+     * one does move the version; a lost race is dropped, last-used being advisory.
+     */
+    @Override
+    public void recordUse(String id, Instant at) {
+        KeyRecord current = findById(id).orElse(null);
+        if (current == null || (current.lastUsed() != null && !current.lastUsed().isBefore(at))) {
+            return;
+        }
+        try {
+            update(current.toBuilder().lastUsed(at).build());
+        } catch (VersionConflictException e) {
+            // Another change won the race; the next use records the time again.
+        }
     }
 
     @Override
