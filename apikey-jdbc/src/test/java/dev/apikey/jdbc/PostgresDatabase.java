@@ -149,6 +149,14 @@ final class PostgresDatabase implements ExecutionCondition, BeforeAllCallback, A
         }
     }
 
+    /** The first column of the first row of {@code sql}, run in this class's schema. */
+    String queryString(String sql) throws SQLException {
+        try (Connection c = dataSource(schema).getConnection(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     /** Connections that authenticate as the test role with a wrong password. */
     static DataSource withPassword(String password) {
         PGSimpleDataSource ds = (PGSimpleDataSource) dataSource(null);
