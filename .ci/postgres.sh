@@ -45,9 +45,10 @@ if [ -z "$cluster" ]; then
 fi
 read -r pg_version pg_name pg_port pg_status _ <<<"$cluster"
 
-if [ "$pg_status" != online ]; then
-    echo "postgres.sh: starting PostgreSQL $pg_version/$pg_name on port $pg_port"
-    as_root pg_ctlcluster --skip-systemctl-redirect "$pg_version" "$pg_name" start
+# Ask the server, not the status file: after a hard stop the cluster can look online without a server behind it.
+if ! pg_isready -q -h 127.0.0.1 -p "$pg_port"; then
+    echo "postgres.sh: starting PostgreSQL $pg_version/$pg_name on port $pg_port (was $pg_status)"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$pg_version" "$pg_name" start || true
 fi
 for _ in $(seq 1 60); do
     if pg_isready -q -h 127.0.0.1 -p "$pg_port"; then
@@ -55,7 +56,11 @@ for _ in $(seq 1 60); do
     fi
     sleep 0.5
 done
-pg_isready -q -h 127.0.0.1 -p "$pg_port" || { echo "postgres.sh: PostgreSQL did not become ready on 127.0.0.1:$pg_port" >&2; exit 1; }
+if ! pg_isready -q -h 127.0.0.1 -p "$pg_port"; then
+    echo "postgres.sh: PostgreSQL did not become ready on 127.0.0.1:$pg_port;" \
+        "see /var/log/postgresql/postgresql-$pg_version-$pg_name.log" >&2
+    exit 1
+fi
 
 if [ -z "${APIKEY_JDBC_PASSWORD:-}" ]; then
     APIKEY_JDBC_PASSWORD="$(od -An -tx1 -N18 /dev/urandom | tr -d ' \n')"
