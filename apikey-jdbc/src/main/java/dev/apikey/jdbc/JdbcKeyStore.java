@@ -1,0 +1,292 @@
+package dev.apikey.jdbc;
+
+import dev.apikey.InvalidConfigurationException;
+import dev.apikey.KeyDigest;
+import dev.apikey.KeyRecord;
+import dev.apikey.jdbc.internal.Jdbc;
+import dev.apikey.jdbc.internal.RecordRows;
+import dev.apikey.jdbc.internal.SchemaRunner;
+import dev.apikey.jdbc.internal.SqlErrors;
+import dev.apikey.spi.DuplicateKeyException;
+import dev.apikey.spi.KeyQuery;
+import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.StoreUnavailableException;
+import dev.apikey.spi.VersionConflictException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link KeyStore} in a relational database, first-class on PostgreSQL: the table {@code apikey_keys} (see
+ * {@code db/postgresql/V1__apikey_schema.sql}), read and written through the application's {@link DataSource}.
+ * Every node that shares the database shares the keys; nothing is cached here.
+ *
+ * <pre>{@code
+ * KeyStore store = JdbcKeyStore.builder(dataSource).createSchema(true).build();
+ * }</pre>
+ *
+ * <ul>
+ *   <li>A lookup by digest is one SELECT on a unique index.</li>
+ *   <li>Updates are optimistic: {@code UPDATE ... WHERE id = ? AND version = ?}; a stale version is a
+ *       {@link VersionConflictException}.</li>
+ *   <li>Rows are never deleted; a revoked key stays as a tombstone.</li>
+ *   <li>Instants are kept to the microsecond (timestamptz); {@link #create} and {@link #update} return the record
+ *       as stored, so it equals what later reads return.</li>
+ *   <li>Every database failure is a {@link StoreUnavailableException} whose message holds no stored value.</li>
+ * </ul>
+ */
+public final class JdbcKeyStore implements KeyStore {
+    /** The largest page {@link #listPage} returns. */
+    public static final int MAX_PAGE = 10_000;
+
+    static final String FIND_BY_DIGEST = "SELECT " + RecordRows.COLUMNS + " FROM apikey_keys WHERE digest = ?";
+    private static final String FIND_BY_ID = "SELECT " + RecordRows.COLUMNS + " FROM apikey_keys WHERE id = ?";
+    // DO NOTHING rather than letting the unique index raise: the database then logs no error whose detail
+    // would quote the duplicate digest, and no row means "duplicate".
+    private static final String INSERT = "INSERT INTO apikey_keys (id, digest, lineage, " + RecordRows.CONTENT_COLUMNS
+            + ", last_used, version) VALUES (?, ?, ?, " + RecordRows.CONTENT_VALUES + ", ?, 1) ON CONFLICT DO NOTHING";
+    // GREATEST ignores NULL: an update never moves last_used back, so a stale copy cannot undo a recorded use.
+    private static final String UPDATE = "UPDATE apikey_keys SET " + RecordRows.CONTENT_SET
+            + ", last_used = GREATEST(last_used, ?), version = version + 1, updated_at = now()"
+            + " WHERE id = ? AND version = ? AND digest = ? RETURNING version, last_used";
+    private static final String CURRENT = "SELECT version, digest FROM apikey_keys WHERE id = ?";
+    private static final String RECORD_USE = "UPDATE apikey_keys SET last_used = ?"
+            + " WHERE id = ? AND (last_used IS NULL OR last_used < ?)";
+    private static final int LIST_BATCH = 1_000;
+
+    private final Jdbc jdbc;
+
+    private JdbcKeyStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A builder for a store over {@code dataSource} (the application's, typically pooled). */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    @Override
+    public Optional<KeyRecord> findByDigest(KeyDigest digest) {
+        Objects.requireNonNull(digest, "digest");
+        return jdbc.run("lookup by digest", c -> one(c, FIND_BY_DIGEST, digest.encoded()));
+    }
+
+    @Override
+    public Optional<KeyRecord> findById(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        return jdbc.run("lookup of a key by id", c -> one(c, FIND_BY_ID, id));
+    }
+
+    private Optional<KeyRecord> one(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = jdbc.prepare(c, sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(RecordRows.read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public KeyRecord create(KeyRecord record) {
+        KeyRecord stored = RecordRows.normalize(record).toBuilder().version(1).build();
+        int rows;
+        try {
+            rows = jdbc.run("create of " + record.id(), c -> {
+                try (PreparedStatement ps = jdbc.prepare(c, INSERT)) {
+                    ps.setString(1, stored.id());
+                    ps.setString(2, stored.digest().encoded());
+                    ps.setString(3, RecordRows.lineageOf(stored));
+                    int next = RecordRows.bindContent(c, ps, 4, stored);
+                    RecordRows.setInstant(ps, next, stored.lastUsed());
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (StoreUnavailableException e) {
+            if (e.getCause() instanceof SQLException sql && SqlErrors.isUniqueViolation(sql)) {
+                throw new DuplicateKeyException(record.id());
+            }
+            throw e;
+        }
+        if (rows == 0) {
+            throw new DuplicateKeyException(record.id());
+        }
+        return stored;
+    }
+
+    @Override
+    public KeyRecord update(KeyRecord record) {
+        KeyRecord wanted = RecordRows.normalize(record);
+        return jdbc.run("update of " + record.id(), c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, UPDATE)) {
+                int i = RecordRows.bindContent(c, ps, 1, wanted);
+                RecordRows.setInstant(ps, i++, wanted.lastUsed());
+                ps.setString(i++, wanted.id());
+                ps.setLong(i++, wanted.version());
+                ps.setString(i, wanted.digest().encoded());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return wanted.toBuilder().version(rs.getLong("version"))
+                                .lastUsed(RecordRows.getInstant(rs, "last_used")).build();
+                    }
+                }
+            }
+            throw whyNotUpdated(c, wanted);
+        });
+    }
+
+    /** The exception for an update that matched no row: a missing id, a changed digest or a stale version. */
+    private RuntimeException whyNotUpdated(Connection c, KeyRecord wanted) throws SQLException {
+        try (PreparedStatement ps = jdbc.prepare(c, CURRENT)) {
+            ps.setString(1, wanted.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new VersionConflictException(wanted.id());
+                }
+                long version = rs.getLong("version");
+                if (!wanted.digest().equals(KeyDigest.parse(rs.getString("digest")))) {
+                    return new InvalidConfigurationException("the digest of record " + wanted.id() + " cannot change");
+                }
+                return new VersionConflictException(wanted.id(), wanted.version(), version);
+            }
+        }
+    }
+
+    @Override
+    public void recordUse(String id, Instant at) {
+        Objects.requireNonNull(at, "at");
+        if (id == null) {
+            return;
+        }
+        jdbc.run("last-used update of " + id, c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, RECORD_USE)) {
+                RecordRows.setInstant(ps, 1, at);
+                ps.setString(2, id);
+                RecordRows.setInstant(ps, 3, at);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Every record matching {@code query}, in id order, read one page at a time. */
+    @Override
+    public List<KeyRecord> list(KeyQuery query) {
+        List<KeyRecord> out = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<KeyRecord> page = listPage(query, after, LIST_BATCH);
+            out.addAll(page);
+            if (page.size() < LIST_BATCH) {
+                return out;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
+    /**
+     * One page of the records matching {@code query}, in id order: at most {@code limit} records whose id comes
+     * after {@code afterId} (all from the start when it is null). The next page starts after the last id of this
+     * one; a page shorter than {@code limit} is the last. Each page is one indexed query, so a record changed
+     * between pages is still listed exactly once.
+     *
+     * @throws InvalidConfigurationException if {@code limit} is not between 1 and {@link #MAX_PAGE}
+     */
+    public List<KeyRecord> listPage(KeyQuery query, String afterId, int limit) {
+        Objects.requireNonNull(query, "query");
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidConfigurationException("page size must be between 1 and " + MAX_PAGE + ", got " + limit);
+        }
+        StringBuilder sql = new StringBuilder("SELECT ").append(RecordRows.COLUMNS).append(" FROM apikey_keys WHERE true");
+        List<String> values = new ArrayList<>(3);
+        if (query.owner() != null) {
+            sql.append(" AND owner = ?");
+            values.add(query.owner());
+        }
+        if (query.tenant() != null) {
+            sql.append(" AND tenant = ?");
+            values.add(query.tenant());
+        }
+        if (afterId != null) {
+            sql.append(" AND id > ?");
+            values.add(afterId);
+        }
+        sql.append(" ORDER BY id LIMIT ?");
+        return jdbc.run("listing", c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, sql.toString())) {
+                int i = 1;
+                for (String v : values) {
+                    ps.setString(i++, v);
+                }
+                ps.setInt(i, limit);
+                List<KeyRecord> out = new ArrayList<>(Math.min(limit, LIST_BATCH));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(RecordRows.read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Names the store only; never a digest or a connection detail. */
+    @Override
+    public String toString() {
+        return "JdbcKeyStore[apikey_keys]";
+    }
+
+    /** Builds a {@link JdbcKeyStore}; {@link #build()} checks the values. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private boolean createSchema;
+        private Duration queryTimeout = Duration.ofSeconds(5);
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /**
+         * Whether {@link #build()} creates the tables when they are missing, by running the shipped scripts
+         * under {@code db/postgresql/} (default false: the schema is the application's migrations' job).
+         * Safe when several nodes start at once.
+         */
+        public Builder createSchema(boolean create) {
+            this.createSchema = create;
+            return this;
+        }
+
+        /** How long one statement may run before the driver cancels it (default 5 s, whole seconds, at least 1 s). */
+        public Builder queryTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "queryTimeout");
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new InvalidConfigurationException("queryTimeout must be at least 1s, got " + timeout);
+            }
+            this.queryTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The store. With {@link #createSchema(boolean) createSchema(true)} this connects once and creates
+         * missing tables.
+         *
+         * @throws StoreUnavailableException if the schema was to be created and the database cannot be reached
+         */
+        public JdbcKeyStore build() {
+            Jdbc jdbc = new Jdbc(dataSource, queryTimeout);
+            if (createSchema) {
+                SchemaRunner.ensureSchema(jdbc);
+            }
+            return new JdbcKeyStore(jdbc);
+        }
+    }
+}
