@@ -203,6 +203,21 @@ public final class FileKeyStore implements KeyStore {
     }
 
     @Override
+    public void recordUse(String id, java.time.Instant at) {
+        underLocks(Mode.WRITE, () -> {
+            Snapshot s = snapshot;
+            KeyRecord current = s.byId.get(id);
+            if (current == null || (current.lastUsed() != null && !at.isAfter(current.lastUsed()))) {
+                return null;
+            }
+            List<KeyRecord> next = new ArrayList<>(s.records);
+            next.replaceAll(r -> r.id().equals(id) ? r.toBuilder().lastUsed(at).build() : r);
+            persist(next);
+            return null;
+        });
+    }
+
+    @Override
     public List<KeyRecord> list(KeyQuery query) {
         Objects.requireNonNull(query, "query");
         refreshIfDue();

@@ -81,6 +81,15 @@ public final class InMemoryKeyStore implements KeyStore {
     }
 
     @Override
+    public void recordUse(String id, java.time.Instant at) {
+        KeyDigest d = idToDigest.get(id);
+        if (d != null) {
+            byDigest.computeIfPresent(d, (k, current) -> current.lastUsed() != null && !at.isAfter(current.lastUsed())
+                    ? current : current.toBuilder().lastUsed(at).build());
+        }
+    }
+
+    @Override
     public List<KeyRecord> list(KeyQuery query) {
         List<KeyRecord> out = new ArrayList<>();
         for (KeyRecord r : byDigest.values()) {

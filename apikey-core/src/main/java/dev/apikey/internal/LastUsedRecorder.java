@@ -2,7 +2,6 @@ package dev.apikey.internal;
 
 import dev.apikey.KeyRecord;
 import dev.apikey.spi.KeyStore;
-import dev.apikey.spi.VersionConflictException;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +10,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Writes a key's last-used time at most once per {@link #INTERVAL}, off the request thread. A write that
- * loses a version race is dropped: last-used is advisory and must never delay or fail a request.
+ * Writes a key's last-used time at most once per {@link #INTERVAL}, off the request thread, through
+ * {@link KeyStore#recordUse}, which leaves the version alone: last-used is advisory and must never delay or fail
+ * a request, nor win a race against a real change.
  */
 public final class LastUsedRecorder {
     /** The finest granularity of last-used. */
@@ -62,13 +62,7 @@ public final class LastUsedRecorder {
 
     private void write(String id, Instant now) {
         try {
-            KeyRecord current = store.findById(id).orElse(null);
-            if (current == null || (current.lastUsed() != null && !current.lastUsed().isBefore(now))) {
-                return;
-            }
-            store.update(current.toBuilder().lastUsed(now).build());
-        } catch (VersionConflictException e) {
-            // Another change won; the next use after INTERVAL records the time again.
+            store.recordUse(id, now);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "last-used update of " + id + " failed: " + e.getClass().getSimpleName());
         }

@@ -3,6 +3,7 @@ package dev.apikey.spi;
 import dev.apikey.KeyDigest;
 import dev.apikey.KeyRecord;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,6 +36,16 @@ public interface KeyStore {
      * @throws VersionConflictException if the stored version differs or no record has this id
      */
     KeyRecord update(KeyRecord record);
+
+    /**
+     * Notes that the key with public id {@code id} was accepted at {@code at}: sets the stored record's
+     * {@code lastUsed} to {@code at} if it is later, and changes nothing else, not even the version.
+     * Last-used is advisory: it lives outside the versioned content, so it can neither win a version race
+     * nor a merge, nor carry a stale copy of the record back into the store. An unknown id is ignored.
+     *
+     * @throws StoreUnavailableException if the store cannot answer
+     */
+    void recordUse(String id, Instant at);
 
     /** Records matching {@code query}, in no particular order. */
     List<KeyRecord> list(KeyQuery query);

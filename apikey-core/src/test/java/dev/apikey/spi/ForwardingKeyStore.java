@@ -54,6 +54,12 @@ public class ForwardingKeyStore implements KeyStore {
     }
 
     @Override
+    public void recordUse(String id, java.time.Instant at) {
+        beforeCall();
+        delegate.recordUse(id, at);
+    }
+
+    @Override
     public List<KeyRecord> list(KeyQuery query) {
         beforeCall();
         return delegate.list(query);

@@ -237,6 +237,11 @@ final class TestServer implements AutoCloseable {
         }
 
         @Override
+        public void recordUse(String id, java.time.Instant at) {
+            throw new StoreUnavailableException("store at db.internal:5432 refused the connection");
+        }
+
+        @Override
         public List<KeyRecord> list(KeyQuery query) {
             throw new StoreUnavailableException("store at db.internal:5432 refused the connection");
         }
