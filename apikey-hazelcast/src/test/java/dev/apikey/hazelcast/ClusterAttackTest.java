@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Issue 26, item 2: two real members and an attacker that reaches their port with a plain Hazelcast client. It
- * knows the cluster name (as if sniffed) and uses the project's public serializers, but not the cluster secret.
- * Every write it tries on the apikey maps is refused, and the keys keep their scopes, revocations and limits.
+ * Issue 26, item 2: two real members and an attacker that reaches their port with a plain Hazelcast client. Without
+ * the cluster secret it cannot even connect (the cluster name is derived from the secret); given the derived name
+ * (as if sniffed), and using the project's public serializers and classes, every write it tries on the apikey
+ * maps is refused, and the keys keep their scopes, revocations and limits.
  */
 class ClusterAttackTest {
     private static TestCluster cluster;
@@ -53,6 +54,16 @@ class ClusterAttackTest {
     static void stop() {
         attacker.getLifecycleService().terminate();
         cluster.close();
+    }
+
+    @Test
+    void aClientThatKnowsOnlyTheConfiguredClusterNameCannotConnect() {
+        // Without the secret, the name the members were configured with is all an outsider can know.
+        ClientConfig cc = new ClientConfig().setClusterName(cluster.clusterName);
+        cc.setProperty("hazelcast.phone.home.enabled", "false");
+        cluster.ports.forEach(p -> cc.getNetworkConfig().addAddress("127.0.0.1:" + p));
+        cc.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(2_000);
+        assertThatThrownBy(() -> HazelcastClient.newHazelcastClient(cc).shutdown()).isInstanceOf(IllegalStateException.class);
     }
 
     /** A fresh set of maps with a store, a key manager and a verifier on member 1. */

@@ -79,6 +79,11 @@ public final class TestCluster implements AutoCloseable {
 
     /** A member config: our recommended settings plus the loopback-only test network. */
     static Config memberConfig(String clusterName, int port, List<Integer> memberPorts) {
+        return memberConfig(clusterName, port, memberPorts, MEMBER_OPTIONS);
+    }
+
+    /** A member config with {@code options} (whose prefix must match the tests' maps, e.g. {@code apikey*}). */
+    static Config memberConfig(String clusterName, int port, List<Integer> memberPorts, HazelcastOptions options) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -107,7 +112,7 @@ public final class TestCluster implements AutoCloseable {
         for (int p : memberPorts) {
             join.getTcpIpConfig().addMember("127.0.0.1:" + p);
         }
-        return ApiKeyHazelcast.configure(config, MEMBER_OPTIONS);
+        return ApiKeyHazelcast.configure(config, options);
     }
 
     /** A client config for this cluster with our recommended client settings. */
