@@ -104,6 +104,7 @@ final class Forgery {
             out.writeNullableInt64("count", p.count);
             out.writeString("text", null);
             out.writeInt64("ttlMillis", -1);
+            out.writeInt64("issuedAt", System.currentTimeMillis());
             out.writeArrayOfInt8("tag", new byte[32]);
         }
 

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The base of every apikey entry processor. Interceptors do not see entry processors' arguments, and a client
  * can send the project's own processors with arguments of its choosing, so each one carries a tag: an HMAC,
- * keyed by the cluster secret, over its type, the map key it is meant for and its arguments. The member
- * checks the tag before anything else and refuses the call without touching the entry when it fails.
+ * keyed by the cluster secret, over its type, the map key it is meant for, its arguments and the time it was
+ * issued. The member checks the tag before anything else, and the time against its own clock (a recorded
+ * processor replayed later is refused), and refuses the call without touching the entry when either fails.
  *
  * <p>The member's keys come from its configuration (Hazelcast hands the member to processors it deserializes),
  * never over the wire.
@@ -20,11 +21,23 @@ import java.util.concurrent.TimeUnit;
 public abstract class Authorised<K, V, R> implements EntryProcessor<K, V, R>, HazelcastInstanceAware {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * How far a processor's issue time may lie from the member's clock: more than the skew of hosts that keep
+     * time, far less than the life of a key, so a recorded processor cannot be replayed later (say, to re-create
+     * a record after its tombstone was evicted).
+     */
+    static final long REPLAY_WINDOW_MILLIS = TimeUnit.MINUTES.toMillis(5);
+
+    private final long issuedAt;
     private final byte[] tag;
     private transient ClusterKeys memberKeys;
 
-    /** @param tag {@link ClusterKeys#tag} over {@link #type()}, the map key and {@link #arguments()} */
-    protected Authorised(byte[] tag) {
+    /**
+     * @param issuedAt when the caller made it (epoch millis)
+     * @param tag      {@link ClusterKeys#tag} over {@link #type()}, the map key and {@link #signed()}
+     */
+    protected Authorised(long issuedAt, byte[] tag) {
+        this.issuedAt = issuedAt;
         this.tag = tag == null ? new byte[0] : tag.clone();
     }
 
@@ -33,6 +46,15 @@ public abstract class Authorised<K, V, R> implements EntryProcessor<K, V, R>, Ha
 
     /** Everything the processor does depends on, for the tag. */
     abstract Canonical arguments();
+
+    /** What the tag covers: the arguments and the issue time. */
+    Canonical signed() {
+        return arguments().field("issuedAt", issuedAt);
+    }
+
+    long issuedAt() {
+        return issuedAt;
+    }
 
     byte[] tag() {
         return tag.clone();
@@ -64,8 +86,12 @@ public abstract class Authorised<K, V, R> implements EntryProcessor<K, V, R>, Ha
         if (keys == null) {
             throw new WriteRefusedException("this member holds no apikey cluster secret; it runs no apikey processor");
         }
-        if (!keys.verifyTag(tag, type(), mapKey, arguments())) {
+        if (!keys.verifyTag(tag, type(), mapKey, signed())) {
             throw new WriteRefusedException("an apikey processor without a valid tag was refused");
+        }
+        if (Math.abs(System.currentTimeMillis() - issuedAt) > REPLAY_WINDOW_MILLIS) {
+            throw new WriteRefusedException("an apikey processor issued more than " + REPLAY_WINDOW_MILLIS / 1000
+                    + " s from this member's time was refused (a replay, or clocks far apart)");
         }
         return keys;
     }

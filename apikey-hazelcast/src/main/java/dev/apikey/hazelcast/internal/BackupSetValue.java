@@ -17,8 +17,8 @@ public final class BackupSetValue extends Authorised<Object, Object, Object> {
     private final Object value;
     private final long ttlMillis;
 
-    BackupSetValue(Object value, long ttlMillis, byte[] tag) {
-        super(tag);
+    BackupSetValue(Object value, long ttlMillis, long issuedAt, byte[] tag) {
+        super(issuedAt, tag);
         this.value = value;
         this.ttlMillis = ttlMillis;
     }
@@ -26,9 +26,10 @@ public final class BackupSetValue extends Authorised<Object, Object, Object> {
     /** A tagged backup processor that sets {@code value}; {@code ttlMillis <= 0} keeps the entry's expiry. */
     @SuppressWarnings("unchecked")
     static <K, V, R> EntryProcessor<K, V, R> of(ClusterKeys keys, Object mapKey, Object value, long ttlMillis) {
-        BackupSetValue unsigned = new BackupSetValue(value, ttlMillis, null);
-        return (EntryProcessor<K, V, R>) (EntryProcessor<?, ?, ?>) new BackupSetValue(value, ttlMillis,
-                keys.tag(TYPE, mapKey, unsigned.arguments()));
+        long now = System.currentTimeMillis();
+        BackupSetValue unsigned = new BackupSetValue(value, ttlMillis, now, null);
+        return (EntryProcessor<K, V, R>) (EntryProcessor<?, ?, ?>) new BackupSetValue(value, ttlMillis, now,
+                keys.tag(TYPE, mapKey, unsigned.signed()));
     }
 
     @Override

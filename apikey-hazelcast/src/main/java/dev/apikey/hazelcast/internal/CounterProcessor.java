@@ -20,8 +20,8 @@ public final class CounterProcessor extends Authorised<String, Long, Long> {
     private final long expiresAtMillis;
     private transient EntryProcessor<String, Long, Long> backup;
 
-    CounterProcessor(long limit, long expiresAtMillis, byte[] tag) {
-        super(tag);
+    CounterProcessor(long limit, long expiresAtMillis, long issuedAt, byte[] tag) {
+        super(issuedAt, tag);
         this.limit = limit;
         this.expiresAtMillis = expiresAtMillis;
     }
@@ -32,8 +32,9 @@ public final class CounterProcessor extends Authorised<String, Long, Long> {
      * @param expiresAtMillis end of the counter's period (epoch millis), or {@link #NEVER}
      */
     public static CounterProcessor of(ClusterKeys keys, String counterId, long limit, long expiresAtMillis) {
-        CounterProcessor unsigned = new CounterProcessor(limit, expiresAtMillis, null);
-        return new CounterProcessor(limit, expiresAtMillis, keys.tag(TYPE, counterId, unsigned.arguments()));
+        long now = System.currentTimeMillis();
+        CounterProcessor unsigned = new CounterProcessor(limit, expiresAtMillis, now, null);
+        return new CounterProcessor(limit, expiresAtMillis, now, keys.tag(TYPE, counterId, unsigned.signed()));
     }
 
     @Override

@@ -26,8 +26,8 @@ public final class GcraProcessor extends Authorised<String, RateState, long[]> {
     private final int permits;
     private transient EntryProcessor<String, RateState, long[]> backup;
 
-    GcraProcessor(String policy, long nowNanos, int permits, byte[] tag) {
-        super(tag);
+    GcraProcessor(String policy, long nowNanos, int permits, long issuedAt, byte[] tag) {
+        super(issuedAt, tag);
         this.policy = policy;
         this.nowNanos = nowNanos;
         this.permits = permits;
@@ -41,8 +41,9 @@ public final class GcraProcessor extends Authorised<String, RateState, long[]> {
      * @param permits  how many permits to take at most (1 in exact mode, the lease size in lease mode)
      */
     public static GcraProcessor of(ClusterKeys keys, String bucketId, String policy, long nowNanos, int permits) {
-        GcraProcessor unsigned = new GcraProcessor(policy, nowNanos, permits, null);
-        return new GcraProcessor(policy, nowNanos, permits, keys.tag(TYPE, bucketId, unsigned.arguments()));
+        long now = System.currentTimeMillis();
+        GcraProcessor unsigned = new GcraProcessor(policy, nowNanos, permits, now, null);
+        return new GcraProcessor(policy, nowNanos, permits, now, keys.tag(TYPE, bucketId, unsigned.signed()));
     }
 
     @Override

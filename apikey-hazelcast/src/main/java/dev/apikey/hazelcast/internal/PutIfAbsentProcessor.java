@@ -16,14 +16,15 @@ public final class PutIfAbsentProcessor extends Authorised<String, Object, Boole
     private final Object value;
     private transient EntryProcessor<String, Object, Boolean> backup;
 
-    PutIfAbsentProcessor(Object value, byte[] tag) {
-        super(tag);
+    PutIfAbsentProcessor(Object value, long issuedAt, byte[] tag) {
+        super(issuedAt, tag);
         this.value = value;
     }
 
     /** @param value a {@code SealedRecord} or a {@code String}, to be stored under {@code mapKey} */
     public static PutIfAbsentProcessor of(ClusterKeys keys, String mapKey, Object value) {
-        return new PutIfAbsentProcessor(value, keys.tag(TYPE, mapKey, new PutIfAbsentProcessor(value, null).arguments()));
+        long now = System.currentTimeMillis();
+        return new PutIfAbsentProcessor(value, now, keys.tag(TYPE, mapKey, new PutIfAbsentProcessor(value, now, null).signed()));
     }
 
     @Override

@@ -18,15 +18,16 @@ public final class RecordUseProcessor extends Authorised<String, Object, Boolean
     private final Instant at;
     private transient EntryProcessor<String, Object, Boolean> backup;
 
-    RecordUseProcessor(String id, Instant at, byte[] tag) {
-        super(tag);
+    RecordUseProcessor(String id, Instant at, long issuedAt, byte[] tag) {
+        super(issuedAt, tag);
         this.id = id;
         this.at = at;
     }
 
     /** @param id the key id the record must have; @param at when the key was accepted */
     public static RecordUseProcessor of(ClusterKeys keys, String mapKey, String id, Instant at) {
-        return new RecordUseProcessor(id, at, keys.tag(TYPE, mapKey, new RecordUseProcessor(id, at, null).arguments()));
+        long now = System.currentTimeMillis();
+        return new RecordUseProcessor(id, at, now, keys.tag(TYPE, mapKey, new RecordUseProcessor(id, at, now, null).signed()));
     }
 
     @Override

@@ -29,14 +29,14 @@ public final class Serializers {
                             out.writeArrayOfInt64("tats", s.tats());
                         }),
                 of(UpdateRecordProcessor.class, UpdateRecordProcessor.TYPE,
-                        in -> new UpdateRecordProcessor(in.readCompact("record"), tag(in)),
+                        in -> new UpdateRecordProcessor(in.readCompact("record"), issuedAt(in), tag(in)),
                         (out, p) -> {
                             out.writeCompact("record", p.next());
                             tag(out, p);
                         }),
                 of(GcraProcessor.class, GcraProcessor.TYPE,
                         in -> new GcraProcessor(in.readString("policy"), in.readInt64("nowNanos"), in.readInt32("permits"),
-                                tag(in)),
+                                issuedAt(in), tag(in)),
                         (out, p) -> {
                             out.writeString("policy", p.policy());
                             out.writeInt64("nowNanos", p.nowNanos());
@@ -44,28 +44,30 @@ public final class Serializers {
                             tag(out, p);
                         }),
                 of(CounterProcessor.class, CounterProcessor.TYPE,
-                        in -> new CounterProcessor(in.readInt64("limit"), in.readInt64("expiresAtMillis"), tag(in)),
+                        in -> new CounterProcessor(in.readInt64("limit"), in.readInt64("expiresAtMillis"), issuedAt(in),
+                                tag(in)),
                         (out, p) -> {
                             out.writeInt64("limit", p.limit());
                             out.writeInt64("expiresAtMillis", p.expiresAtMillis());
                             tag(out, p);
                         }),
                 of(BackupSetValue.class, BackupSetValue.TYPE,
-                        in -> new BackupSetValue(readValue(in), in.readInt64("ttlMillis"), tag(in)),
+                        in -> new BackupSetValue(readValue(in), in.readInt64("ttlMillis"), issuedAt(in), tag(in)),
                         (out, p) -> {
                             writeValue(out, p.value());
                             out.writeInt64("ttlMillis", p.ttlMillis());
                             tag(out, p);
                         }),
                 of(PutIfAbsentProcessor.class, PutIfAbsentProcessor.TYPE,
-                        in -> new PutIfAbsentProcessor(readValue(in), tag(in)),
+                        in -> new PutIfAbsentProcessor(readValue(in), issuedAt(in), tag(in)),
                         (out, p) -> {
                             writeValue(out, p.value());
                             tag(out, p);
                         }),
                 of(RecordUseProcessor.class, RecordUseProcessor.TYPE,
                         in -> new RecordUseProcessor(in.readString("id"),
-                                Instant.ofEpochSecond(in.readInt64("atSeconds"), in.readInt32("atNanos")), tag(in)),
+                                Instant.ofEpochSecond(in.readInt64("atSeconds"), in.readInt32("atNanos")), issuedAt(in),
+                                tag(in)),
                         (out, p) -> {
                             out.writeString("id", p.id());
                             out.writeInt64("atSeconds", p.at().getEpochSecond());
@@ -74,11 +76,17 @@ public final class Serializers {
                         }));
     }
 
+    private static long issuedAt(CompactReader in) {
+        return in.readInt64("issuedAt");
+    }
+
     private static byte[] tag(CompactReader in) {
         return in.readArrayOfInt8("tag");
     }
 
+    /** The fields every processor has: when it was issued and its tag. */
     private static void tag(CompactWriter out, Authorised<?, ?, ?> p) {
+        out.writeInt64("issuedAt", p.issuedAt());
         out.writeArrayOfInt8("tag", p.tag());
     }
 

@@ -21,14 +21,15 @@ public final class UpdateRecordProcessor extends Authorised<String, Object, Long
     private final SealedRecord next;
     private transient EntryProcessor<String, Object, Long> backup;
 
-    UpdateRecordProcessor(SealedRecord next, byte[] tag) {
-        super(tag);
+    UpdateRecordProcessor(SealedRecord next, long issuedAt, byte[] tag) {
+        super(issuedAt, tag);
         this.next = next;
     }
 
     /** @param next the new record, sealed with its new version (one more than the expected stored version) */
     public static UpdateRecordProcessor of(ClusterKeys keys, String mapKey, SealedRecord next) {
-        return new UpdateRecordProcessor(next, keys.tag(TYPE, mapKey, new UpdateRecordProcessor(next, null).arguments()));
+        long now = System.currentTimeMillis();
+        return new UpdateRecordProcessor(next, now, keys.tag(TYPE, mapKey, new UpdateRecordProcessor(next, now, null).signed()));
     }
 
     @Override

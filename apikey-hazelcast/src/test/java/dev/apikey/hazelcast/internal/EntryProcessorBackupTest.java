@@ -72,8 +72,20 @@ class EntryProcessorBackupTest {
                 .isInstanceOf(WriteRefusedException.class);
         assertThatThrownBy(() -> onMember(CounterProcessor.of(KEYS, "other-key", 5, Long.MIN_VALUE)).process(entry))
                 .isInstanceOf(WriteRefusedException.class);
-        assertThatThrownBy(() -> onMember(new CounterProcessor(5, Long.MIN_VALUE, new byte[32])).process(entry))
-                .isInstanceOf(WriteRefusedException.class);
+        assertThatThrownBy(() -> onMember(new CounterProcessor(5, Long.MIN_VALUE, System.currentTimeMillis(),
+                new byte[32])).process(entry)).isInstanceOf(WriteRefusedException.class);
+        assertThat(entry.getValue()).isEqualTo(3L);
+    }
+
+    @Test
+    void aValidProcessorReplayedAfterTheWindowIsRefused() {
+        Map.Entry<String, Long> entry = new AbstractMap.SimpleEntry<>("c", 3L);
+        long then = System.currentTimeMillis() - Authorised.REPLAY_WINDOW_MILLIS - 60_000;
+        CounterProcessor unsigned = new CounterProcessor(5, Long.MIN_VALUE, then, null);
+        CounterProcessor recorded = new CounterProcessor(5, Long.MIN_VALUE, then, KEYS.tag(CounterProcessor.TYPE, "c",
+                unsigned.signed()));
+        assertThatThrownBy(() -> onMember(recorded).process(entry)).isInstanceOf(WriteRefusedException.class)
+                .hasMessageContaining("from this member's time");
         assertThat(entry.getValue()).isEqualTo(3L);
     }
 
