@@ -10,10 +10,12 @@ import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import dev.apikey.AccessRequest;
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.ClientThrottle;
+import dev.apikey.InvalidConfigurationException;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyRequest;
+import dev.apikey.KeyStatus;
 import dev.apikey.Outcome;
 import dev.apikey.ScopeRequirement;
 import org.junit.jupiter.api.AfterAll;
@@ -189,6 +191,19 @@ class ClusterAttackTest {
                     .get(10, TimeUnit.SECONDS);
         } catch (Exception refused) {
             // Refused outright or merged away: the outcome is checked by verifying the key.
+        }
+    }
+
+    @Test
+    void evenTheStoreCannotTurnATombstoneBackIntoAnActiveKey() {
+        Deployment d = Deployment.fresh();
+        for (int i = 0; i < 6; i++) {
+            // Several keys, so that some live on the other member and its refusal travels between members.
+            IssuedKey key = d.manager().issue(KeyRequest.builder().owner("tombstone-" + i).build());
+            KeyRecord revoked = d.manager().revoke(key.record().id());
+            assertThatThrownBy(() -> d.hz().keyStore().update(revoked.toBuilder().status(KeyStatus.ACTIVE).build()))
+                    .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("revoked key stays revoked");
+            assertThat(d.verify(key)).isEqualTo(Outcome.REVOKED_KEY);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.apikey.hazelcast.internal;
 
 import dev.apikey.KeyRecord;
 
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -12,9 +13,13 @@ import java.util.Arrays;
 public final class SealedRecord {
     private final KeyRecord record;
     private final byte[] mac;
-    // The keys this instance last verified with: near caches hand out the same instance, so one check suffices.
-    private transient volatile ClusterKeys verifiedWith;
+    // The last successful check: near caches hand out the same instance, so one check per instance suffices.
+    private transient volatile Verified verified;
 
+    private record Verified(ClusterKeys keys, String mapKey) {
+    }
+
+    /** A record with the MAC it came with (checked by {@link #verify}, never here). */
     public SealedRecord(KeyRecord record, byte[] mac) {
         this.record = record;
         this.mac = mac == null ? new byte[0] : mac.clone();
@@ -25,6 +30,7 @@ public final class SealedRecord {
         return new SealedRecord(record, keys.recordMac(record.digest().encoded(), record));
     }
 
+    /** The record, whether or not its MAC holds: callers check {@link #verify} first. */
     public KeyRecord record() {
         return record;
     }
@@ -35,21 +41,19 @@ public final class SealedRecord {
 
     /** True if the MAC holds for this record stored under {@code mapKey}. */
     public boolean verify(ClusterKeys keys, String mapKey) {
-        if (!record.digest().encoded().equals(mapKey)) {
-            return false;
-        }
-        if (verifiedWith == keys) {
+        Verified v = verified;
+        if (v != null && v.keys() == keys && v.mapKey().equals(mapKey)) {
             return true;
         }
-        boolean ok = keys.verifyRecord(mapKey, record, mac);
-        if (ok) {
-            verifiedWith = keys;
+        if (!record.digest().encoded().equals(mapKey) || !keys.verifyRecord(mapKey, record, mac)) {
+            return false;
         }
-        return ok;
+        verified = new Verified(keys, mapKey);
+        return true;
     }
 
     /** The same sealed content with another {@code lastUsed}, which the MAC does not cover. */
-    SealedRecord withLastUsed(java.time.Instant lastUsed) {
+    SealedRecord withLastUsed(Instant lastUsed) {
         return new SealedRecord(record.toBuilder().lastUsed(lastUsed).build(), mac);
     }
 

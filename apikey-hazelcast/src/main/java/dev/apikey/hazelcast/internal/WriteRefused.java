@@ -19,8 +19,14 @@ final class WriteRefused {
 
     private static Throwable find(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof WriteRefusedException
-                    || (t.getMessage() != null && t.getMessage().contains(WriteRefusedException.class.getName()))) {
+            if (t instanceof WriteRefusedException) {
+                return t;
+            }
+        }
+        // A client receives the member's exception as another class that names it in its message.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getCause() == null && t.getMessage() != null
+                    && t.getMessage().contains(WriteRefusedException.class.getName())) {
                 return t;
             }
         }
