@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,20 @@ class ClusterAttackTest {
     static void stop() {
         attacker.getLifecycleService().terminate();
         cluster.close();
+    }
+
+    @Test
+    void anApikeyMapThatAClientCreatesIsGuardedToo() {
+        IMap<String, Object> created = attacker.getMap(TestCluster.freshMaps().build().registryMap());
+        // The members put their guard on as soon as they see the new map (within moments, asynchronously).
+        TestCluster.awaitTrue(Duration.ofSeconds(10), () -> {
+            try {
+                created.set("probe", "value");
+                return false;
+            } catch (RuntimeException refused) {
+                return true;
+            }
+        }, "the new map refuses writes");
     }
 
     @Test
