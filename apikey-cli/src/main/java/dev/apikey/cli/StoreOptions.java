@@ -9,16 +9,19 @@ import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyFormat;
 import dev.apikey.KeyManager;
 import dev.apikey.hazelcast.ApiKeyHazelcast;
+import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.spi.KeyStore;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Function;
 
 /**
  * Where the keys live: {@code --store file:PATH} or {@code --hazelcast HOST:PORT} (a cluster reached as a
- * Hazelcast client). Shared by every management command.
+ * Hazelcast client, which needs the deployment's cluster secret in {@value HazelcastOptions#CLUSTER_SECRET_ENV}:
+ * it seals the records it writes with it). Shared by every management command.
  */
 final class StoreOptions {
     /** The cluster name the demo server's members use, and the default here. */
@@ -28,6 +31,8 @@ final class StoreOptions {
 
     // Clients opened by a command; ApiKeyCli closes them when the command ends.
     private static final Deque<HazelcastInstance> OPEN = new ArrayDeque<>();
+    /** Where the cluster secret is read from: the process environment (in-process tests pass their own). */
+    static volatile Function<String, String> environment = System::getenv;
 
     @Option(names = "--store", paramLabel = "file:PATH",
             description = "A JSON file store (created if missing).")
@@ -74,6 +79,7 @@ final class StoreOptions {
         if (colon <= 0 || colon == address.length() - 1 || !address.substring(colon + 1).chars().allMatch(Character::isDigit)) {
             throw new InvalidConfigurationException("--hazelcast must be HOST:PORT, got '" + address + "'");
         }
+        HazelcastOptions options = options();
         ClientConfig config = new ClientConfig();
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -83,14 +89,25 @@ final class StoreOptions {
         config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(5_000);
         HazelcastInstance client;
         try {
-            client = HazelcastClient.newHazelcastClient(ApiKeyHazelcast.configureClient(config));
+            client = HazelcastClient.newHazelcastClient(ApiKeyHazelcast.configureClient(config, options));
         } catch (IllegalStateException e) {
             throw new InvalidConfigurationException("cannot reach a cluster '" + clusterName + "' at " + address);
         }
         synchronized (OPEN) {
             OPEN.push(client);
         }
-        return ApiKeyHazelcast.from(client).keyStore();
+        return ApiKeyHazelcast.from(client, options).keyStore();
+    }
+
+    /** The cluster options with the secret from the environment; one line naming the variable if it is missing. */
+    private static HazelcastOptions options() {
+        String secret = environment.apply(HazelcastOptions.CLUSTER_SECRET_ENV);
+        if (secret == null || secret.isBlank()) {
+            throw new InvalidConfigurationException("--hazelcast needs the environment variable "
+                    + HazelcastOptions.CLUSTER_SECRET_ENV + ": the cluster's secret (base64 of at least "
+                    + HazelcastOptions.MIN_SECRET_BYTES + " bytes), the same as the members'");
+        }
+        return HazelcastOptions.custom().clusterSecretBase64(secret).build();
     }
 
     /** Shuts down every client a command opened. */

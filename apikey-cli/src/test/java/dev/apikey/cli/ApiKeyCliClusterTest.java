@@ -6,12 +6,17 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.apikey.KeyStatus;
 import dev.apikey.hazelcast.ApiKeyHazelcast;
+import dev.apikey.hazelcast.HazelcastOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The CLI as a Hazelcast client of a real member on 127.0.0.1. */
 class ApiKeyCliClusterTest {
     private static final int PORT = 5781;
+    private static final String SECRET = Base64.getEncoder().encodeToString(
+            "cli cluster test secret, 32 bytes+".getBytes(StandardCharsets.UTF_8));
+    private static final HazelcastOptions OPTIONS = HazelcastOptions.custom().clusterSecretBase64(SECRET).build();
     private static HazelcastInstance member;
 
     @BeforeAll
@@ -35,11 +43,13 @@ class ApiKeyCliClusterTest {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + PORT);
-        member = Hazelcast.newHazelcastInstance(ApiKeyHazelcast.configure(config));
+        member = Hazelcast.newHazelcastInstance(ApiKeyHazelcast.configure(config, OPTIONS));
+        StoreOptions.environment = Map.of(HazelcastOptions.CLUSTER_SECRET_ENV, SECRET)::get;
     }
 
     @AfterAll
     static void stopMember() {
+        StoreOptions.environment = System::getenv;
         member.shutdown();
     }
 
@@ -59,7 +69,7 @@ class ApiKeyCliClusterTest {
         assertThat(m.find()).isTrue();
         String id = m.group(1);
 
-        ApiKeyHazelcast onMember = ApiKeyHazelcast.from(member);
+        ApiKeyHazelcast onMember = ApiKeyHazelcast.from(member, OPTIONS);
         assertThat(onMember.keyStore().findById(id)).isPresent();
         assertThat(run("list", "--hazelcast", "127.0.0.1:" + PORT, "--cluster-name", "cli-test")[1]).contains(id);
 
@@ -73,6 +83,34 @@ class ApiKeyCliClusterTest {
         String[] r = run("list", "--hazelcast", "127.0.0.1:5789", "--cluster-name", "nobody");
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2].strip()).isEqualTo("apikey: error: cannot reach a cluster 'nobody' at 127.0.0.1:5789");
+    }
+
+    @Test
+    void withoutTheClusterSecretTheCliRefusesInOneLineNamingTheVariable() {
+        Function<String, String> before = StoreOptions.environment;
+        StoreOptions.environment = name -> null;
+        try {
+            String[] r = run("list", "--hazelcast", "127.0.0.1:" + PORT, "--cluster-name", "cli-test");
+            assertThat(r[0]).isEqualTo("2");
+            assertThat(r[2].strip()).startsWith("apikey: error: --hazelcast needs the environment variable APIKEY_CLUSTER_SECRET")
+                    .doesNotContain("\n");
+        } finally {
+            StoreOptions.environment = before;
+        }
+    }
+
+    @Test
+    void withAnotherSecretTheCliCannotJoinTheCluster() {
+        Function<String, String> before = StoreOptions.environment;
+        StoreOptions.environment = Map.of(HazelcastOptions.CLUSTER_SECRET_ENV,
+                Base64.getEncoder().encodeToString(new byte[32]))::get;
+        try {
+            String[] r = run("list", "--hazelcast", "127.0.0.1:" + PORT, "--cluster-name", "cli-test");
+            assertThat(r[0]).isEqualTo("2");
+            assertThat(r[2]).contains("cannot reach a cluster 'cli-test'");
+        } finally {
+            StoreOptions.environment = before;
+        }
     }
 
     @Test

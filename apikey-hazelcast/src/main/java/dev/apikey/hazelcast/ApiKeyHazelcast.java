@@ -1,6 +1,7 @@
 package dev.apikey.hazelcast;
 
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.client.config.ClientConnectionStrategyConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
@@ -8,6 +9,7 @@ import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.IndexConfig;
 import com.hazelcast.config.IndexType;
+import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.MergePolicyConfig;
@@ -16,15 +18,21 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import dev.apikey.InvalidConfigurationException;
+import dev.apikey.hazelcast.internal.ClusterKeys;
+import dev.apikey.hazelcast.internal.GuardInstaller;
 import dev.apikey.hazelcast.internal.HazelcastKeyStore;
 import dev.apikey.hazelcast.internal.HazelcastRateLimiter;
 import dev.apikey.hazelcast.internal.HazelcastUsageCounters;
+import dev.apikey.hazelcast.internal.MergeGuard;
 import dev.apikey.hazelcast.internal.Ops;
+import dev.apikey.hazelcast.internal.SerializationFilters;
 import dev.apikey.hazelcast.internal.Serializers;
+import dev.apikey.hazelcast.internal.SplitBrainProtection;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.RateLimiter;
 import dev.apikey.spi.UsageCounters;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -37,8 +45,10 @@ import java.util.concurrent.Executors;
  * {@link #usageCounters()}:
  *
  * <pre>{@code
- * HazelcastInstance hz = Hazelcast.newHazelcastInstance(ApiKeyHazelcast.configure(config));
- * ApiKeyHazelcast cluster = ApiKeyHazelcast.from(hz);
+ * HazelcastOptions options = HazelcastOptions.custom()
+ *         .clusterSecretBase64(System.getenv(HazelcastOptions.CLUSTER_SECRET_ENV)).build();
+ * HazelcastInstance hz = Hazelcast.newHazelcastInstance(ApiKeyHazelcast.configure(config, options));
+ * ApiKeyHazelcast cluster = ApiKeyHazelcast.from(hz, options);
  * ApiKeyVerifier verifier = ApiKeyVerifier.builder(cluster.keyStore())
  *         .rateLimiter(cluster.rateLimiter()).usageCounters(cluster.usageCounters()).build();
  * }</pre>
@@ -51,6 +61,8 @@ import java.util.concurrent.Executors;
  * processors and the merge policy run there) and must be configured with {@link #configure}.
  */
 public final class ApiKeyHazelcast implements AutoCloseable {
+    /** Hazelcast property that, left true (its default), binds members to every interface whatever they are configured with. */
+    public static final String BIND_ANY_PROPERTY = "hazelcast.socket.bind.any";
     /** Hazelcast property that batches near-cache invalidations; with batching a revocation can take 10 s. */
     public static final String INVALIDATION_BATCH_PROPERTY = "hazelcast.map.invalidation.batch.enabled";
     /** Largest near cache of the registry, in entries (least recently used entries are evicted). */
@@ -78,12 +90,16 @@ public final class ApiKeyHazelcast implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        ClusterKeys keys = ClusterKeys.of(options.clusterSecret());
+        for (String map : List.of(options.registryMap(), options.idMap(), options.rateLimitMap(), options.counterMap())) {
+            GuardInstaller.install(keys, instance.getMap(map));
+        }
         this.keyStore = new HazelcastKeyStore(instance.getMap(options.registryMap()), instance.getMap(options.idMap()),
-                ops, blockingCalls);
+                keys, ops, blockingCalls);
         int lease = options.rateLimitMode() == RateLimitMode.LEASE ? options.leasePermits() : 0;
-        this.rateLimiter = new HazelcastRateLimiter(instance.getMap(options.rateLimitMap()), ops, lease,
+        this.rateLimiter = new HazelcastRateLimiter(instance.getMap(options.rateLimitMap()), keys, ops, lease,
                 options.leaseDuration().toNanos());
-        this.usageCounters = new HazelcastUsageCounters(instance.getMap(options.counterMap()), ops);
+        this.usageCounters = new HazelcastUsageCounters(instance.getMap(options.counterMap()), keys, ops);
     }
 
     private void onLifecycle(LifecycleEvent event) {
@@ -95,15 +111,12 @@ public final class ApiKeyHazelcast implements AutoCloseable {
         }
     }
 
-    /** The store, limiter and counters on {@code instance} (a member or a client) with the default options. */
-    public static ApiKeyHazelcast from(HazelcastInstance instance) {
-        return from(instance, HazelcastOptions.defaults());
-    }
-
     /**
-     * The store, limiter and counters on {@code instance} (a member or a client).
+     * The store, limiter and counters on {@code instance} (a member or a client). Guards the four maps before it
+     * returns (see {@link #configure}).
      *
-     * @throws InvalidConfigurationException if the options' map-name prefix is a pattern
+     * @throws InvalidConfigurationException if the options' map-name prefix is a pattern, or {@code instance} is
+     *                                       a member not configured by {@link #configure} with the same secret
      */
     public static ApiKeyHazelcast from(HazelcastInstance instance, HazelcastOptions options) {
         Objects.requireNonNull(instance, "instance");
@@ -112,64 +125,88 @@ public final class ApiKeyHazelcast implements AutoCloseable {
             throw new InvalidConfigurationException("map-name prefix '" + options.mapNamePrefix()
                     + "' is a pattern; from(...) needs a concrete prefix");
         }
+        if (instance.getLocalEndpoint() instanceof Member) {
+            Object memberKeys = instance.getUserContext().get(ClusterKeys.CONTEXT_KEY);
+            if (!(memberKeys instanceof ClusterKeys k) || !k.sameSecretAs(ClusterKeys.of(options.clusterSecret()))) {
+                throw new InvalidConfigurationException("this member was not configured by ApiKeyHazelcast.configure"
+                        + " with the same cluster secret as these options");
+            }
+        }
         return new ApiKeyHazelcast(instance, options);
     }
 
     /**
-     * Applies the recommended member settings with the default map names; see
-     * {@link #configure(Config, HazelcastOptions)}.
-     */
-    public static Config configure(Config config) {
-        return configure(config, HazelcastOptions.defaults());
-    }
-
-    /**
      * Applies the recommended member settings for the maps named by {@code options} (a prefix with a {@code *}
-     * configures every prefix it matches) and returns {@code config}:
+     * configures every prefix it matches) and returns {@code config}. Call it once, after setting the cluster
+     * name and network:
      * <ul>
+     *   <li>trust (docs/CLUSTER-TRUST.md): keeps the keys derived from the cluster secret in the config's user
+     *       context (they never travel); derives the cluster name from the secret unless
+     *       {@link HazelcastOptions#clusterNameFromSecret()} is off; binds the member's sockets to its
+     *       configured interface only ({@code hazelcast.socket.bind.any=false}); refuses Java deserialization of
+     *       anything but JDK and Hazelcast exceptions; and puts a write guard on each apikey map as soon as it
+     *       exists, which refuses every put and remove that is not an apikey entry processor whose tag, an HMAC
+     *       keyed by the secret, holds; and keeps merges other than apikey's own (a client's
+     *       {@code putAllWithMetadata} is one) from replacing or creating apikey entries;</li>
      *   <li>registers the Compact serializers of records, rate-limit state and entry processors;</li>
      *   <li>turns near-cache invalidation batching off, so a revocation reaches other members' near caches
      *       at once rather than within up to 10 s;</li>
      *   <li>registry: backup count 1, near cache (object format, invalidate on change, TTL
      *       {@link HazelcastOptions#nearCacheTtl()} bounding staleness if an invalidation is lost), hash
-     *       indexes on owner and tenant, {@link RevokedWinsMergePolicy};</li>
+     *       indexes on id, owner and tenant, {@link RevokedWinsMergePolicy};</li>
      *   <li>id, rate-limit and counter maps: backup count 1 and {@link RevokedWinsMergePolicy}; rate-limit and
      *       counter entries carry their own TTL (set by the entry processors) and leave the map when spent.</li>
+     *   <li>with {@link HazelcastOptions#minimumClusterSize()} set: split-brain protection on the registry and
+     *       id maps, so a side of a split with fewer members refuses registry reads and writes (the verifier
+     *       answers 503) instead of serving what the other side may have revoked.</li>
      * </ul>
-     * Call it once per config; members need apikey-core and apikey-hazelcast on their classpath.
+     * Members need apikey-core and apikey-hazelcast on their classpath.
      */
     public static Config configure(Config config, HazelcastOptions options) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(options, "options");
+        ClusterKeys keys = ClusterKeys.of(options.clusterSecret());
+        config.getUserContext().put(ClusterKeys.CONTEXT_KEY, keys);
+        if (options.clusterNameFromSecret()) {
+            config.setClusterName(keys.clusterName(config.getClusterName()));
+        }
+        config.setProperty(BIND_ANY_PROPERTY, "false");
+        config.setProperty("hazelcast.socket.server.bind.any", "false");
         config.setProperty(INVALIDATION_BATCH_PROPERTY, "false");
+        config.getSerializationConfig().setJavaSerializationFilterConfig(SerializationFilters.member());
         for (CompactSerializer<?> s : Serializers.all()) {
             config.getSerializationConfig().getCompactSerializationConfig().addSerializer(s);
         }
+        config.addListenerConfig(new ListenerConfig(new GuardInstaller(options.mapNamePrefix())));
+        config.setManagedContext(new MergeGuard(config.getManagedContext(), RevokedWinsMergePolicy.class));
+        String protection = SplitBrainProtection.configure(config, options);
         MapConfig registry = baseMap(options.registryMap())
-                .setNearCacheConfig(nearCache(options).setCacheLocalEntries(false));
+                .setNearCacheConfig(nearCache(options).setCacheLocalEntries(false))
+                .setSplitBrainProtectionName(protection);
+        registry.addIndexConfig(new IndexConfig(IndexType.HASH, "id"));
         registry.addIndexConfig(new IndexConfig(IndexType.HASH, "owner"));
         registry.addIndexConfig(new IndexConfig(IndexType.HASH, "tenant"));
         config.addMapConfig(registry);
-        config.addMapConfig(baseMap(options.idMap()));
+        config.addMapConfig(baseMap(options.idMap()).setSplitBrainProtectionName(protection));
         config.addMapConfig(baseMap(options.rateLimitMap()));
         config.addMapConfig(baseMap(options.counterMap()));
         return config;
     }
 
-    /** Applies the recommended client settings with the default map names; see {@link #configureClient(ClientConfig, HazelcastOptions)}. */
-    public static ClientConfig configureClient(ClientConfig config) {
-        return configureClient(config, HazelcastOptions.defaults());
-    }
-
     /**
-     * Applies the recommended client settings and returns {@code config}: the Compact serializers, a
-     * client-side near cache of the registry (invalidate on change, TTL as on members) and the ASYNC
-     * reconnect mode, so that while the client is disconnected operations fail at once (503) instead of
-     * blocking. The cluster connect timeout stays the caller's choice.
+     * Applies the recommended client settings and returns {@code config}: the Compact serializers, the cluster
+     * name derived from the secret (as on members), no Java deserialization at all, a client-side near cache of
+     * the registry (invalidate on change, TTL as on members) and the ASYNC reconnect mode, so that while the
+     * client is disconnected operations fail at once (503) instead of blocking. The cluster connect timeout
+     * stays the caller's choice. Call it once, after setting the cluster name.
      */
     public static ClientConfig configureClient(ClientConfig config, HazelcastOptions options) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(options, "options");
+        if (options.clusterNameFromSecret()) {
+            config.setClusterName(ClusterKeys.of(options.clusterSecret()).clusterName(config.getClusterName()));
+        }
+        config.getSerializationConfig().setJavaSerializationFilterConfig(SerializationFilters.client());
         for (CompactSerializer<?> s : Serializers.all()) {
             config.getSerializationConfig().getCompactSerializationConfig().addSerializer(s);
         }
@@ -180,6 +217,7 @@ public final class ApiKeyHazelcast implements AutoCloseable {
 
     private static MapConfig baseMap(String name) {
         return new MapConfig(name)
+
                 .setBackupCount(1)
                 .setAsyncBackupCount(0)
                 .setMergePolicyConfig(new MergePolicyConfig(RevokedWinsMergePolicy.class.getName(),

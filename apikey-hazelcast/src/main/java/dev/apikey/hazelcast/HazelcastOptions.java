@@ -3,16 +3,22 @@ package dev.apikey.hazelcast;
 import dev.apikey.InvalidConfigurationException;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Objects;
 
 /**
- * Settings of the Hazelcast store, limiter and counters. Immutable; {@link #defaults()} or
- * {@link #custom()}, and {@link #from(HazelcastOptions)} to change a copy.
+ * Settings of the Hazelcast store, limiter and counters. Immutable; {@link #custom()} (with a cluster secret)
+ * and {@link #from(HazelcastOptions)} to change a copy.
  *
  * <p>Map names: {@code <prefix>.registry} (digest to record), {@code <prefix>.ids} (id to digest),
  * {@code <prefix>.ratelimits} (GCRA state per key) and {@code <prefix>.counters} (quotas and credits);
  * the default prefix is {@code apikey}. {@link ApiKeyHazelcast#configure} accepts a prefix with one
  * {@code *} wildcard (it becomes a Hazelcast name pattern); {@link ApiKeyHazelcast#from} needs a concrete one.
+ *
+ * <p>The {@linkplain Builder#clusterSecret cluster secret} is required: every record and tombstone carries a MAC
+ * keyed by it, members refuse writes that do not come from a holder of it, and (by default) the cluster name is
+ * derived from it. The same secret must be given to every member and client; see docs/CLUSTER-TRUST.md.
  */
 public final class HazelcastOptions {
     /** Default map-name prefix. */
@@ -33,7 +39,11 @@ public final class HazelcastOptions {
      */
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMillis(20);
 
-    private static final HazelcastOptions DEFAULTS = new Builder().build();
+    /** The environment variable the demo server and the CLI read the cluster secret from (base64). */
+    public static final String CLUSTER_SECRET_ENV = "APIKEY_CLUSTER_SECRET";
+    /** The shortest cluster secret accepted, in bytes. */
+    public static final int MIN_SECRET_BYTES = 32;
+
 
     private final String mapNamePrefix;
     private final Duration operationTimeout;
@@ -41,6 +51,9 @@ public final class HazelcastOptions {
     private final RateLimitMode rateLimitMode;
     private final int leasePermits;
     private final Duration leaseDuration;
+    private final byte[] clusterSecret;
+    private final boolean clusterNameFromSecret;
+    private final int minimumClusterSize;
 
     private HazelcastOptions(Builder b) {
         this.mapNamePrefix = b.mapNamePrefix;
@@ -49,14 +62,16 @@ public final class HazelcastOptions {
         this.rateLimitMode = b.rateLimitMode;
         this.leasePermits = b.leasePermits;
         this.leaseDuration = b.leaseDuration;
+        this.clusterSecret = b.clusterSecret;
+        this.clusterNameFromSecret = b.clusterNameFromSecret;
+        this.minimumClusterSize = b.minimumClusterSize;
     }
 
-    /** The defaults: prefix {@code apikey}, 2 s timeout, 30 s near-cache TTL, exact rate limiting. */
-    public static HazelcastOptions defaults() {
-        return DEFAULTS;
-    }
-
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults: prefix {@code apikey}, 2 s timeout, 30 s near-cache TTL, exact rate
+     * limiting, cluster name derived from the secret, no split-brain protection. The cluster secret has no
+     * default: {@link Builder#build()} refuses options without one.
+     */
     public static Builder custom() {
         return new Builder();
     }
@@ -116,11 +131,30 @@ public final class HazelcastOptions {
         return leaseDuration;
     }
 
+    /** A copy of the cluster secret; it never appears in {@link #toString()}. */
+    public byte[] clusterSecret() {
+        return clusterSecret.clone();
+    }
+
+    /** Whether {@link ApiKeyHazelcast#configure} and {@code configureClient} derive the cluster name from the secret. */
+    public boolean clusterNameFromSecret() {
+        return clusterNameFromSecret;
+    }
+
+    /**
+     * The fewest members a side of a split must hold for registry reads and writes to proceed; 0 (the default)
+     * turns split-brain protection off. See {@link Builder#minimumClusterSize}.
+     */
+    public int minimumClusterSize() {
+        return minimumClusterSize;
+    }
+
     @Override
     public String toString() {
         return "HazelcastOptions[prefix=" + mapNamePrefix + ", timeout=" + operationTimeout + ", nearCacheTtl="
                 + nearCacheTtl + ", mode=" + rateLimitMode + ", leasePermits=" + leasePermits
-                + ", leaseDuration=" + leaseDuration + "]";
+                + ", leaseDuration=" + leaseDuration + ", clusterNameFromSecret=" + clusterNameFromSecret
+                + ", minimumClusterSize=" + minimumClusterSize + "]";
     }
 
     /** Builder for {@link HazelcastOptions}; every setter checks its value. */
@@ -131,6 +165,9 @@ public final class HazelcastOptions {
         private RateLimitMode rateLimitMode = RateLimitMode.EXACT;
         private int leasePermits = DEFAULT_LEASE_PERMITS;
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+        private byte[] clusterSecret;
+        private boolean clusterNameFromSecret = true;
+        private int minimumClusterSize;
 
         private Builder() {
         }
@@ -142,6 +179,9 @@ public final class HazelcastOptions {
             rateLimitMode = o.rateLimitMode;
             leasePermits = o.leasePermits;
             leaseDuration = o.leaseDuration;
+            clusterSecret = o.clusterSecret;
+            clusterNameFromSecret = o.clusterNameFromSecret;
+            minimumClusterSize = o.minimumClusterSize;
         }
 
         /** The map-name prefix: letters, digits, {@code . _ -}, at most one {@code *}; 1-64 chars. */
@@ -188,6 +228,71 @@ public final class HazelcastOptions {
             return this;
         }
 
+        /**
+         * The deployment's cluster secret, at least {@value #MIN_SECRET_BYTES} random bytes, the same on every
+         * member and client. Required. Keys derived from it (each with its own label) MAC the records, authorise
+         * the entry processors and, unless turned off, name the cluster.
+         */
+        public Builder clusterSecret(byte[] secret) {
+            if (secret == null || secret.length < MIN_SECRET_BYTES) {
+                throw new InvalidConfigurationException("the cluster secret must be at least " + MIN_SECRET_BYTES
+                        + " bytes, got " + (secret == null ? "none" : secret.length + ""));
+            }
+            this.clusterSecret = secret.clone();
+            return this;
+        }
+
+        /**
+         * The cluster secret as base64 (standard or URL-safe alphabet), as {@value #CLUSTER_SECRET_ENV} holds it.
+         * The message of a refusal names the problem, never the value.
+         */
+        public Builder clusterSecretBase64(String base64) {
+            if (base64 == null || base64.isBlank()) {
+                throw new InvalidConfigurationException("the cluster secret is missing: set " + CLUSTER_SECRET_ENV
+                        + " to the base64 of at least " + MIN_SECRET_BYTES + " random bytes");
+            }
+            byte[] decoded;
+            try {
+                String t = base64.strip();
+                decoded = t.indexOf('-') >= 0 || t.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(t)
+                        : Base64.getDecoder().decode(t);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException("the cluster secret is not valid base64 (" + CLUSTER_SECRET_ENV
+                        + " must hold the base64 of at least " + MIN_SECRET_BYTES + " random bytes)");
+            }
+            try {
+                return clusterSecret(decoded);
+            } finally {
+                Arrays.fill(decoded, (byte) 0);
+            }
+        }
+
+        /**
+         * Whether the cluster name is derived from the secret (default true): the name set on the config gets a
+         * suffix computed from the secret, so a process that does not hold the secret cannot join as a member
+         * or connect as a client. The name travels in clear text (open-source Hazelcast has no TLS), so this
+         * keeps out whoever merely reaches the port, not whoever can read the traffic. Turn it off only for a
+         * cluster shared with clients that cannot hold the secret.
+         */
+        public Builder clusterNameFromSecret(boolean derive) {
+            this.clusterNameFromSecret = derive;
+            return this;
+        }
+
+        /**
+         * Split-brain protection: registry reads and writes proceed only on a side of a split that holds at
+         * least {@code members} members, so a minority side answers 503 instead of serving keys revoked or
+         * changed on the majority. Set it to a majority of the cluster's size (2 of 3, 3 of 5); 0 (default) turns
+         * it off. Rate limits and counters are not protected (their fail mode is the limiter's own setting).
+         */
+        public Builder minimumClusterSize(int members) {
+            if (members < 0 || members > 1000) {
+                throw new InvalidConfigurationException("minimumClusterSize must be between 0 and 1000, got " + members);
+            }
+            this.minimumClusterSize = members;
+            return this;
+        }
+
         private static Duration check(Duration d, Duration min, Duration max, String name) {
             if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
                 throw new InvalidConfigurationException(name + " must be between " + min + " and " + max + ", got " + d);
@@ -195,8 +300,16 @@ public final class HazelcastOptions {
             return d;
         }
 
-        /** Builds the options. */
+        /**
+         * Builds the options.
+         *
+         * @throws InvalidConfigurationException if no cluster secret was given
+         */
         public HazelcastOptions build() {
+            if (clusterSecret == null) {
+                throw new InvalidConfigurationException("a cluster secret is required (HazelcastOptions.custom()"
+                        + ".clusterSecret(...); the demo and the CLI read it from " + CLUSTER_SECRET_ENV + ")");
+            }
             return new HazelcastOptions(this);
         }
     }

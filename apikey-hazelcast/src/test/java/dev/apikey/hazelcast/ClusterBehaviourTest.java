@@ -13,7 +13,11 @@ import dev.apikey.KeyRequest;
 import dev.apikey.Outcome;
 import dev.apikey.Quota;
 import dev.apikey.RateLimitPolicy;
+import dev.apikey.hazelcast.internal.ClusterKeys;
 import dev.apikey.hazelcast.internal.CounterProcessor;
+import dev.apikey.hazelcast.internal.PutIfAbsentProcessor;
+import dev.apikey.hazelcast.internal.RecordUseProcessor;
+import dev.apikey.hazelcast.internal.SealedRecord;
 import dev.apikey.hazelcast.internal.GcraProcessor;
 import dev.apikey.hazelcast.internal.HazelcastRateLimiter;
 import dev.apikey.hazelcast.internal.UpdateRecordProcessor;
@@ -232,8 +236,11 @@ class ClusterBehaviourTest {
     @Test
     void recordsAndEntryProcessorsTravelAsCompactNotJavaSerialization() {
         SerializationService ss = ((SerializationServiceSupport) cluster.member(0)).getSerializationService();
-        for (Object o : List.of(Fixtures.fullRecord("ser"), new GcraProcessor("10/1s", 1, 1), new CounterProcessor(5, 1),
-                new UpdateRecordProcessor(Fixtures.record("ser")))) {
+        ClusterKeys keys = ClusterKeys.of(TestCluster.SECRET);
+        SealedRecord sealed = SealedRecord.seal(keys, Fixtures.fullRecord("ser").toBuilder().version(1).build());
+        for (Object o : List.of(sealed, GcraProcessor.of(keys, "b", "10/1s", 1, 1), CounterProcessor.of(keys, "c", 5, 1),
+                UpdateRecordProcessor.of(keys, "d", sealed), PutIfAbsentProcessor.of(keys, "e", sealed),
+                RecordUseProcessor.of(keys, "f", "key_x", Instant.EPOCH))) {
             assertThat(ss.toData(o).getType()).as(o.getClass().getSimpleName()).isEqualTo(SerializationConstants.TYPE_COMPACT);
         }
     }

@@ -20,12 +20,15 @@ import java.util.function.BooleanSupplier;
 /**
  * Real Hazelcast members for tests: loopback only, TCP/IP join with an explicit member list, multicast and
  * auto-detection off, phone-home off, ports taken from 5801-5899 (never the demo's 5701-5710), a cluster
- * name unique per cluster, and timings shortened so a test class starts in seconds. Shipped in this module's
+ * name unique per cluster (with the suffix derived from {@link #SECRET}), and timings shortened so a test class starts in seconds. Shipped in this module's
  * test-jar for the hardening suite.
  */
 public final class TestCluster implements AutoCloseable {
+    /** The cluster secret of every test cluster (32 bytes; a real deployment draws its own at random). */
+    public static final byte[] SECRET = "apikey test cluster secret, 32+ bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     /** Members are configured with a wildcard prefix so each test can use maps of its own. */
-    static final HazelcastOptions MEMBER_OPTIONS = HazelcastOptions.custom().mapNamePrefix("apikey*").build();
+    static final HazelcastOptions MEMBER_OPTIONS = HazelcastOptions.custom().mapNamePrefix("apikey*").clusterSecret(SECRET)
+            .build();
     private static final int FIRST_PORT = 5801;
     private static final int LAST_PORT = 5899;
     private static int nextPort = FIRST_PORT;
@@ -76,6 +79,11 @@ public final class TestCluster implements AutoCloseable {
 
     /** A member config: our recommended settings plus the loopback-only test network. */
     static Config memberConfig(String clusterName, int port, List<Integer> memberPorts) {
+        return memberConfig(clusterName, port, memberPorts, MEMBER_OPTIONS);
+    }
+
+    /** A member config with {@code options} (whose prefix must match the tests' maps, e.g. {@code apikey*}). */
+    static Config memberConfig(String clusterName, int port, List<Integer> memberPorts, HazelcastOptions options) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -104,7 +112,7 @@ public final class TestCluster implements AutoCloseable {
         for (int p : memberPorts) {
             join.getTcpIpConfig().addMember("127.0.0.1:" + p);
         }
-        return ApiKeyHazelcast.configure(config, MEMBER_OPTIONS);
+        return ApiKeyHazelcast.configure(config, options);
     }
 
     /** A client config for this cluster with our recommended client settings. */
@@ -137,7 +145,8 @@ public final class TestCluster implements AutoCloseable {
 
     /** Options with maps of their own (a fresh store), matched by the members' wildcard configuration. */
     public static HazelcastOptions.Builder freshMaps() {
-        return HazelcastOptions.custom().mapNamePrefix("apikey-" + UUID.randomUUID().toString().substring(0, 8));
+        return HazelcastOptions.custom().mapNamePrefix("apikey-" + UUID.randomUUID().toString().substring(0, 8))
+                .clusterSecret(SECRET);
     }
 
     /** Polls {@code condition} (a cluster event we wait for) until it holds or {@code max} passes. */

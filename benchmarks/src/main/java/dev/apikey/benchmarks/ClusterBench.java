@@ -124,11 +124,14 @@ public final class ClusterBench {
         }
         // Our recommended member settings (near cache with invalidation, batching off, merge policy) for maps
         // apikey*, so each measurement can take maps of its own.
-        return ApiKeyHazelcast.configure(config, HazelcastOptions.custom().mapNamePrefix("apikey*").build());
+        return ApiKeyHazelcast.configure(config, HazelcastOptions.custom().mapNamePrefix("apikey*").clusterSecret(SECRET).build());
     }
 
+    /** The members' cluster secret (a fixed one: the benchmark's members live in one JVM on loopback). */
+    private static final byte[] SECRET = "apikey benchmark cluster secret, 32+ bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     private static HazelcastOptions options(String prefix, RateLimitMode mode) {
-        return HazelcastOptions.custom().mapNamePrefix(prefix).rateLimitMode(mode).build();
+        return HazelcastOptions.custom().mapNamePrefix(prefix).rateLimitMode(mode).clusterSecret(SECRET).build();
     }
 
     // ---- revocation ----------------------------------------------------------------------------------------

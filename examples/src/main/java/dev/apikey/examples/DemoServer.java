@@ -2,8 +2,6 @@ package dev.apikey.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.apikey.ApiKeyVerifier;
@@ -14,6 +12,7 @@ import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.hazelcast.ApiKeyHazelcast;
+import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.servlet.ApiKeyFilterConfig;
 import jakarta.servlet.DispatcherType;
@@ -43,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -67,7 +67,7 @@ public final class DemoServer implements Callable<Integer> {
     @Option(names = "--store", defaultValue = "memory", description = "memory or file:PATH (default: ${DEFAULT-VALUE}).")
     String store;
     @Option(names = "--cluster", description = "Keep keys, revocations and rate limits in an embedded Hazelcast member "
-            + "on 127.0.0.1 that joins the others on the cluster ports.")
+            + "on 127.0.0.1 that joins the others on the cluster ports; needs " + HazelcastOptions.CLUSTER_SECRET_ENV + ".")
     boolean cluster;
     @Option(names = "--cluster-ports", defaultValue = DEFAULT_CLUSTER_PORTS, hidden = true,
             description = "Port range of the embedded members (default: ${DEFAULT-VALUE}).")
@@ -96,7 +96,7 @@ public final class DemoServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Running running = start(this);
+        Running running = start(this, System::getenv);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -109,14 +109,19 @@ public final class DemoServer implements Callable<Integer> {
         return 0;
     }
 
-    /** Starts a server from parsed options (tests call this in-process). */
+    /** Starts a server from parsed options (tests call this in-process), reading the process environment. */
     public static Running start(String... args) throws Exception {
-        DemoServer options = new DemoServer();
-        new CommandLine(options).parseArgs(args);
-        return start(options);
+        return start(System::getenv, args);
     }
 
-    private static Running start(DemoServer o) throws Exception {
+    /** Starts a server from parsed options with {@code env} as the environment (for in-process tests). */
+    public static Running start(Function<String, String> env, String... args) throws Exception {
+        DemoServer options = new DemoServer();
+        new CommandLine(options).parseArgs(args);
+        return start(options, env);
+    }
+
+    private static Running start(DemoServer o, Function<String, String> env) throws Exception {
         HazelcastInstance hz = null;
         ApiKeyHazelcast cluster = null;
         dev.apikey.spi.KeyStore keyStore;
@@ -124,8 +129,9 @@ public final class DemoServer implements Callable<Integer> {
             if (!o.store.equals("memory")) {
                 throw new InvalidConfigurationException("--cluster keeps keys in the cluster; drop --store");
             }
-            hz = Hazelcast.newHazelcastInstance(memberConfig(o.clusterPorts));
-            cluster = ApiKeyHazelcast.from(hz);
+            HazelcastOptions clusterOptions = DemoCluster.options(env);
+            hz = Hazelcast.newHazelcastInstance(DemoCluster.memberConfig(o.clusterPorts, clusterOptions));
+            cluster = ApiKeyHazelcast.from(hz, clusterOptions);
             keyStore = cluster.keyStore();
         } else if (o.store.equals("memory")) {
             keyStore = new InMemoryKeyStore();
@@ -179,36 +185,6 @@ public final class DemoServer implements Callable<Integer> {
             throw e;
         }
         return new Running(server, connector, verifier, manager, hz);
-    }
-
-    static Config memberConfig(String ports) {
-        String[] range = ports.split("-");
-        int first;
-        int last;
-        try {
-            first = Integer.parseInt(range[0].strip());
-            last = range.length > 1 ? Integer.parseInt(range[1].strip()) : first;
-        } catch (NumberFormatException e) {
-            throw new InvalidConfigurationException("--cluster-ports must look like 5701-5710, got '" + ports + "'");
-        }
-        if (range.length > 2 || first < 1 || last > 65535 || last < first || last - first > 100) {
-            throw new InvalidConfigurationException("--cluster-ports must look like 5701-5710, got '" + ports + "'");
-        }
-        Config config = new Config();
-        config.setClusterName("apikey-demo");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "jdk");
-        config.getNetworkConfig().setPort(first).setPortAutoIncrement(true).setPortCount(last - first + 1);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        JoinConfig join = config.getNetworkConfig().getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true);
-        for (int p = first; p <= last; p++) {
-            join.getTcpIpConfig().addMember("127.0.0.1:" + p);
-        }
-        config.getJetConfig().setEnabled(false);
-        return ApiKeyHazelcast.configure(config);
     }
 
     /** Issues the five demo keys and writes them, owner-readable only, to {@code out}. */

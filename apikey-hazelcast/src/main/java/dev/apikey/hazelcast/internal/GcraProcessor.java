@@ -1,7 +1,6 @@
 package dev.apikey.hazelcast.internal;
 
 import com.hazelcast.map.EntryProcessor;
-import com.hazelcast.map.ExtendedMapEntry;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.spi.Gcra;
 
@@ -14,27 +13,47 @@ import java.util.concurrent.TimeUnit;
  * {@link Gcra} so the cluster and the local limiter agree. Returns {@code [granted, tat_0, ..., tat_n-1]}
  * where the TATs are the state before this call: the caller re-runs {@link Gcra#tryAcquire} on them to get
  * the same answer (with the state of every limit) without shipping a result object. The entry expires when
- * every TAT is in the past, i.e. when it would no longer differ from a fresh state.
+ * every TAT is in the past, i.e. when it would no longer differ from a fresh state. Tagged: a caller without
+ * the cluster secret cannot start a bucket afresh under another policy.
  */
-public final class GcraProcessor implements EntryProcessor<String, RateState, long[]> {
+public final class GcraProcessor extends Authorised<String, RateState, long[]> {
     private static final long serialVersionUID = 1L;
+    static final String TYPE = "apikey.GcraProcessor";
     private static final ConcurrentHashMap<String, RateLimitPolicy> POLICIES = new ConcurrentHashMap<>();
 
     private final String policy;
     private final long nowNanos;
     private final int permits;
-    private transient RateState computed;
-    private transient long ttlMillis;
+    private transient EntryProcessor<String, RateState, long[]> backup;
+
+    GcraProcessor(String policy, long nowNanos, int permits, long issuedAt, byte[] tag) {
+        super(issuedAt, tag);
+        this.policy = policy;
+        this.nowNanos = nowNanos;
+        this.permits = permits;
+    }
 
     /**
+     * @param keys     the caller's keys, for the tag
+     * @param bucketId the map key the processor will run on
      * @param policy   the policy's text form
      * @param nowNanos the caller's time
      * @param permits  how many permits to take at most (1 in exact mode, the lease size in lease mode)
      */
-    public GcraProcessor(String policy, long nowNanos, int permits) {
-        this.policy = policy;
-        this.nowNanos = nowNanos;
-        this.permits = permits;
+    public static GcraProcessor of(ClusterKeys keys, String bucketId, String policy, long nowNanos, int permits) {
+        long now = System.currentTimeMillis();
+        GcraProcessor unsigned = new GcraProcessor(policy, nowNanos, permits, now, null);
+        return new GcraProcessor(policy, nowNanos, permits, now, keys.tag(TYPE, bucketId, unsigned.signed()));
+    }
+
+    @Override
+    String type() {
+        return TYPE;
+    }
+
+    @Override
+    Canonical arguments() {
+        return new Canonical(TYPE).field("policy", policy).field("now", nowNanos).field("permits", permits);
     }
 
     String policy() {
@@ -63,6 +82,7 @@ public final class GcraProcessor implements EntryProcessor<String, RateState, lo
 
     @Override
     public long[] process(Map.Entry<String, RateState> entry) {
+        ClusterKeys keys = authorise(entry.getKey());
         RateLimitPolicy p = parse(policy);
         int n = p.limits().size();
         RateState current = entry.getValue();
@@ -81,13 +101,10 @@ public final class GcraProcessor implements EntryProcessor<String, RateState, lo
             for (long tat : tats) {
                 maxAhead = Math.max(maxAhead, tat - nowNanos);
             }
-            ttlMillis = TimeUnit.NANOSECONDS.toMillis(maxAhead) + 1000;
-            computed = new RateState(policy, tats);
-            if (entry instanceof ExtendedMapEntry<String, RateState> extended) {
-                extended.setValue(computed, ttlMillis, TimeUnit.MILLISECONDS);
-            } else {
-                entry.setValue(computed);
-            }
+            long ttlMillis = TimeUnit.NANOSECONDS.toMillis(maxAhead) + 1000;
+            RateState computed = new RateState(policy, tats);
+            setWithTtl(entry, computed, ttlMillis);
+            backup = BackupSetValue.of(keys, entry.getKey(), computed, ttlMillis);
         }
         return out;
     }
@@ -107,6 +124,6 @@ public final class GcraProcessor implements EntryProcessor<String, RateState, lo
 
     @Override
     public EntryProcessor<String, RateState, long[]> getBackupProcessor() {
-        return computed == null ? null : BackupSetValue.<String, RateState, long[]>of(computed, ttlMillis);
+        return backup;
     }
 }

@@ -15,33 +15,44 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * The cluster key store: records in an IMap keyed by the digest's text form (read through the near cache),
- * plus an id-to-digest map. Records are never removed; revocation is an update to a REVOKED tombstone.
+ * The cluster key store: sealed records in an IMap keyed by the digest's text form (read through the near
+ * cache), plus an id-to-digest map. Records are never removed; revocation is an update to a REVOKED tombstone.
+ * Every write goes through a tagged entry processor; every read checks the record's MAC, and a record whose MAC
+ * fails is treated as absent and logged (with its key id, never its digest).
  */
 public final class HazelcastKeyStore implements KeyStore {
-    private final IMap<String, KeyRecord> registry;
+    private static final Logger LOG = Logger.getLogger(HazelcastKeyStore.class.getName());
+
+    private final IMap<String, SealedRecord> registry;
     private final IMap<String, String> ids;
     private final IMap<String, Object> registryRaw;
     private final IMap<String, Object> idsRaw;
+    private final ClusterKeys keys;
     private final Ops ops;
     private final Executor blockingCalls;
 
     /**
-     * @param registry      digest to record
+     * @param registry      digest to sealed record
      * @param ids           id to digest
+     * @param keys          the cluster secret's keys, to seal and check records
      * @param ops           timeout and failure handling
      * @param blockingCalls runs the calls Hazelcast offers only synchronously (queries), so they can be bounded
      */
-    public HazelcastKeyStore(IMap<String, KeyRecord> registry, IMap<String, String> ids, Ops ops, Executor blockingCalls) {
+    public HazelcastKeyStore(IMap<String, SealedRecord> registry, IMap<String, String> ids, ClusterKeys keys, Ops ops,
+            Executor blockingCalls) {
         this.registry = registry;
         this.ids = ids;
         this.registryRaw = raw(registry);
         this.idsRaw = raw(ids);
+        this.keys = keys;
         this.ops = ops;
         this.blockingCalls = blockingCalls;
     }
@@ -54,7 +65,7 @@ public final class HazelcastKeyStore implements KeyStore {
     @Override
     public Optional<KeyRecord> findByDigest(KeyDigest digest) {
         String key = digest.encoded();
-        return Optional.ofNullable(ops.await("findByDigest", () -> registry.getAsync(key)));
+        return checked(key, ops.await("findByDigest", () -> registry.getAsync(key)));
     }
 
     @Override
@@ -63,23 +74,55 @@ public final class HazelcastKeyStore implements KeyStore {
             return Optional.empty();
         }
         String digest = ops.await("findById", () -> ids.getAsync(id));
-        if (digest == null) {
+        if (digest != null) {
+            Optional<KeyRecord> r = checked(digest, ops.await("findById", () -> registry.getAsync(digest)));
+            if (r.isPresent() && r.get().id().equals(id)) {
+                return r;
+            }
+        }
+        return byIdQuery(id);
+    }
+
+    /**
+     * The id map is a shortcut: a record whose id entry is missing or points elsewhere (a client could evict
+     * it, to keep an administrator from finding a key to revoke) is still found, by the indexed id.
+     */
+    private Optional<KeyRecord> byIdQuery(String id) {
+        Collection<Map.Entry<String, SealedRecord>> hits = ops.await("findById", () -> CompletableFuture.supplyAsync(
+                () -> registry.entrySet(Predicates.equal("id", id)), blockingCalls));
+        for (Map.Entry<String, SealedRecord> e : hits) {
+            Optional<KeyRecord> r = checked(e.getKey(), e.getValue());
+            if (r.isPresent()) {
+                return r;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<KeyRecord> checked(String mapKey, SealedRecord sealed) {
+        if (sealed == null) {
             return Optional.empty();
         }
-        KeyRecord r = ops.await("findById", () -> registry.getAsync(digest));
-        return r != null && r.id().equals(id) ? Optional.of(r) : Optional.empty();
+        if (sealed.verify(keys, mapKey)) {
+            return Optional.of(sealed.record());
+        }
+        LOG.log(Level.WARNING, "apikey: the cluster registry holds a record of key " + sealed.record().id()
+                + " whose MAC fails; treated as absent (written without the cluster secret, or by a member with"
+                + " another secret)");
+        return Optional.empty();
     }
 
     @Override
     public KeyRecord create(KeyRecord record) {
         KeyRecord stored = record.toBuilder().version(1).build();
         String digest = record.digest().encoded();
-        // Claim the id first, then the digest; release the id if the digest is taken.
-        if (!ops.await("create", () -> idsRaw.submitToKey(record.id(), new PutIfAbsentProcessor(digest)))) {
+        // Claim the id first, then the digest. The id map refuses removals, so an id whose digest turns out to be
+        // taken stays claimed, pointing at a record of another id, which findById ignores.
+        if (!ops.await("create", () -> idsRaw.submitToKey(record.id(), PutIfAbsentProcessor.of(keys, record.id(), digest)))) {
             throw new DuplicateKeyException(record.id());
         }
-        if (!ops.await("create", () -> registryRaw.submitToKey(digest, new PutIfAbsentProcessor(stored)))) {
-            ops.await("create", () -> ids.removeAsync(record.id()));
+        SealedRecord sealed = SealedRecord.seal(keys, stored);
+        if (!ops.await("create", () -> registryRaw.submitToKey(digest, PutIfAbsentProcessor.of(keys, digest, sealed)))) {
             throw new DuplicateKeyException(record.id());
         }
         return stored;
@@ -89,43 +132,53 @@ public final class HazelcastKeyStore implements KeyStore {
     public KeyRecord update(KeyRecord record) {
         String digest = ops.await("update", () -> ids.getAsync(record.id()));
         if (digest == null) {
+            digest = byIdQuery(record.id()).map(r -> r.digest().encoded()).orElse(null);
+        }
+        if (digest == null) {
             throw new VersionConflictException(record.id());
         }
         if (!digest.equals(record.digest().encoded())) {
             throw new InvalidConfigurationException("the digest of record " + record.id() + " cannot change");
         }
-        Long prior = ops.await("update", () -> registry.submitToKey(digest, new UpdateRecordProcessor(record)));
+        KeyRecord next = record.toBuilder().version(record.version() + 1).build();
+        SealedRecord sealed = SealedRecord.seal(keys, next);
+        String key = digest;
+        Long prior;
+        try {
+            prior = ops.await("update", () -> registryRaw.submitToKey(key, UpdateRecordProcessor.of(keys, key, sealed)));
+        } catch (RuntimeException e) {
+            if (WriteRefused.in(e)) {
+                throw new InvalidConfigurationException("record " + record.id() + " cannot change that way: "
+                        + WriteRefused.message(e));
+            }
+            throw e;
+        }
         if (prior == null) {
             throw new VersionConflictException(record.id());
         }
         if (prior != record.version()) {
             throw new VersionConflictException(record.id(), record.version(), prior);
         }
-        return record.toBuilder().version(prior + 1).build();
+        return next;
     }
 
     @Override
     public void recordUse(String id, Instant at) {
-        if (id == null) {
-            return;
-        }
         String digest = ops.await("recordUse", () -> ids.getAsync(id));
         if (digest != null) {
-            ops.await("recordUse", () -> registry.submitToKey(digest, new RecordUseProcessor(id, at)));
+            ops.await("recordUse", () -> registryRaw.submitToKey(digest, RecordUseProcessor.of(keys, digest, id, at)));
         }
     }
 
     @Override
     public List<KeyRecord> list(KeyQuery query) {
-        Predicate<String, KeyRecord> predicate = query.owner() != null ? Predicates.equal("owner", query.owner())
-                : query.tenant() != null ? Predicates.equal("tenant", query.tenant()) : null;
-        Collection<KeyRecord> values = ops.await("list", () -> CompletableFuture.supplyAsync(
-                () -> predicate == null ? registry.values() : registry.values(predicate), blockingCalls));
-        List<KeyRecord> out = new ArrayList<>(values.size());
-        for (KeyRecord r : values) {
-            if (query.matches(r)) {
-                out.add(r);
-            }
+        Predicate<String, SealedRecord> predicate = query.owner() != null ? Predicates.equal("owner", query.owner())
+                : query.tenant() != null ? Predicates.equal("tenant", query.tenant()) : Predicates.alwaysTrue();
+        Collection<Map.Entry<String, SealedRecord>> entries = ops.await("list", () -> CompletableFuture.supplyAsync(
+                () -> registry.entrySet(predicate), blockingCalls));
+        List<KeyRecord> out = new ArrayList<>(entries.size());
+        for (Map.Entry<String, SealedRecord> e : entries) {
+            checked(e.getKey(), e.getValue()).filter(query::matches).ifPresent(out::add);
         }
         return out;
     }

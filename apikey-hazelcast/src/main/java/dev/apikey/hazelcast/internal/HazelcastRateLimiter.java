@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HazelcastRateLimiter implements RateLimiter {
     private final IMap<String, RateState> states;
+    private final ClusterKeys keys;
     private final Ops ops;
     private final int leasePermits;
     private final long leaseNanos;
@@ -26,12 +27,15 @@ public final class HazelcastRateLimiter implements RateLimiter {
 
     /**
      * @param states       GCRA state per key
+     * @param keys         the cluster secret's keys, to tag the processors
      * @param ops          timeout and failure handling
      * @param leasePermits largest lease (K); 0 selects exact mode
      * @param leaseNanos   lease lifetime (L)
      */
-    public HazelcastRateLimiter(IMap<String, RateState> states, Ops ops, int leasePermits, long leaseNanos) {
+    public HazelcastRateLimiter(IMap<String, RateState> states, ClusterKeys keys, Ops ops, int leasePermits,
+            long leaseNanos) {
         this.states = states;
+        this.keys = keys;
         this.ops = ops;
         this.leasePermits = leasePermits;
         this.leaseNanos = leaseNanos;
@@ -80,7 +84,8 @@ public final class HazelcastRateLimiter implements RateLimiter {
     }
 
     private long[] take(String bucketId, String policy, long nowNanos, int permits) {
-        return ops.direct("rate limit", () -> states.executeOnKey(bucketId, new GcraProcessor(policy, nowNanos, permits)));
+        return ops.direct("rate limit", () -> states.executeOnKey(bucketId,
+                GcraProcessor.of(keys, bucketId, policy, nowNanos, permits)));
     }
 
     private static final class Lease {

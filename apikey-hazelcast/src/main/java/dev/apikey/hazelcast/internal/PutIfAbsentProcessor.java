@@ -5,18 +5,36 @@ import com.hazelcast.map.EntryProcessor;
 import java.util.Map;
 
 /**
- * Stores a value (a key record or an id's digest) only if the key is free; returns true if it did. An
+ * Stores a value (a sealed key record, or an id's digest) only if the key is free; returns true if it did. An
  * entry processor because this IMap offers no asynchronous put-if-absent, and every call must be bounded.
+ * Tagged; a record must moreover carry a valid MAC for this key and be a first version.
  */
-public final class PutIfAbsentProcessor implements EntryProcessor<String, Object, Boolean> {
+public final class PutIfAbsentProcessor extends Authorised<String, Object, Boolean> {
     private static final long serialVersionUID = 1L;
+    static final String TYPE = "apikey.PutIfAbsentProcessor";
 
     private final Object value;
-    private transient boolean stored;
+    private transient EntryProcessor<String, Object, Boolean> backup;
 
-    /** @param value a {@code KeyRecord} or a {@code String} */
-    public PutIfAbsentProcessor(Object value) {
+    PutIfAbsentProcessor(Object value, long issuedAt, byte[] tag) {
+        super(issuedAt, tag);
         this.value = value;
+    }
+
+    /** @param value a {@code SealedRecord} or a {@code String}, to be stored under {@code mapKey} */
+    public static PutIfAbsentProcessor of(ClusterKeys keys, String mapKey, Object value) {
+        long now = System.currentTimeMillis();
+        return new PutIfAbsentProcessor(value, now, keys.tag(TYPE, mapKey, new PutIfAbsentProcessor(value, now, null).signed()));
+    }
+
+    @Override
+    String type() {
+        return TYPE;
+    }
+
+    @Override
+    Canonical arguments() {
+        return StoredValues.describe(new Canonical(TYPE), value);
     }
 
     Object value() {
@@ -25,16 +43,20 @@ public final class PutIfAbsentProcessor implements EntryProcessor<String, Object
 
     @Override
     public Boolean process(Map.Entry<String, Object> entry) {
+        ClusterKeys keys = authorise(entry.getKey());
         if (entry.getValue() != null) {
             return Boolean.FALSE;
         }
-        entry.setValue(value);
-        stored = true;
+        if (value instanceof SealedRecord s && (!s.verify(keys, entry.getKey()) || s.record().version() != 1)) {
+            throw new WriteRefusedException("a new registry record must be a sealed first version");
+        }
+        setWithTtl(entry, value, -1);
+        backup = BackupSetValue.of(keys, entry.getKey(), value, -1);
         return Boolean.TRUE;
     }
 
     @Override
     public EntryProcessor<String, Object, Boolean> getBackupProcessor() {
-        return stored ? BackupSetValue.<String, Object, Boolean>of(value, -1) : null;
+        return backup;
     }
 }

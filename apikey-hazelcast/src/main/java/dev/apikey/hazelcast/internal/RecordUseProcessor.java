@@ -1,82 +1,72 @@
 package dev.apikey.hazelcast.internal;
 
 import com.hazelcast.map.EntryProcessor;
-import com.hazelcast.nio.serialization.compact.CompactReader;
-import com.hazelcast.nio.serialization.compact.CompactSerializer;
-import com.hazelcast.nio.serialization.compact.CompactWriter;
-import dev.apikey.KeyRecord;
 
 import java.time.Instant;
 import java.util.Map;
 
 /**
- * Sets a record's last-used time on its partition owner if the new time is later, and changes nothing else, not
- * even the version: the record it changes is the one stored at that moment, so a use noted before a revocation
- * cannot carry the earlier record back. Returns whether it changed the record. The backup receives the computed
- * record, not a re-run.
+ * Notes a use of a key on its partition owner: sets the record's {@code lastUsed} to the given instant if that
+ * is later, and changes nothing else, not even the version, so the MAC (which leaves lastUsed out) stays
+ * valid. A record whose MAC fails, or a missing one, is left alone.
  */
-public final class RecordUseProcessor implements EntryProcessor<String, KeyRecord, Boolean> {
+public final class RecordUseProcessor extends Authorised<String, Object, Boolean> {
     private static final long serialVersionUID = 1L;
+    static final String TYPE = "apikey.RecordUseProcessor";
 
     private final String id;
-    private final long seconds;
-    private final int nanos;
-    private transient KeyRecord stored;
+    private final Instant at;
+    private transient EntryProcessor<String, Object, Boolean> backup;
 
-    /**
-     * @param id the record's public id (an entry holding another id's record is left alone)
-     * @param at when the key was accepted
-     */
-    public RecordUseProcessor(String id, Instant at) {
-        this(id, at.getEpochSecond(), at.getNano());
+    RecordUseProcessor(String id, Instant at, long issuedAt, byte[] tag) {
+        super(issuedAt, tag);
+        this.id = id;
+        this.at = at;
     }
 
-    private RecordUseProcessor(String id, long seconds, int nanos) {
-        this.id = id;
-        this.seconds = seconds;
-        this.nanos = nanos;
+    /** @param id the key id the record must have; @param at when the key was accepted */
+    public static RecordUseProcessor of(ClusterKeys keys, String mapKey, String id, Instant at) {
+        long now = System.currentTimeMillis();
+        return new RecordUseProcessor(id, at, now, keys.tag(TYPE, mapKey, new RecordUseProcessor(id, at, now, null).signed()));
     }
 
     @Override
-    public Boolean process(Map.Entry<String, KeyRecord> entry) {
-        KeyRecord current = entry.getValue();
-        Instant at = Instant.ofEpochSecond(seconds, nanos);
-        if (current == null || !current.id().equals(id)
-                || (current.lastUsed() != null && !current.lastUsed().isBefore(at))) {
+    String type() {
+        return TYPE;
+    }
+
+    @Override
+    Canonical arguments() {
+        return new Canonical(TYPE).field("id", id).field("at", at);
+    }
+
+    String id() {
+        return id;
+    }
+
+    Instant at() {
+        return at;
+    }
+
+    @Override
+    public Boolean process(Map.Entry<String, Object> entry) {
+        ClusterKeys keys = authorise(entry.getKey());
+        if (!(entry.getValue() instanceof SealedRecord current) || !current.verify(keys, entry.getKey())
+                || !current.record().id().equals(id)) {
             return Boolean.FALSE;
         }
-        stored = current.toBuilder().lastUsed(at).build();
-        entry.setValue(stored);
+        Instant was = current.record().lastUsed();
+        if (was != null && !at.isAfter(was)) {
+            return Boolean.FALSE;
+        }
+        SealedRecord stored = current.withLastUsed(at);
+        setWithTtl(entry, stored, -1);
+        backup = BackupSetValue.of(keys, entry.getKey(), stored, -1);
         return Boolean.TRUE;
     }
 
     @Override
-    public EntryProcessor<String, KeyRecord, Boolean> getBackupProcessor() {
-        return stored == null ? null : BackupSetValue.<String, KeyRecord, Boolean>of(stored, -1);
-    }
-
-    /** {@link RecordUseProcessor} as type {@code apikey.RecordUseProcessor}. */
-    static final class Serializer implements CompactSerializer<RecordUseProcessor> {
-        @Override
-        public RecordUseProcessor read(CompactReader in) {
-            return new RecordUseProcessor(in.readString("id"), in.readInt64("seconds"), in.readInt32("nanos"));
-        }
-
-        @Override
-        public void write(CompactWriter out, RecordUseProcessor p) {
-            out.writeString("id", p.id);
-            out.writeInt64("seconds", p.seconds);
-            out.writeInt32("nanos", p.nanos);
-        }
-
-        @Override
-        public String getTypeName() {
-            return "apikey.RecordUseProcessor";
-        }
-
-        @Override
-        public Class<RecordUseProcessor> getCompactClass() {
-            return RecordUseProcessor.class;
-        }
+    public EntryProcessor<String, Object, Boolean> getBackupProcessor() {
+        return backup;
     }
 }
