@@ -3,7 +3,8 @@
 # exist. Sourced by .ci/run; run it on its own (as root, or a user that may sudo to postgres) to get the same
 # database for local test runs. Safe to run again: every step checks before it acts.
 #
-# Reads APIKEY_JDBC_PASSWORD (a fresh random one is generated when it is unset) and exports:
+# Reads APIKEY_JDBC_PASSWORD (when unset, a random one generated once and kept in ~/.apikey-test-db-password)
+# and exports:
 #   APIKEY_JDBC_URL, APIKEY_JDBC_USER, APIKEY_JDBC_PASSWORD
 # The password only ever travels through the environment and psql's standard input, never a command line.
 set -euo pipefail
@@ -62,8 +63,14 @@ if ! pg_isready -q -h 127.0.0.1 -p "$pg_port"; then
     exit 1
 fi
 
+# Without a password from the caller, one is generated once and kept in a file only this user can read, so that
+# runs that overlap on one machine (two checkouts testing at once) agree on it instead of resetting each other's.
 if [ -z "${APIKEY_JDBC_PASSWORD:-}" ]; then
-    APIKEY_JDBC_PASSWORD="$(od -An -tx1 -N18 /dev/urandom | tr -d ' \n')"
+    password_file="${APIKEY_JDBC_PASSWORD_FILE:-${HOME:-/tmp}/.apikey-test-db-password}"
+    if [ ! -s "$password_file" ]; then
+        (umask 077 && od -An -tx1 -N18 /dev/urandom | tr -d ' \n' > "$password_file")
+    fi
+    APIKEY_JDBC_PASSWORD="$(cat "$password_file")"
 fi
 # Inside SQL the password is a string literal: double its quotes. It reaches psql on standard input only.
 quoted_password="${APIKEY_JDBC_PASSWORD//\'/\'\'}"
