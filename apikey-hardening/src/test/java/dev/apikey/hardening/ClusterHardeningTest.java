@@ -66,7 +66,9 @@ class ClusterHardeningTest {
     @AfterAll
     static void stop() {
         verifiers.forEach(ApiKeyVerifier::close);
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     private static KeyManager manager(int member) {

@@ -43,9 +43,36 @@ public final class TestCluster implements AutoCloseable {
         this.ports = ports;
     }
 
-    /** Starts {@code size} members that form one cluster, and waits until it is formed and its partitions are safe. */
+    /**
+     * Starts {@code size} members that form one cluster, and waits until it is formed and its partitions are safe.
+     * A port found free can be taken by another process before a member binds it (two builds on one machine); such
+     * a start is retried on other ports, up to three times.
+     */
     public static TestCluster start(String name, int size) {
-        TestCluster c = new TestCluster(name + "-" + UUID.randomUUID().toString().substring(0, 8), freePorts(size));
+        for (int attempt = 1; ; attempt++) {
+            TestCluster c = new TestCluster(name + "-" + UUID.randomUUID().toString().substring(0, 8), freePorts(size));
+            try {
+                return c.startMembers(size);
+            } catch (RuntimeException e) {
+                c.close();
+                if (attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private TestCluster startMembers(int size) {
+        TestCluster c = this;
         // The first member starts alone; the others then join it in parallel.
         c.members.add(Hazelcast.newHazelcastInstance(memberConfig(c.clusterName, c.ports.get(0), c.ports)));
         List<CompletableFuture<HazelcastInstance>> rest = new ArrayList<>();
@@ -53,7 +80,17 @@ public final class TestCluster implements AutoCloseable {
             int port = c.ports.get(i);
             rest.add(CompletableFuture.supplyAsync(() -> Hazelcast.newHazelcastInstance(memberConfig(c.clusterName, port, c.ports))));
         }
-        rest.forEach(f -> c.members.add(f.join()));
+        RuntimeException failed = null;
+        for (CompletableFuture<HazelcastInstance> f : rest) {
+            try {
+                c.members.add(f.join());
+            } catch (RuntimeException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
         awaitTrue(Duration.ofSeconds(30), () -> c.members.stream().allMatch(m -> m.getCluster().getMembers().size() == size
                 && m.getPartitionService().isClusterSafe()), "cluster of " + size + " formed and safe");
         return c;
