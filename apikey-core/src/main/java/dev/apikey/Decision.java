@@ -1,12 +1,14 @@
 package dev.apikey;
 
+import dev.apikey.internal.CacheHeaders;
 import dev.apikey.spi.RateLimitResult;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The pipeline's answer for one request: allowed with a principal, or a rejection already rendered into
- * status, headers and an {@code application/problem+json} body. Adapters write it as it is:
+ * The verifier's answer for one request, as an immutable value: allowed with a principal, or a rejection
+ * already rendered into status, headers and an {@code application/problem+json} body. Adapters write it as it is:
  * <ul>
  *   <li>allowed: continue, put {@link #principal()} on the request, add {@link #headers()} to the response
  *       (the RateLimit headers), and before the response is committed set {@code Cache-Control} to
@@ -18,65 +20,34 @@ import java.util.List;
  */
 public final class Decision {
     /** The content type of every rejection body. */
-    public static final String CONTENT_TYPE = "application/problem+json";
+    public static final String CONTENT_TYPE = ProblemRenderer.CONTENT_TYPE;
 
     private final Outcome outcome;
     private final ApiKeyPrincipal principal;
+    private final List<HttpHeader> headers;
     private final String body;
-    // An allowed decision keeps what its RateLimit headers are rendered from, not a lambda over it: one
-    // object less per request, and most adapters never ask for headers of a key without a policy. The verifier
-    // also holds the cache headers of allowed responses; rejections have no renderer.
-    private final ApiKeyVerifier renderer;
-    private final RateLimitPolicy policy;
-    private RateLimitResult result;
-    // Or, for a request the local limiter admitted against a policy of one limit, its answer
-    // (LocalRateLimiter.acquireOne, above 0) and the time it was asked at: the result is built on first use.
-    private final long admitted;
-    private final long nowNanos;
-    private List<HttpHeader> headers;
-
-    Decision(Outcome outcome, ApiKeyPrincipal principal, List<HttpHeader> headers, String body) {
-        this(outcome, principal, headers, body, null);
-    }
-
-    /** A rendered decision that also keeps the rate limiter's answer it was made after. */
-    Decision(Outcome outcome, ApiKeyPrincipal principal, List<HttpHeader> headers, String body, RateLimitResult result) {
-        this.outcome = outcome;
-        this.principal = principal;
-        this.headers = headers;
-        this.body = body;
-        this.renderer = null;
-        this.policy = null;
-        this.result = result;
-        this.admitted = 0;
-        this.nowNanos = 0;
-    }
-
-    /** An allowed decision whose headers are rendered on first use. */
-    Decision(ApiKeyPrincipal principal, ApiKeyVerifier renderer, RateLimitPolicy policy, RateLimitResult result) {
-        this.outcome = Outcome.ALLOWED;
-        this.principal = principal;
-        this.body = null;
-        this.renderer = renderer;
-        this.policy = policy;
-        this.result = result;
-        this.admitted = 0;
-        this.nowNanos = 0;
-    }
+    private final RateLimitResult rateLimit;
+    private final String cacheControl;
+    private final String varyOn;
 
     /**
-     * An allowed decision for a request the local limiter admitted against {@code policy}'s one limit, with
-     * {@code admitted} its {@link LocalRateLimiter#acquireOne} answer at {@code nowNanos}: the result and the
-     * headers are built on first use, so a caller that asks for neither allocates none of them.
+     * @param outcome      why
+     * @param principal    the authenticated key when allowed, else {@code null}
+     * @param headers      the headers to send (copied)
+     * @param body         the problem+json body of a rejection, {@code null} when allowed
+     * @param rateLimit    the rate limiter's answer, or {@code null} when none was asked
+     * @param cacheControl the {@code Cache-Control} of an allowed response whose application sets none, or {@code null}
+     * @param varyOn       the header an allowed response's {@code Vary} must name, or {@code null}
      */
-    Decision(ApiKeyPrincipal principal, ApiKeyVerifier renderer, RateLimitPolicy policy, long admitted, long nowNanos) {
-        this.outcome = Outcome.ALLOWED;
+    public Decision(Outcome outcome, ApiKeyPrincipal principal, List<HttpHeader> headers, String body,
+                    RateLimitResult rateLimit, String cacheControl, String varyOn) {
+        this.outcome = Objects.requireNonNull(outcome, "outcome");
         this.principal = principal;
-        this.body = null;
-        this.renderer = renderer;
-        this.policy = policy;
-        this.admitted = admitted;
-        this.nowNanos = nowNanos;
+        this.headers = List.copyOf(headers);
+        this.body = body;
+        this.rateLimit = rateLimit;
+        this.cacheControl = cacheControl;
+        this.varyOn = varyOn;
     }
 
     /** True if the request may proceed. */
@@ -101,7 +72,7 @@ public final class Decision {
      * the verifier is configured without it.
      */
     public String cacheControl() {
-        return renderer == null ? null : renderer.cacheHeaders().cacheControl();
+        return cacheControl;
     }
 
     /**
@@ -110,7 +81,7 @@ public final class Decision {
      * rejection, configured off, the key header listed already, or {@code *}).
      */
     public String vary(List<String> present) {
-        return renderer == null ? null : renderer.cacheHeaders().vary(present);
+        return CacheHeaders.vary(varyOn, present);
     }
 
     /** The HTTP status to send: 200 when allowed (the application picks its own), else the rejection's. */
@@ -125,15 +96,7 @@ public final class Decision {
 
     /** Headers to add to the response (rejection headers, or the RateLimit headers when allowed). */
     public List<HttpHeader> headers() {
-        List<HttpHeader> h = headers;
-        if (h == null) {
-            // Rendering twice under a race yields equal lists, so no lock is needed.
-            // An admitted request's headers are rendered from the limiter's answer, without its RateLimitResult.
-            h = result == null && admitted > 0 ? renderer.admittedHeaders(policy, admitted)
-                    : renderer.limitHeaders(policy, rateLimit());
-            headers = h;
-        }
-        return h;
+        return headers;
     }
 
     /**
@@ -142,13 +105,7 @@ public final class Decision {
      * limiter was consulted (no policy, rejected earlier, or the limiter failed open).
      */
     public RateLimitResult rateLimit() {
-        RateLimitResult r = result;
-        if (r == null && admitted > 0) {
-            // Building it twice under a race yields equal results (of final fields only), so no lock is needed.
-            r = LocalRateLimiter.resultOf(policy, admitted, nowNanos);
-            result = r;
-        }
-        return r;
+        return rateLimit;
     }
 
     /** The {@code Retry-After} value in seconds (at least 1) of a 429 or 503, or 0 when there is none. */
@@ -164,7 +121,7 @@ public final class Decision {
 
     /** The value of the first header named {@code name} (case-insensitive), or {@code null}. */
     public String header(String name) {
-        for (HttpHeader h : headers()) {
+        for (HttpHeader h : headers) {
             if (h.name().equalsIgnoreCase(name)) {
                 return h.value();
             }

@@ -34,11 +34,6 @@ public final class InMemoryKeyStore implements KeyStore {
         return byDigest.get(digest);
     }
 
-    /** The record for the digest {@code probe} stands for, or {@code null}: the verifier's lookup. */
-    KeyRecord get(KeyDigest.Probe probe) {
-        return byDigest.get(probe);
-    }
-
     @Override
     public Optional<KeyRecord> findById(String id) {
         KeyDigest d = id == null ? null : idToDigest.get(id);

@@ -129,7 +129,7 @@ public final class KeyDigest {
         return hashOf(b0);
     }
 
-    /** The first four bytes, as before: a digest is uniformly distributed, so any 32 bits of it will do. */
+    /** The first four bytes: a digest is uniformly distributed, so any 32 bits of it will do. */
     private static int hashOf(long b0) {
         return (int) (b0 >>> 32);
     }
@@ -138,45 +138,5 @@ public final class KeyDigest {
     @Override
     public String toString() {
         return "KeyDigest[" + scheme + "]";
-    }
-
-    /**
-     * A reusable look-up key for a map keyed by {@link KeyDigest}: equal (constant-time) to the digest of the same
-     * scheme and bytes, with the same hash code. A map's {@code get} asks the probe's {@code equals}, never the
-     * stored key's, so a lookup needs no new digest object. It is only ever looked up with, never stored, and it
-     * belongs to one thread (the verifier's {@link Scratch}).
-     */
-    static final class Probe {
-        private String scheme = "";
-        private long b0;
-        private long b1;
-        private long b2;
-        private long b3;
-
-        /** Sets this probe to the digest of {@code scheme} in the 32 bytes at {@code offset} of {@code bytes}. */
-        Probe set(String scheme, byte[] bytes, int offset) {
-            this.scheme = scheme;
-            this.b0 = longAt(bytes, offset);
-            this.b1 = longAt(bytes, offset + 8);
-            this.b2 = longAt(bytes, offset + 16);
-            this.b3 = longAt(bytes, offset + 24);
-            return this;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof KeyDigest d && d.is(scheme, b0, b1, b2, b3);
-        }
-
-        @Override
-        public int hashCode() {
-            return hashOf(b0);
-        }
-
-        /** Shows the scheme only. */
-        @Override
-        public String toString() {
-            return "KeyDigest.Probe[" + scheme + "]";
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.apikey;
 
-import dev.apikey.internal.AsciiLanes;
 import dev.apikey.internal.Base62;
 
 import java.security.SecureRandom;
@@ -154,61 +153,28 @@ public final class KeyFormat {
         }
         // One implementation, over bytes: a char outside ASCII becomes NUL, which fails the same check
         // (prefix, environment or alphabet) that the char itself would.
-        Scratch s = Scratch.get();
-        byte[] buf = s.checked;
+        byte[] ascii = new byte[length];
         for (int i = 0; i < length; i++) {
             char c = candidate.charAt(i);
-            buf[i] = c < 0x80 ? (byte) c : 0;
+            ascii[i] = c < 0x80 ? (byte) c : 0;
         }
-        return check(buf, length, s.crc);
-    }
-
-    /**
-     * {@link #check(CharSequence)} of the ASCII text in {@code ascii[0, n)}, with the reason of the first failure:
-     * every check and the CRC (with the caller's {@code crc}) run over bytes. The verifier, which needs no reason,
-     * uses {@link #isWellFormed} and {@link #hasBase62Random} on the bytes it copied the credential into.
-     */
-    Check check(byte[] ascii, int n, CRC32 crc) {
-        Check shape = shape(ascii, n);
+        Check shape = shape(ascii, length);
         if (shape != null) {
             return shape;
         }
-        int sumAt = n - CHECKSUM_LENGTH;
-        if (!hasBase62Random(ascii, n)) {
-            return Check.WRONG_ALPHABET;
+        int sumAt = length - CHECKSUM_LENGTH;
+        for (int i = prefixBytes.length + 6; i < sumAt; i++) {
+            if (Base62.value(ascii[i]) < 0) {
+                return Check.WRONG_ALPHABET;
+            }
         }
-        long written = writtenChecksum(ascii, sumAt, n);
+        long written = writtenChecksum(ascii, sumAt, length);
         if (written < 0) {
             return Check.WRONG_ALPHABET;
         }
-        return crcOf(ascii, sumAt, crc) == written ? Check.OK : Check.WRONG_CHECKSUM;
-    }
-
-    /**
-     * True when {@code ascii[0, n)} has this format's shape (length, prefix, environment) and a checksum that
-     * matches, which is what the verifier asks before it hashes and looks up a credential: a mistyped or cut key
-     * (the usual malformed one) fails here. The alphabet of the random part is left to
-     * {@link #hasBase62Random}: {@link #check(byte[], int, CRC32)} answers {@link Check#OK} exactly when both
-     * are true. {@code ascii} may hold any bytes.
-     */
-    boolean isWellFormed(byte[] ascii, int n, CRC32 crc) {
-        if (shape(ascii, n) != null) {
-            return false;
-        }
-        int sumAt = n - CHECKSUM_LENGTH;
-        long written = writtenChecksum(ascii, sumAt, n);
-        return written >= 0 && crcOf(ascii, sumAt, crc) == written;
-    }
-
-    /**
-     * True if the random part of {@code ascii[0, n)}, a credential of this format's shape, is all base62.
-     * {@link #check(byte[], int, CRC32)} asks it for every such credential; the verifier asks only when no stored
-     * key has the credential's digest, to tell a malformed credential from an unknown key: the keys the library
-     * issues are base62 throughout, so a credential that is found is one of them (or one an operator put a digest
-     * of in the store), and one that is not found is refused either way.
-     */
-    boolean hasBase62Random(byte[] ascii, int n) {
-        return AsciiLanes.allBase62(ascii, prefixBytes.length + 6, n - CHECKSUM_LENGTH);
+        CRC32 crc = new CRC32();
+        crc.update(ascii, 0, sumAt);
+        return crc.getValue() == written ? Check.OK : Check.WRONG_CHECKSUM;
     }
 
     /** The first failure among emptiness, length, prefix and environment, or null if there is none. */
@@ -248,12 +214,6 @@ public final class KeyFormat {
         return written;
     }
 
-    private static long crcOf(byte[] ascii, int sumAt, CRC32 crc) {
-        crc.reset();
-        crc.update(ascii, 0, sumAt);
-        return crc.getValue();
-    }
-
     private static final byte[] LIVE = {'l', 'i', 'v', 'e'};
     private static final byte[] TEST = {'t', 'e', 's', 't'};
 
@@ -276,6 +236,19 @@ public final class KeyFormat {
         if (c != Check.OK) {
             throw new InvalidKeyFormatException(c);
         }
+        return keyOf(candidate);
+    }
+
+    /**
+     * Parses a key of this format, for callers to whom a malformed credential is an ordinary answer (the verifier).
+     *
+     * @return the key, or {@code null} if {@link #check} does not answer {@link Check#OK}
+     */
+    public ApiKey tryParse(CharSequence candidate) {
+        return check(candidate) == Check.OK ? keyOf(candidate) : null;
+    }
+
+    private ApiKey keyOf(CharSequence candidate) {
         return new ApiKey(candidate.toString(), prefix.length(), environmentAt(candidate, prefix.length() + 1));
     }
 

@@ -16,6 +16,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class KeyHasher {
     private static final KeyHasher SHA256 = new KeyHasher(null, List.of());
+    private static final ThreadLocal<MessageDigest> SHA256_DIGEST = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    });
 
     private final Pepper current;
     private final List<Pepper> previous;
@@ -92,34 +99,10 @@ public final class KeyHasher {
     /** The digest under scheme number {@code index} (0 is current) of the given key bytes. */
     public KeyDigest digestAt(int index, byte[] keyBytes) {
         if (current == null) {
-            return KeyDigest.wrap("sha256", Scratch.get().sha256().digest(keyBytes), 0);
+            return KeyDigest.wrap("sha256", SHA256_DIGEST.get().digest(keyBytes), 0);
         }
         Mac mac = macs.get(index).get();
         return KeyDigest.wrap(schemes.get(index), mac.doFinal(keyBytes), 0);
-    }
-
-    /**
-     * Writes the digest under scheme number {@code index} of the {@code n} key bytes at the start of
-     * {@code s.bytes}, which the verifier's copy filled, into the same buffer after the input (at
-     * {@link Scratch#INPUT}), and returns the scheme's name: the verifier looks the digest up from there without
-     * allocating (see {@link KeyDigest.Probe}).
-     */
-    String digestInto(int index, Scratch s, int n) {
-        byte[] buf = s.bytes;
-        try {
-            if (current == null) {
-                MessageDigest md = s.sha256();
-                md.update(buf, 0, n);
-                md.digest(buf, Scratch.INPUT, 32);
-                return "sha256";
-            }
-            Mac mac = macs.get(index).get();
-            mac.update(buf, 0, n);
-            mac.doFinal(buf, Scratch.INPUT);
-            return schemes.get(index);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("digest into a 32-byte buffer failed", e);
-        }
     }
 
     /** The scheme new digests get: {@code sha256} or {@code hmac-v<N>}. */

@@ -178,13 +178,6 @@ public record KeyRecord(
         return usabilityAt(now.getEpochSecond(), now.getNano());
     }
 
-    /**
-     * {@link #usabilityAt} for a time given as epoch nanoseconds, so the verifier's hot path needs no Instant.
-     */
-    Usability usabilityAtNanos(long epochNanos) {
-        return usabilityAt(Math.floorDiv(epochNanos, 1_000_000_000L), (int) Math.floorMod(epochNanos, 1_000_000_000L));
-    }
-
     /** Compared as (seconds, nanos) so that far-away not-before or expiry instants cannot overflow. */
     private Usability usabilityAt(long sec, int nano) {
         if (status == KeyStatus.REVOKED) {

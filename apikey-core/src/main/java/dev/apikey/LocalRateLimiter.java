@@ -28,29 +28,7 @@ public final class LocalRateLimiter implements RateLimiter {
         return b.single != null ? b.tryAcquireOne(nowNanos) : b.tryAcquireAll(nowNanos);
     }
 
-    /**
-     * {@link #tryAcquire} for a policy of one limit, answered without a {@link RateLimitResult}, so that an
-     * admitted request allocates nothing. The answer is the limit's TAT after the request, less {@code nowNanos}:
-     * if the request was admitted, that is {@code max(old TAT, now) + interval - now}, at least 1; if not, the
-     * bitwise complement ({@code ~}) of {@code max(old TAT, now) - now}, which is negative. {@link Gcra#resultOne}
-     * with {@code now} plus that TAT gives the result {@link #tryAcquire} would have given.
-     *
-     * @throws IllegalArgumentException if the policy has more than one limit
-     */
-    long acquireOne(String bucketId, RateLimitPolicy policy, long nowNanos) {
-        Bucket b = bucket(bucketId, policy);
-        if (b.single == null) {
-            throw new IllegalArgumentException("the policy has " + policy.limits().size() + " limits");
-        }
-        return b.acquireOne(nowNanos);
-    }
-
-    /** The result {@link #tryAcquire} gives for {@link #acquireOne}'s {@code answer} at {@code nowNanos}. */
-    static RateLimitResult resultOf(RateLimitPolicy policy, long answer, long nowNanos) {
-        RateLimit limit = policy.limits().get(0);
-        return resultOf(limit, Gcra.interval(limit), answer, nowNanos);
-    }
-
+    /** The result of a one-limit bucket's {@code acquireOne} answer at {@code nowNanos}. */
     private static RateLimitResult resultOf(RateLimit limit, long interval, long answer, long nowNanos) {
         return answer > 0
                 ? Gcra.resultOne(limit, interval, nowNanos + answer, nowNanos, true)
@@ -118,7 +96,11 @@ public final class LocalRateLimiter implements RateLimiter {
             return resultOf(single, interval, acquireOne(now), now);
         }
 
-        /** See {@link LocalRateLimiter#acquireOne}. */
+        /**
+         * The limit's TAT after the request, less {@code now}: if the request was admitted, that is
+         * {@code max(old TAT, now) + interval - now}, at least 1; if not, the bitwise complement ({@code ~}) of
+         * {@code max(old TAT, now) - now}, which is negative.
+         */
         long acquireOne(long now) {
             long t = interval;
             while (true) {

@@ -44,7 +44,7 @@ public final class LoggingAuditSink implements AuditSink {
     }
 
     /** Whether an event of this outcome would be written; the verifier skips building the others. */
-    boolean isLoggable(Outcome outcome) {
+    public boolean isLoggable(Outcome outcome) {
         return LOG.isLoggable(level(outcome));
     }
 

@@ -67,7 +67,7 @@ public enum Outcome {
     }
 
     /** True for failed authentications that count against the client's throttle. */
-    boolean countsAsFailure() {
+    public boolean countsAsFailure() {
         return problem == Problem.INVALID_KEY;
     }
 }

@@ -155,8 +155,8 @@ class KeyFormatTest {
     }
 
     @Test
-    void byteCheckAnswersLikeTheCharCheck() {
-        // The verifier's one-pass check over bytes must name the same failure as the public check.
+    void tryParseAcceptsExactlyWhatCheckAccepts() {
+        // The verifier parses with tryParse; parse, check and tryParse must agree on every edited key.
         SecureRandom random = new SecureRandom(new byte[] {7});
         for (KeyFormat f : new KeyFormat[] {KeyFormat.ofDefaults(), KeyFormat.withPrefix("acme9")}) {
             String key = f.generate(Environment.TEST, random).reveal();
@@ -173,55 +173,39 @@ class KeyFormatTest {
                     }
                 }
                 String s = b.toString();
-                byte[] ascii = new byte[KeyFormat.MAX_LENGTH];
-                if (s.length() > ascii.length) {
-                    continue;
+                ApiKey parsed = f.tryParse(s);
+                assertThat(parsed != null).as("tryParse of an edited key").isEqualTo(f.check(s) == KeyFormat.Check.OK);
+                if (parsed != null) {
+                    assertThat(parsed).isEqualTo(f.parse(s));
                 }
-                for (int i = 0; i < s.length(); i++) {
-                    ascii[i] = (byte) s.charAt(i);
-                }
-                assertThat(f.check(ascii, s.length(), new java.util.zip.CRC32())).as("check of an edited key").isEqualTo(f.check(s));
             }
         }
     }
 
     /**
-     * The verifier checks shape and checksum before its lookup and the random part's alphabet only after a lookup
-     * that found nothing: the two together must accept exactly what {@code check} accepts, for every byte value at
-     * every position, every length, and a key whose checksum was computed over a char outside the alphabet.
+     * Every char value at every position of a key is checked: only the unchanged key passes, and a key whose
+     * checksum was computed over a char outside the alphabet is refused for its alphabet, not accepted for its sum.
      */
     @Test
-    void theVerifiersTwoChecksTogetherAcceptExactlyWhatCheckAccepts() {
-        CRC32 crc = new CRC32();
-        byte[] key = FORMAT.generate(Environment.LIVE).reveal().getBytes(StandardCharsets.US_ASCII);
-        byte[] b = new byte[KeyFormat.MAX_LENGTH];
+    void onlyTheUnchangedKeyPassesAndTheAlphabetIsCheckedEvenWhenTheChecksumFits() {
+        String key = FORMAT.generate(Environment.LIVE).reveal();
         int accepted = 0;
-        for (int at = 0; at < key.length; at++) {
-            for (int v = 0; v < 256; v++) {
-                System.arraycopy(key, 0, b, 0, key.length);
-                b[at] = (byte) v;
-                boolean ok = FORMAT.check(b, key.length, crc) == KeyFormat.Check.OK;
-                boolean wellFormed = FORMAT.isWellFormed(b, key.length, crc);
-                assertThat(wellFormed && FORMAT.hasBase62Random(b, key.length)).as("byte %d at %d", v, at).isEqualTo(ok);
+        for (int at = 0; at < key.length(); at++) {
+            for (char v = 0; v < 0x180; v++) {
+                String edited = key.substring(0, at) + v + key.substring(at + 1);
+                boolean ok = FORMAT.check(edited) == KeyFormat.Check.OK;
+                assertThat(FORMAT.tryParse(edited) != null).as("char %d at %d", (int) v, at).isEqualTo(ok);
                 accepted += ok ? 1 : 0;
             }
         }
-        assertThat(accepted).as("only the unchanged key").isEqualTo(key.length);
-        System.arraycopy(key, 0, b, 0, key.length);
-        for (int n = 0; n <= KeyFormat.MAX_LENGTH; n++) {
-            assertThat(FORMAT.isWellFormed(b, n, crc)).as("length %d", n).isEqualTo(n == key.length);
-        }
-        // A random part with '+' and the checksum of exactly that text: check says WRONG_ALPHABET.
-        String body = new String(key, 0, key.length - KeyFormat.CHECKSUM_LENGTH, StandardCharsets.US_ASCII);
+        assertThat(accepted).as("only the unchanged key").isEqualTo(key.length());
+        // A random part with '+' and the checksum of exactly that text: WRONG_ALPHABET.
+        String body = key.substring(0, key.length() - KeyFormat.CHECKSUM_LENGTH);
         body = body.substring(0, 12) + "+" + body.substring(13);
-        crc.reset();
+        CRC32 crc = new CRC32();
         crc.update(body.getBytes(StandardCharsets.US_ASCII));
-        byte[] forged = (body + Base62.encodeFixed(crc.getValue(), KeyFormat.CHECKSUM_LENGTH))
-                .getBytes(StandardCharsets.US_ASCII);
-        // The verifier's first check passes it (shape and checksum); the alphabet check, made after the lookup
-        // found nothing, refuses it.
-        assertThat(FORMAT.check(forged, forged.length, crc)).isEqualTo(KeyFormat.Check.WRONG_ALPHABET);
-        assertThat(FORMAT.isWellFormed(forged, forged.length, crc)).isTrue();
-        assertThat(FORMAT.hasBase62Random(forged, forged.length)).isFalse();
+        String forged = body + Base62.encodeFixed(crc.getValue(), KeyFormat.CHECKSUM_LENGTH);
+        assertThat(FORMAT.check(forged)).isEqualTo(KeyFormat.Check.WRONG_ALPHABET);
+        assertThat(FORMAT.tryParse(forged)).isNull();
     }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalRateLimiterTest {
     private static final long SECOND = 1_000_000_000L;
@@ -56,7 +55,7 @@ class LocalRateLimiterTest {
      * refuses until the epoch). A policy of several limits is refused rather than half-answered.
      */
     @Test
-    void theAllocationFreeAnswerIsTheReferenceResult() {
+    void theAnswerIsTheReferenceResultFromAnyEpoch() {
         for (long start : new long[] {1_700_000_000L * SECOND, -3_600L * SECOND}) {
             for (String text : List.of("10/1s", "5/1m burst 2", "1000/1s burst 1")) {
                 RateLimitPolicy policy = RateLimitPolicy.parse(text);
@@ -68,18 +67,13 @@ class LocalRateLimiterTest {
                 for (int i = 0; i < 2_000; i++) {
                     now += step(random);
                     RateLimitResult expected = Gcra.tryAcquire(policy, tats, now);
-                    long answer = limiter.acquireOne("k", policy, now);
-                    assertThat(answer > 0).as("%s at %d, request %d", text, start, i).isEqualTo(expected.allowed());
-                    assertThat(LocalRateLimiter.resultOf(policy, answer, now))
-                            .as("%s at %d, request %d", text, start, i).isEqualTo(expected);
-                    admitted += answer > 0 ? 1 : 0;
+                    RateLimitResult answer = limiter.tryAcquire("k", policy, now);
+                    assertThat(answer).as("%s at %d, request %d", text, start, i).isEqualTo(expected);
+                    admitted += answer.allowed() ? 1 : 0;
                 }
                 assertThat(admitted).as("both outcomes occur for %s", text).isBetween(1, 1_999);
             }
         }
-        LocalRateLimiter limiter = new LocalRateLimiter();
-        assertThatThrownBy(() -> limiter.acquireOne("k", RateLimitPolicy.parse("2/1h, 4/1d"), 0))
-                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -31,6 +31,11 @@ public final class CacheHeaders {
         this.varyOn = varyOn;
     }
 
+    /** The header {@code Vary} names, or {@code null} when off. */
+    public String varyOn() {
+        return varyOn;
+    }
+
     /** {@value #PRIVATE_NO_STORE}, or {@code null} when off. */
     public String cacheControl() {
         return cacheControl;
@@ -42,6 +47,11 @@ public final class CacheHeaders {
      * listed already, or {@code *} says the response varies on everything).
      */
     public String vary(List<String> present) {
+        return vary(varyOn, present);
+    }
+
+    /** {@link #vary(List)} of a configuration whose key header is {@code varyOn} ({@code null}: off). */
+    public static String vary(String varyOn, List<String> present) {
         if (varyOn == null) {
             return null;
         }

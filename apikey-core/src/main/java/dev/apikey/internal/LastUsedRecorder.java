@@ -31,19 +31,11 @@ public final class LastUsedRecorder {
         this.executor = executor;
     }
 
-    /**
-     * Notes that {@code r} was used at {@code nowNanos} (epoch nanoseconds); writes if the stored value is a
-     * minute old or more. The time comes as a number so the request path allocates no Instant for it.
-     */
-    public void used(KeyRecord r, long nowNanos) {
-        long nowSeconds = Math.floorDiv(nowNanos, 1_000_000_000L);
-        if (r.lastUsed() != null && nowSeconds - r.lastUsed().getEpochSecond() < INTERVAL.getSeconds()) {
+    /** Notes that {@code r} was used at {@code now}; writes if the stored value is a minute old or more. */
+    public void used(KeyRecord r, Instant now) {
+        if (r.lastUsed() != null && now.getEpochSecond() - r.lastUsed().getEpochSecond() < INTERVAL.getSeconds()) {
             return;
         }
-        used(r, Instant.ofEpochSecond(nowSeconds, Math.floorMod(nowNanos, 1_000_000_000L)));
-    }
-
-    private void used(KeyRecord r, Instant now) {
         Instant prev = lastWritten.get(r.id());
         if (prev != null && now.getEpochSecond() - prev.getEpochSecond() < INTERVAL.getSeconds()) {
             return;

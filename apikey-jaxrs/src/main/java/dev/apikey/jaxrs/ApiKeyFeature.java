@@ -135,7 +135,7 @@ public final class ApiKeyFeature implements Feature, DynamicFeature {
     @Override
     public boolean configure(FeatureContext context) {
         if (adminManager != null) {
-            context.register(new AdminResource(adminManager));
+            context.register(new AdminResource(adminManager, verifier.problems()));
         }
         return true;
     }

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -44,7 +43,6 @@ final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFil
 
     @Override
     public void filter(ContainerRequestContext request) {
-        // One reader serves the headers and the peer address (one object per request instead of two lambdas).
         Reader reader = new Reader(request, remoteAddress);
         Decision decision = verifier.verify(AccessRequest.builder()
                 .headers(reader)
@@ -131,46 +129,12 @@ final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFil
         if (v != null) {
             return v;
         }
-        // A map that ignores case has answered already; the scan below ran for every header a request lacks
-        // (Authorization, most of the time). Whether a map class ignores case is learnt once, by probing.
-        Class<?> type = headers.getClass();
-        if (type == caseInsensitiveType || (caseInsensitiveType == null && ignoresCase(headers))) {
-            return List.of();
-        }
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
             if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && e.getValue() != null) {
                 return e.getValue();
             }
         }
         return List.of();
-    }
-
-    /** The header map class found to ignore case (Jersey's); {@code null} until one is seen. */
-    private static volatile Class<?> caseInsensitiveType;
-
-    /**
-     * True if {@code headers} finds a name it holds under another case; then its class is remembered. A map
-     * without a name that has letters tells nothing and is scanned as before.
-     */
-    private static boolean ignoresCase(MultivaluedMap<String, String> headers) {
-        for (String key : headers.keySet()) {
-            if (key == null) {
-                continue;
-            }
-            String upper = key.toUpperCase(Locale.ROOT);
-            String other = upper.equals(key) ? key.toLowerCase(Locale.ROOT) : upper;
-            if (!other.equals(key)) {
-                // The very same value list under both spellings: one entry, found by either (a case-sensitive map
-                // holding both spellings would give two lists).
-                List<String> found = headers.get(other);
-                if (found != null && found == headers.get(key)) {
-                    caseInsensitiveType = headers.getClass();
-                    return true;
-                }
-                return false;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -151,7 +151,6 @@ public class ApiKeyFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        // One reader serves the headers and the peer address (one object per request instead of two lambdas).
         Reader reader = new Reader(request);
         Decision d = verifier.verify(AccessRequest.builder()
                 .headers(reader)
@@ -229,8 +228,7 @@ public class ApiKeyFilter implements Filter {
                     }
                 }
             } else if (kind == DOT && (i == 0 || path.charAt(i - 1) == '/')) {
-                // A dot segment ("." or ".." between slashes or at either end), found in the same pass: the
-                // split into segments this replaces allocated an array and a string per segment on every request.
+                // A dot segment ("." or ".." between slashes or at either end), found in the same pass.
                 int end = i + 1 < n && path.charAt(i + 1) == '.' ? i + 2 : i + 1;
                 if (end == n || path.charAt(end) == '/') {
                     return true;

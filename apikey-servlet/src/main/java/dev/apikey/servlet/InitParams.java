@@ -7,6 +7,7 @@ import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyFormat;
 import dev.apikey.RateLimit;
 import dev.apikey.RateLimitPolicy;
+import dev.apikey.VerifierConfig;
 import dev.apikey.internal.Escaping;
 import dev.apikey.spi.KeyStore;
 
@@ -37,8 +38,8 @@ import static dev.apikey.servlet.ApiKeyFilterConfig.TRUSTED_PROXIES;
 import static dev.apikey.servlet.ApiKeyFilterConfig.VARY_ON_KEY_HEADER;
 
 /**
- * The filter's init-params, validated: each is handed to the builder method a programmatic user would call,
- * and a failure names the init-param.
+ * The filter's init-params, validated: each is handed to the {@link VerifierConfig} builder method a programmatic
+ * user would call, and a failure names the init-param.
  */
 final class InitParams {
     /** Init-params that configure the verifier. */
@@ -84,22 +85,28 @@ final class InitParams {
                     + ApiKeyFilterConfig.STORE_ATTRIBUTE + "; set only one");
         }
         KeyStore store = shared != null ? shared : apply(STORE, "memory", StoreFactory::create);
-        ApiKeyVerifier.Builder b = ApiKeyVerifier.builder(store);
+        ApiKeyVerifier.Builder b = ApiKeyVerifier.builder(store).config(config());
         with(KEY_PREFIX, v -> b.format(KeyFormat.withPrefix(v.strip())));
-        with(HEADER_NAME, v -> b.headerName(v.strip()));
-        with(REALM, v -> b.realm(v.strip()));
-        with(QUERY_PARAMETER, v -> b.queryParameter(v.isBlank() ? null : v.strip()));
-        with(TRUSTED_PROXIES, v -> b.trustedProxies(split(v)));
-        with(FORWARDED_HEADER, v -> b.forwardedHeader(v.strip()));
-        with(PRIVATE_CACHE_CONTROL, v -> b.privateCacheControl(bool(v)));
-        with(VARY_ON_KEY_HEADER, v -> b.varyOnKeyHeader(bool(v)));
-        with(DEFAULT_RATE_LIMIT, v -> b.defaultRateLimit(RateLimitPolicy.parse(v)));
-        with(RATE_LIMIT_HEADERS, v -> b.rateLimitHeaders(bool(v)));
-        with(RATE_LIMIT_FAIL_OPEN, v -> b.rateLimiterFailOpen(bool(v)));
-        with(FAILURE_THROTTLE, v -> b.clientThrottle(v.strip().equals("off") ? ClientThrottle.disabled()
-                : new ClientThrottle(true, RateLimit.parse(v.strip()), ClientThrottle.ofDefaults().maxTracked(), List.of())));
-        with(ENVIRONMENTS, v -> b.environments(split(v).stream().map(Environment::parse).toArray(Environment[]::new)));
         return b.build();
+    }
+
+    /** The verifier configuration these params describe: the same builder calls a programmatic user makes. */
+    VerifierConfig config() {
+        VerifierConfig.Builder c = VerifierConfig.custom();
+        with(HEADER_NAME, v -> c.headerName(v.strip()));
+        with(REALM, v -> c.realm(v.strip()));
+        with(QUERY_PARAMETER, v -> c.queryParameter(v.isBlank() ? null : v.strip()));
+        with(TRUSTED_PROXIES, v -> c.trustedProxies(split(v)));
+        with(FORWARDED_HEADER, v -> c.forwardedHeader(v.strip()));
+        with(PRIVATE_CACHE_CONTROL, v -> c.privateCacheControl(bool(v)));
+        with(VARY_ON_KEY_HEADER, v -> c.varyOnKeyHeader(bool(v)));
+        with(DEFAULT_RATE_LIMIT, v -> c.defaultRateLimit(RateLimitPolicy.parse(v)));
+        with(RATE_LIMIT_HEADERS, v -> c.rateLimitHeaders(bool(v)));
+        with(RATE_LIMIT_FAIL_OPEN, v -> c.rateLimiterFailOpen(bool(v)));
+        with(FAILURE_THROTTLE, v -> c.clientThrottle(v.strip().equals("off") ? ClientThrottle.disabled()
+                : new ClientThrottle(true, RateLimit.parse(v.strip()), ClientThrottle.ofDefaults().maxTracked(), List.of())));
+        with(ENVIRONMENTS, v -> c.environments(split(v).stream().map(Environment::parse).toArray(Environment[]::new)));
+        return c.build();
     }
 
     /** The rules of {@value ApiKeyFilterConfig#PUBLIC_PATHS} and {@value ApiKeyFilterConfig#SCOPE_RULES}. */

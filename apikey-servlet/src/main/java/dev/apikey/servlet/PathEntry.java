@@ -25,8 +25,7 @@ record PathEntry(Set<String> methods, String pattern, boolean prefix, boolean ca
      * {@link #UNKNOWN} when a case-insensitive entry meets a non-ASCII char of the path (or has one itself)
      * before the answer is known. {@code toLowerCase(Locale.ROOT)} lowers each ASCII char on its own, and what a
      * non-ASCII char becomes (one char or several) leaves the chars before it as they are, so a comparison that
-     * ends before the path's first non-ASCII char has the lower-case path's answer. Lowering every request's
-     * whole path went through the JDK's case tables, cold in a loaded server, and cost more than the match.
+     * ends before the path's first non-ASCII char has the lower-case path's answer.
      */
     int quickMatch(String path) {
         if (caseSensitive) {

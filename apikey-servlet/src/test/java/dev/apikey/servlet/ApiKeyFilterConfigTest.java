@@ -1,6 +1,10 @@
 package dev.apikey.servlet;
 
 import dev.apikey.ApiKeyVerifier;
+import dev.apikey.ClientThrottle;
+import dev.apikey.Environment;
+import dev.apikey.RateLimitPolicy;
+import dev.apikey.VerifierConfig;
 import dev.apikey.InMemoryKeyStore;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.ScopeRequirement;
@@ -156,5 +160,30 @@ class ApiKeyFilterConfigTest {
     @Test
     void invalidConfigurationMessagesAreOfTheCoreType() {
         assertThatThrownBy(() -> StoreFactory.create("nope")).isInstanceOf(InvalidConfigurationException.class);
+    }
+
+    @Test
+    void initParamsBuildTheSameConfigurationAsCode() {
+        VerifierConfig fromParams = new InitParams(Map.ofEntries(
+                Map.entry(ApiKeyFilterConfig.HEADER_NAME, " X-Key "),
+                Map.entry(ApiKeyFilterConfig.REALM, "shop"),
+                Map.entry(ApiKeyFilterConfig.QUERY_PARAMETER, "k"),
+                Map.entry(ApiKeyFilterConfig.TRUSTED_PROXIES, "10.0.0.0/8, 192.0.2.1/32"),
+                Map.entry(ApiKeyFilterConfig.FORWARDED_HEADER, "Forwarded"),
+                Map.entry(ApiKeyFilterConfig.PRIVATE_CACHE_CONTROL, "false"),
+                Map.entry(ApiKeyFilterConfig.VARY_ON_KEY_HEADER, "false"),
+                Map.entry(ApiKeyFilterConfig.DEFAULT_RATE_LIMIT, "10/1s"),
+                Map.entry(ApiKeyFilterConfig.RATE_LIMIT_HEADERS, "false"),
+                Map.entry(ApiKeyFilterConfig.RATE_LIMIT_FAIL_OPEN, "true"),
+                Map.entry(ApiKeyFilterConfig.FAILURE_THROTTLE, "off"),
+                Map.entry(ApiKeyFilterConfig.ENVIRONMENTS, "test"))).config();
+        VerifierConfig fromCode = VerifierConfig.custom().headerName("X-Key").realm("shop").queryParameter("k")
+                .trustedProxies(List.of("10.0.0.0/8", "192.0.2.1/32")).forwardedHeader("Forwarded")
+                .privateCacheControl(false).varyOnKeyHeader(false).defaultRateLimit(RateLimitPolicy.parse("10/1s"))
+                .rateLimitHeaders(false).rateLimiterFailOpen(true).clientThrottle(ClientThrottle.disabled())
+                .environments(Environment.TEST).build();
+        assertThat(fromParams).usingRecursiveComparison().isEqualTo(fromCode);
+        assertThat(new InitParams(Map.of()).config()).usingRecursiveComparison().isEqualTo(VerifierConfig.ofDefaults());
+        assertThat(fromParams).usingRecursiveComparison().isNotEqualTo(VerifierConfig.ofDefaults());
     }
 }

@@ -4,6 +4,7 @@ import dev.apikey.Actor;
 import dev.apikey.ApiKeyPrincipal;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
+import dev.apikey.ProblemRenderer;
 import dev.apikey.KeyRecord;
 import dev.apikey.RequiresScope;
 import dev.apikey.internal.StrictJson;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import static dev.apikey.jaxrs.admin.AdminProblems.badField;
 import static dev.apikey.jaxrs.admin.AdminProblems.call;
@@ -76,70 +78,89 @@ public final class AdminResource {
     public static final String SCOPE = "apikeys:admin";
 
     private final KeyManager manager;
+    private final ProblemRenderer problems;
 
-    /** An admin API over {@code manager}. */
+    /** An admin API over {@code manager}, whose errors are rendered with the default problem type base. */
     public AdminResource(KeyManager manager) {
+        this(manager, ProblemRenderer.ofDefaults());
+    }
+
+    /** An admin API over {@code manager} whose errors {@code problems} renders (the verifier's, {@link dev.apikey.ApiKeyVerifier#problems()}). */
+    public AdminResource(KeyManager manager, ProblemRenderer problems) {
         this.manager = Objects.requireNonNull(manager, "manager");
+        this.problems = Objects.requireNonNull(problems, "problems");
     }
 
     /** Issues a key: 201 with the record and the plaintext {@code key}. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(InputStream body, @Context SecurityContext security, @Context UriInfo uriInfo) {
-        KeyManager acting = actingManager(security);
-        var request = AdminRequests.create(body, manager.clock().instant());
-        return created(call(() -> acting.issue(request)), uriInfo);
+        return answer(() -> {
+            KeyManager acting = actingManager(security);
+            var request = AdminRequests.create(body, manager.clock().instant());
+            return created(call(() -> acting.issue(request)), uriInfo);
+        });
     }
 
     /** Lists the records the calling key may see, optionally of one owner or one tenant. */
     @GET
     public Response list(@QueryParam("owner") String owner, @QueryParam("tenant") String tenant,
                          @Context SecurityContext security) {
-        KeyManager acting = actingManager(security);
-        if (owner != null && tenant != null) {
-            throw badField("tenant", "filter by owner or by tenant, not both");
-        }
-        KeyQuery query = owner != null ? KeyQuery.byOwner(owner) : tenant != null ? KeyQuery.byTenant(tenant) : KeyQuery.all();
-        List<Map<String, Object>> keys = new ArrayList<>();
-        for (KeyRecord r : call(() -> acting.list(query))) {
-            keys.add(render(r));
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("keys", keys);
-        return ok(Response.ok(), out);
+        return answer(() -> {
+            KeyManager acting = actingManager(security);
+            if (owner != null && tenant != null) {
+                throw badField("tenant", "filter by owner or by tenant, not both");
+            }
+            KeyQuery query = owner != null ? KeyQuery.byOwner(owner) : tenant != null ? KeyQuery.byTenant(tenant) : KeyQuery.all();
+            List<Map<String, Object>> keys = new ArrayList<>();
+            for (KeyRecord r : call(() -> acting.list(query))) {
+                keys.add(render(r));
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("keys", keys);
+            return ok(Response.ok(), out);
+        });
     }
 
     /** One record. */
     @GET
     @Path("{id}")
     public Response get(@PathParam("id") String id, @Context SecurityContext security) {
-        KeyManager acting = actingManager(security);
-        KeyRecord r = call(() -> acting.get(id)).orElseThrow(() -> notFound(id));
-        return ok(Response.ok(), render(r));
+        return answer(() -> {
+            KeyManager acting = actingManager(security);
+            KeyRecord r = call(() -> acting.get(id)).orElseThrow(() -> notFound(id));
+            return ok(Response.ok(), render(r));
+        });
     }
 
     /** Revokes a key for good, and the keys it replaced by rotation. */
     @POST
     @Path("{id}/revoke")
     public Response revoke(@PathParam("id") String id, @Context SecurityContext security) {
-        KeyManager acting = actingManager(security);
-        return ok(Response.ok(), render(call(() -> acting.revoke(id))));
+        return answer(() -> {
+            KeyManager acting = actingManager(security);
+            return ok(Response.ok(), render(call(() -> acting.revoke(id))));
+        });
     }
 
     /** Suspends a key until it is resumed. */
     @POST
     @Path("{id}/suspend")
     public Response suspend(@PathParam("id") String id, @Context SecurityContext security) {
-        KeyManager acting = actingManager(security);
-        return ok(Response.ok(), render(call(() -> acting.suspend(id))));
+        return answer(() -> {
+            KeyManager acting = actingManager(security);
+            return ok(Response.ok(), render(call(() -> acting.suspend(id))));
+        });
     }
 
     /** Makes a suspended key active again. */
     @POST
     @Path("{id}/resume")
     public Response resume(@PathParam("id") String id, @Context SecurityContext security) {
-        KeyManager acting = actingManager(security);
-        return ok(Response.ok(), render(call(() -> acting.resume(id))));
+        return answer(() -> {
+            KeyManager acting = actingManager(security);
+            return ok(Response.ok(), render(call(() -> acting.resume(id))));
+        });
     }
 
     /** Rotates a key: 201 with the successor's record and plaintext {@code key}. */
@@ -148,9 +169,11 @@ public final class AdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response rotate(@PathParam("id") String id, InputStream body, @Context SecurityContext security,
                            @Context UriInfo uriInfo) {
-        KeyManager acting = actingManager(security);
-        Duration grace = AdminRequests.gracePeriod(body, manager.maxGracePeriod());
-        return created(call(() -> acting.rotate(id, grace)), uriInfo);
+        return answer(() -> {
+            KeyManager acting = actingManager(security);
+            Duration grace = AdminRequests.gracePeriod(body, manager.maxGracePeriod());
+            return created(call(() -> acting.rotate(id, grace)), uriInfo);
+        });
     }
 
     /**
@@ -161,6 +184,15 @@ public final class AdminResource {
         ApiKeyPrincipal key = ApiKeys.principal(security).orElseThrow(
                 () -> AdminProblems.forbidden("the admin API needs a request authenticated by an API key"));
         return manager.actingAs(Actor.of(key));
+    }
+
+    /** The endpoint's response, or the problem response of the failure that ended it. */
+    private Response answer(Supplier<Response> endpoint) {
+        try {
+            return endpoint.get();
+        } catch (AdminProblems.Failure f) {
+            return AdminProblems.response(f, problems);
+        }
     }
 
     // ---- rendering ---------------------------------------------------------------------------------------

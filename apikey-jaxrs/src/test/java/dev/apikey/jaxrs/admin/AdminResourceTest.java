@@ -380,4 +380,27 @@ class AdminResourceTest {
         }
         assertThat(MANAGER.list(KeyQuery.byOwner("bare-x"))).isEmpty();
     }
+
+    @Test
+    void adminErrorsAndRejectionsShareTheVerifiersProblemTypeBase() throws Exception {
+        ApiKeyVerifier custom = ApiKeyVerifier.builder(STORE).from(MANAGER).auditSink(event -> { })
+                .problemTypeBase("urn:acme:problems:").build();
+        JerseyServer own = JerseyServer.start(new ResourceConfig(TestResources.Api.class)
+                .register(new ApiKeyFeature(custom).withAdmin(MANAGER)));
+        try {
+            HttpResponse<String> missing = own.get("/admin/keys/key_nope", "X-API-Key", admin);
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(JerseyServer.json(missing).path("type").asText()).isEqualTo("urn:acme:problems:not-found");
+            assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("application/problem+json"));
+            HttpResponse<String> bad = own.post("/admin/keys", "{\"owner\":\"x\"}", "X-API-Key", admin);
+            assertThat(JerseyServer.json(bad).path("type").asText()).isEqualTo("urn:acme:problems:invalid-request");
+            assertThat(JerseyServer.json(bad).path("field").asText()).isEqualTo("scopes");
+            HttpResponse<String> rejected = own.get("/admin/keys", "X-API-Key", "ak_live_nope");
+            assertThat(JerseyServer.json(rejected).path("type").asText()).isEqualTo("urn:acme:problems:invalid-key");
+        } finally {
+            own.close();
+            custom.close();
+        }
+    }
 }

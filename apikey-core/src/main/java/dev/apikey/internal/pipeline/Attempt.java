@@ -1,0 +1,86 @@
+package dev.apikey.internal.pipeline;
+
+import dev.apikey.AccessRequest;
+import dev.apikey.ApiKey;
+import dev.apikey.KeyRecord;
+import dev.apikey.RateLimitPolicy;
+import dev.apikey.internal.ClientAddresses;
+import dev.apikey.spi.RateLimitResult;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * One request on its way through the stages: what it asks, and what the stages found out so far (its credential,
+ * the parsed key, the stored record, the rate-limit state). The time and the client's address are worked out on
+ * first use and then kept, so that every stage and the audit event see the same ones. Belongs to one request.
+ */
+final class Attempt {
+    private final AccessRequest request;
+    private final Clock clock;
+    private final ClientAddresses clients;
+    private final long startedNanos;
+    private Instant now;
+    private String client;
+    private boolean clientKnown;
+
+    /** The one credential the request carries; set by {@link CredentialStage}. */
+    String credential;
+    /** The credential as a key of the format; set by {@link ParseStage}. */
+    ApiKey key;
+    /** The stored record of the key; set by {@link LookupStage}. */
+    KeyRecord record;
+    /** The policy the key was counted under, or null; set by {@link LimitsStage}. */
+    RateLimitPolicy policy;
+    /** The rate limiter's answer, or null; set by {@link LimitsStage}. */
+    RateLimitResult rateLimit;
+
+    Attempt(AccessRequest request, Clock clock, ClientAddresses clients) {
+        this.request = request;
+        this.clock = clock;
+        this.clients = clients;
+        this.startedNanos = System.nanoTime();
+    }
+
+    AccessRequest request() {
+        return request;
+    }
+
+    /** When the request is decided: the clock, read once. */
+    Instant now() {
+        Instant t = now;
+        if (t == null) {
+            t = clock.instant();
+            now = t;
+        }
+        return t;
+    }
+
+    /** {@link #now()} in epoch nanoseconds, as the rate limiter and the failure throttle count time. */
+    long nowNanos() {
+        Instant t = now();
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /**
+     * The client's address (see {@link ClientAddresses#resolve}): {@code null} when unknown,
+     * {@link ClientAddresses#UNRESOLVED} when a trusted proxy's header does not name it.
+     */
+    String client() {
+        if (!clientKnown) {
+            client = clients.resolve(request);
+            clientKnown = true;
+        }
+        return client;
+    }
+
+    /** Whether the request came from a trusted proxy that may name another client. */
+    boolean mayBeForwarded() {
+        return clients.mayBeForwarded(request);
+    }
+
+    /** Nanoseconds since the request arrived at the verifier. */
+    long elapsedNanos() {
+        return System.nanoTime() - startedNanos;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.apikey.internal.pipeline;
+
+import dev.apikey.AccessRequest;
+import dev.apikey.ApiKeyPrincipal;
+import dev.apikey.Decision;
+import dev.apikey.KeyFormat;
+import dev.apikey.KeyHasher;
+import dev.apikey.Outcome;
+import dev.apikey.VerifierConfig;
+import dev.apikey.internal.ClientAddresses;
+import dev.apikey.internal.LastUsedRecorder;
+import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.RateLimiter;
+import dev.apikey.spi.UsageCounters;
+
+import java.time.Clock;
+
+/**
+ * The verification of one request, stage by stage. Each stage lets the request go on or ends it with an answer
+ * that {@link Responses} rendered; a failed attempt is then counted against its client, and every answer is
+ * audited. Thread-safe; {@link #close()} stops the lookup threads.
+ */
+public final class Pipeline implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.apikey");
+
+    private final Clock clock;
+    private final ClientAddresses clients;
+    private final Responses responses;
+    private final Stage forwardedClient;
+    private final Stage credential;
+    private final Stage parse;
+    private final LookupStage lookup;
+    private final Stage validity;
+    private final Stage allowlist;
+    private final Stage limits;
+    private final Stage scope;
+    private final FailureThrottleStage failureThrottle;
+    private final AuditStage audit;
+    private final LastUsedRecorder lastUsed;
+
+    /** The parts a pipeline works with, besides its configuration. */
+    public record Parts(KeyStore store, KeyFormat format, KeyHasher hasher, Clock clock, RateLimiter rateLimiter,
+                        UsageCounters counters, AuditSink audit, LastUsedRecorder lastUsed) {
+    }
+
+    /** A pipeline; with a lookup timeout, lookups run on {@code lookupThreads} threads with {@code lookupQueue} places. */
+    public Pipeline(VerifierConfig config, Parts parts, int lookupThreads, int lookupQueue) {
+        this.clock = parts.clock();
+        this.clients = new ClientAddresses(config.trustedProxies(), config.forwardedHeader());
+        this.responses = new Responses(config);
+        this.forwardedClient = new ForwardedClientStage(responses);
+        this.credential = new CredentialStage(config, responses);
+        this.parse = new ParseStage(parts.format(), responses);
+        this.lookup = new LookupStage(parts.store(), parts.hasher(), responses, config.lookupTimeout(),
+                lookupThreads, lookupQueue);
+        this.validity = new ValidityStage(config.environments(), responses);
+        this.allowlist = new AllowlistStage(responses);
+        this.limits = new LimitsStage(parts.rateLimiter(), parts.counters(), config.defaultPolicy(),
+                config.limiterFailOpen(), responses);
+        this.scope = new ScopeStage(responses);
+        this.failureThrottle = new FailureThrottleStage(config.clientThrottle(), responses);
+        this.audit = new AuditStage(parts.audit());
+        this.lastUsed = parts.lastUsed();
+    }
+
+    /** Decides one request; never throws for anything the request contains, and fails closed. */
+    public Decision verify(AccessRequest request) {
+        Attempt a = new Attempt(request, clock, clients);
+        Decision d;
+        try {
+            d = decide(a);
+            if (d.outcome().countsAsFailure()) {
+                d = failureThrottle.afterFailure(a, d);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "verification failed: " + e.getClass().getName());
+            d = responses.of(Outcome.STORE_UNAVAILABLE);
+        }
+        audit.record(a, d);
+        return d;
+    }
+
+    private Decision decide(Attempt a) {
+        Decision d = forwardedClient.check(a);  // a trusted proxy's header that names no client: 400
+        if (d == null) {
+            d = credential.check(a);            // exactly one credential: else 401 missing, 400 ambiguous or bad
+        }
+        if (d == null) {
+            d = parse.check(a);                 // a key of the format, before any hashing: else 401 malformed
+        }
+        if (d == null) {
+            d = lookup.check(a);                // a stored record: else 401 unknown, 503 store unavailable
+        }
+        if (d == null) {
+            d = validity.check(a);              // active, within its validity, accepted environment: else 401
+        }
+        if (d == null) {
+            d = allowlist.check(a);             // from an allowed network: else 403
+        }
+        if (d == null) {
+            d = limits.check(a);                // within rate limits, quota and credits: else 429 (503)
+        }
+        if (d == null) {
+            d = scope.check(a);                 // with the scopes the request needs: else 403
+        }
+        return d != null ? d : allow(a);
+    }
+
+    private Decision allow(Attempt a) {
+        lastUsed.used(a.record, a.now());
+        return responses.allowed(ApiKeyPrincipal.of(a.record), a.policy, a.rateLimit);
+    }
+
+    /** The 400 answer for a request whose path an adapter refuses to match against its rules; audited, no key read. */
+    public Decision rejectInvalidPath(AccessRequest request) {
+        Decision d = responses.of(Outcome.INVALID_PATH);
+        audit.record(new Attempt(request, clock, clients), d);
+        return d;
+    }
+
+    /** Stops the lookup threads. */
+    @Override
+    public void close() {
+        lookup.close();
+    }
+}
