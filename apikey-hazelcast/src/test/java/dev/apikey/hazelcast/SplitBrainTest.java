@@ -119,14 +119,14 @@ class SplitBrainTest {
 
         // Side B: clients only use both keys, a minute and more apart, so each use records lastUsed.
         LastUsedRecorder uses = new LastUsedRecorder(sideB, Runnable::run);
-        long t = Instant.parse("2026-12-01T00:00:00Z").getEpochSecond() * 1_000_000_000L;
+        Instant t = Instant.parse("2026-12-01T00:00:00Z");
         for (int i = 0; i < 6; i++) {
-            long at = t + i * 120_000_000_000L;
+            Instant at = t.plusSeconds(i * 120L);
             uses.used(sideB.findById(suspended.id()).orElseThrow(), at);
             uses.used(sideB.findById(rotated.id()).orElseThrow(), at);
         }
         Instant lastUseOnB = sideB.findById(suspended.id()).orElseThrow().lastUsed();
-        assertThat(lastUseOnB).isEqualTo(Instant.ofEpochSecond(0, t + 5 * 120_000_000_000L));
+        assertThat(lastUseOnB).isEqualTo(t.plusSeconds(5 * 120L));
 
         heal(a, b);
 
