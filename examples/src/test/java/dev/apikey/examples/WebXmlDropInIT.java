@@ -28,18 +28,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web.xml drop-in as docs/servlet.md tells a user to do it: a web application whose {@code WEB-INF/lib}
- * holds exactly the jars the document lists (the packaged ones of this build), started by a real Jetty from a
- * real {@code WEB-INF/web.xml}, under a class loader that sees nothing of this build but Jetty and the servlet
- * API. A jar missing from the list (Jackson, before core carried it relocated) stops the filter from starting.
+ * holds exactly the jars the document lists (the packaged ones of this build), started by a real Jetty from the
+ * filter declarations of README.md and docs/servlet.md (the blocks marked {@code <!-- run: WebXmlDropInIT -->},
+ * with only the key file's path changed), under a class loader that sees nothing of this build but Jetty and the
+ * servlet API. A jar missing from the list (Jackson, before core carried it relocated) stops the filter from starting.
  */
 class WebXmlDropInIT {
     private static final Pattern LIB = Pattern.compile("^WEB-INF/lib/(\\S+\\.jar)$", Pattern.MULTILINE);
+
+    private static final String DOCUMENTED_STORE = "file:/var/lib/myapp/keys.json";
 
     @TempDir
     Path war;
 
     @Test
-    void theFilterRunsWithExactlyTheJarsTheServletGuideLists() throws Exception {
+    void theReadmeWebXmlRunsWithExactlyTheJarsTheServletGuideLists() throws Exception {
+        runs(DocBlocks.marked(DocBlocks.root().resolve("README.md"), "run: WebXmlDropInIT"));
+    }
+
+    @Test
+    void theServletGuideWebXmlRunsWithExactlyTheJarsItLists() throws Exception {
+        runs(DocBlocks.marked(DocBlocks.root().resolve("docs/servlet.md"), "run: WebXmlDropInIT"));
+    }
+
+    private void runs(DocBlocks filter) throws Exception {
+        assertThat(filter.code()).as(filter.where()).contains(DOCUMENTED_STORE);
         List<String> documented = documentedJars();
         assertThat(documented).as("jars listed in docs/servlet.md").isNotEmpty();
         Path lib = Files.createDirectories(war.resolve("WEB-INF/lib"));
@@ -47,9 +60,10 @@ class WebXmlDropInIT {
             Files.copy(builtJar(name), lib.resolve(name));
         }
         Path keys = war.resolve("keys.json");
-        String key = KeyManager.builder(FileKeyStore.builder(keys).build()).build()
-                .issue(KeyRequest.builder().owner("drop-in").scopes("billing:read").build()).key().reveal();
-        Files.writeString(war.resolve("WEB-INF/web.xml"), webXml(keys));
+        KeyManager manager = KeyManager.builder(FileKeyStore.builder(keys).build()).build();
+        String key = manager.issue(KeyRequest.builder().owner("drop-in").scopes("billing:read").build()).key().reveal();
+        String otherScope = manager.issue(KeyRequest.builder().owner("drop-in").scopes("reports:read").build()).key().reveal();
+        Files.writeString(war.resolve("WEB-INF/web.xml"), webXml(filter.code().replace(DOCUMENTED_STORE, "file:" + keys)));
         Files.writeString(war.resolve("hello.txt"), "hello");
 
         Server server = new Server();
@@ -73,6 +87,10 @@ class WebXmlDropInIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(allowed.statusCode()).isEqualTo(200);
             assertThat(allowed.body()).isEqualTo("hello");
+            // Both documented declarations guard GET /billing/* with billing:read.
+            URI billing = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/billing/invoices");
+            assertThat(http.send(HttpRequest.newBuilder(billing).header("X-API-Key", otherScope).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
             assertThat(app.getClassLoader().loadClass("dev.apikey.servlet.ApiKeyFilter").getClassLoader())
                     .as("the filter comes from WEB-INF/lib").isSameAs(app.getClassLoader());
         } finally {
@@ -81,7 +99,7 @@ class WebXmlDropInIT {
     }
 
     private static List<String> documentedJars() throws IOException {
-        String guide = Files.readString(Path.of(System.getProperty("apikey.root", ".."), "docs", "servlet.md"));
+        String guide = Files.readString(DocBlocks.root().resolve("docs/servlet.md"));
         List<String> names = new ArrayList<>();
         Matcher m = LIB.matcher(guide);
         while (m.find()) {
@@ -101,21 +119,13 @@ class WebXmlDropInIT {
         throw new AssertionError("docs/servlet.md lists " + name + ", which is not a jar this build packaged");
     }
 
-    private static String webXml(Path keys) {
+    private static String webXml(String filter) {
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                  <filter>
-                    <filter-name>apikey</filter-name>
-                    <filter-class>dev.apikey.servlet.ApiKeyFilter</filter-class>
-                    <init-param><param-name>store</param-name><param-value>file:%s</param-value></init-param>
-                  </filter>
-                  <filter-mapping>
-                    <filter-name>apikey</filter-name>
-                    <url-pattern>/*</url-pattern>
-                  </filter-mapping>
+                %s
                 </web-app>
-                """.formatted(keys);
+                """.formatted(filter);
     }
 
     /**
