@@ -34,7 +34,8 @@ public final class ApiKeyCli implements Runnable {
         cl.setExitCodeExceptionMapper(e -> ERROR);
         cl.setParameterExceptionHandler((e, a) -> {
             err.println("apikey: " + e.getMessage());
-            err.println("Run 'apikey " + e.getCommandLine().getCommandName() + " --help' for usage.");
+            // The qualified name already starts with "apikey": "apikey issue" for a subcommand, "apikey" alone at the top.
+            err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return ERROR;
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> {

@@ -1,5 +1,6 @@
 package dev.apikey.cli;
 
+import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyHasher;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRecord;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -46,6 +48,12 @@ final class ScanCommand implements Callable<Integer> {
         if (revoke && store == null && hazelcast == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--revoke needs --store file:PATH or --hazelcast HOST:PORT");
+        }
+        // A mistyped path must not read as "0 keys found": that is the answer a CI gate would trust.
+        for (Path p : paths) {
+            if (!Files.exists(p)) {
+                throw new InvalidConfigurationException(p + ": no such file or directory");
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

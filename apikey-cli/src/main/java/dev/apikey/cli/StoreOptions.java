@@ -13,6 +13,7 @@ import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.spi.KeyStore;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -35,8 +36,11 @@ final class StoreOptions {
     static volatile Function<String, String> environment = System::getenv;
 
     @Option(names = "--store", paramLabel = "file:PATH",
-            description = "A JSON file store (created if missing).")
+            description = "A JSON file store; it must exist unless --create is given.")
     String store;
+
+    @Option(names = "--create", description = "Create the --store file if it does not exist.")
+    boolean create;
 
     @Option(names = "--hazelcast", paramLabel = "HOST:PORT",
             description = "A cluster member to connect to as a Hazelcast client, e.g. 127.0.0.1:5701.")
@@ -51,17 +55,22 @@ final class StoreOptions {
     String prefix;
 
     KeyManager manager() {
-        return manager(store, hazelcast, clusterName, prefix);
+        return manager(store, hazelcast, clusterName, prefix, create);
+    }
+
+    /** The manager of an existing store, acting as {@value #ACTOR}. */
+    static KeyManager manager(String store, String hazelcast, String clusterName, String prefix) {
+        return manager(store, hazelcast, clusterName, prefix, false);
     }
 
     /** The manager of the store, acting as {@value #ACTOR}: what the audit trail names as who made a change. */
-    static KeyManager manager(String store, String hazelcast, String clusterName, String prefix) {
+    static KeyManager manager(String store, String hazelcast, String clusterName, String prefix, boolean create) {
         KeyFormat format = KeyFormat.withPrefix(prefix);
-        return KeyManager.builder(openStore(store, hazelcast, clusterName)).format(format).build()
+        return KeyManager.builder(openStore(store, hazelcast, clusterName, create)).format(format).build()
                 .actingAs(Actor.named(ACTOR));
     }
 
-    static KeyStore openStore(String store, String hazelcast, String clusterName) {
+    static KeyStore openStore(String store, String hazelcast, String clusterName, boolean create) {
         if ((store == null) == (hazelcast == null)) {
             throw new InvalidConfigurationException("give exactly one of --store file:PATH and --hazelcast HOST:PORT");
         }
@@ -69,7 +78,12 @@ final class StoreOptions {
             return cluster(hazelcast, clusterName);
         }
         if (store.startsWith("file:") && store.length() > 5) {
-            return FileKeyStore.builder(Path.of(store.substring(5))).build();
+            Path file = Path.of(store.substring(5));
+            // A typo in the path must not quietly start an empty store.
+            if (!create && !Files.exists(file)) {
+                throw new InvalidConfigurationException("--store file " + file + " does not exist; pass --create to create it");
+            }
+            return FileKeyStore.builder(file).build();
         }
         throw new InvalidConfigurationException("--store must be file:PATH, got '" + store + "'");
     }

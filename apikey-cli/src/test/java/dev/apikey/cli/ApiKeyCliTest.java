@@ -1,7 +1,9 @@
 package dev.apikey.cli;
 
 import dev.apikey.Environment;
+import dev.apikey.FileKeyStore;
 import dev.apikey.KeyFormat;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,11 @@ class ApiKeyCliTest {
         StringWriter err = new StringWriter();
         int code = ApiKeyCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void emptyStore() {
+        FileKeyStore.builder(dir.resolve("keys.json")).build();
     }
 
     private String store() {
@@ -81,6 +88,44 @@ class ApiKeyCliTest {
 
         assertThat(run("list", "--store", "memory").err()).contains("--store must be file:PATH");
         assertThat(run("list").code()).isEqualTo(2);
+    }
+
+    @Test
+    void scanOfAPathThatDoesNotExistIsAnErrorNotACleanResult() throws Exception {
+        Path missing = dir.resolve("no-such-dir");
+        Result r = run("scan", missing.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("apikey: error: " + missing + ": no such file or directory");
+        assertThat(r.out()).isEmpty();
+
+        Files.writeString(dir.resolve("present.txt"), "nothing here\n");
+        assertThat(run("scan", dir.resolve("present.txt").toString(), missing.toString()).code()).isEqualTo(2);
+    }
+
+    @Test
+    void aStoreFileThatDoesNotExistIsAnErrorUnlessCreateIsGiven() {
+        Path typo = dir.resolve("kyes.json");
+        Result r = run("list", "--store", "file:" + typo);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("apikey: error: --store file " + typo
+                + " does not exist; pass --create to create it");
+        assertThat(typo).doesNotExist();
+
+        assertThat(run("issue", "--store", "file:" + typo, "--owner", "a").code()).isEqualTo(2);
+        assertThat(typo).doesNotExist();
+        assertThat(run("issue", "--store", "file:" + typo, "--create", "--owner", "a").code()).isZero();
+        assertThat(run("list", "--store", "file:" + typo).out()).contains("a");
+    }
+
+    @Test
+    void usageErrorsNameTheCommandOnce() {
+        Result top = run("--no-such-option");
+        assertThat(top.code()).isEqualTo(2);
+        assertThat(top.err()).contains("Run 'apikey --help' for usage.").doesNotContain("apikey apikey");
+
+        Result sub = run("issue", "--no-such-option");
+        assertThat(sub.code()).isEqualTo(2);
+        assertThat(sub.err()).contains("Run 'apikey issue --help' for usage.");
     }
 
     @Test

@@ -39,9 +39,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The one entry point of the Hazelcast module. Configure members with {@link #configure(Config)} (and
- * clients with {@link #configureClient(ClientConfig)}), start the instance, then
- * {@code ApiKeyHazelcast.from(instance)} gives core its {@link #keyStore()}, {@link #rateLimiter()} and
+ * The one entry point of the Hazelcast module. Configure members with {@link #configure(Config, HazelcastOptions)}
+ * (and clients with {@link #configureClient(ClientConfig, HazelcastOptions)}), start the instance, then
+ * {@code ApiKeyHazelcast.from(instance, options)} gives core its {@link #keyStore()}, {@link #rateLimiter()} and
  * {@link #usageCounters()}:
  *
  * <pre>{@code

@@ -54,8 +54,10 @@ import java.util.function.Supplier;
  * one-line servlet filter sets it:
  * {@code request.setAttribute(ApiKeyFeature.REMOTE_ADDRESS_PROPERTY, (Supplier<String>) request::getRemoteAddr)}
  * (a container formats the address anew on every {@code getRemoteAddr()}, so the supplier saves that work on the
- * requests that do not need it). Other containers pass their own function to {@link #withRemoteAddress}. Without an address, keys with an allowlist are
- * refused (403) and failed attempts are not throttled.
+ * requests that do not need it); register the feature with {@code withRemoteAddress(fromRequestProperty())} to
+ * say so. Other containers pass their own function to {@link #withRemoteAddress}. Without an address, keys with an
+ * allowlist are refused (403) and failed attempts are not throttled; a feature that was not told where the address
+ * comes from logs one WARNING at start saying so.
  *
  * <p>Instances are immutable; the {@code with...} methods return changed copies.
  */
@@ -82,22 +84,35 @@ public final class ApiKeyFeature implements Feature, DynamicFeature {
         return address instanceof String s ? s : null;
     };
 
+    private static final System.Logger LOG = System.getLogger(ApiKeyFeature.class.getName());
+
     private final ApiKeyVerifier verifier;
     private final Function<ContainerRequestContext, String> remoteAddress;
+    // False until the application says where the address comes from: then start-up warns that it may have none.
+    private final boolean addressSourceNamed;
     private final boolean unannotatedPublic;
     private final KeyManager adminManager;
 
     /** A feature that checks every request with {@code verifier}. */
     public ApiKeyFeature(ApiKeyVerifier verifier) {
-        this(Objects.requireNonNull(verifier, "verifier"), FROM_PROPERTY, false, null);
+        this(Objects.requireNonNull(verifier, "verifier"), FROM_PROPERTY, false, false, null);
     }
 
     private ApiKeyFeature(ApiKeyVerifier verifier, Function<ContainerRequestContext, String> remoteAddress,
-                          boolean unannotatedPublic, KeyManager adminManager) {
+                          boolean addressSourceNamed, boolean unannotatedPublic, KeyManager adminManager) {
         this.verifier = verifier;
         this.remoteAddress = remoteAddress;
+        this.addressSourceNamed = addressSourceNamed;
         this.unannotatedPublic = unannotatedPublic;
         this.adminManager = adminManager;
+    }
+
+    /**
+     * The address function that reads {@link #REMOTE_ADDRESS_PROPERTY}. Pass it to {@link #withRemoteAddress}
+     * to say that one of the application's filters sets that property (the feature then does not warn at start).
+     */
+    public static Function<ContainerRequestContext, String> fromRequestProperty() {
+        return FROM_PROPERTY;
     }
 
     /**
@@ -105,7 +120,7 @@ public final class ApiKeyFeature implements Feature, DynamicFeature {
      * unknown) instead of the request property {@link #REMOTE_ADDRESS_PROPERTY}.
      */
     public ApiKeyFeature withRemoteAddress(Function<ContainerRequestContext, String> remoteAddress) {
-        return new ApiKeyFeature(verifier, Objects.requireNonNull(remoteAddress, "remoteAddress"),
+        return new ApiKeyFeature(verifier, Objects.requireNonNull(remoteAddress, "remoteAddress"), true,
                 unannotatedPublic, adminManager);
     }
 
@@ -114,7 +129,7 @@ public final class ApiKeyFeature implements Feature, DynamicFeature {
      * its class) are public instead of needing a valid key. Use it only when every protected method is annotated.
      */
     public ApiKeyFeature permitUnannotated() {
-        return new ApiKeyFeature(verifier, remoteAddress, true, adminManager);
+        return new ApiKeyFeature(verifier, remoteAddress, addressSourceNamed, true, adminManager);
     }
 
     /**
@@ -128,12 +143,22 @@ public final class ApiKeyFeature implements Feature, DynamicFeature {
         if (manager.store() != verifier.store()) {
             throw new InvalidConfigurationException("the admin key manager writes to a different store than the verifier reads");
         }
-        return new ApiKeyFeature(verifier, remoteAddress, unannotatedPublic, manager);
+        return new ApiKeyFeature(verifier, remoteAddress, addressSourceNamed, unannotatedPublic, manager);
     }
 
-    /** Registers the admin resource when {@link #withAdmin} asked for it. */
+    /**
+     * Registers the admin resource when {@link #withAdmin} asked for it, and warns once when the application
+     * has not said where the client's address comes from.
+     */
     @Override
     public boolean configure(FeatureContext context) {
+        if (!addressSourceNamed) {
+            LOG.log(System.Logger.Level.WARNING, "ApiKeyFeature has no client address source: failed attempts cannot be"
+                    + " throttled per client and keys with an IP allowlist are refused, unless a filter sets the request"
+                    + " property " + REMOTE_ADDRESS_PROPERTY + " (then register the feature with"
+                    + " withRemoteAddress(ApiKeyFeature.fromRequestProperty())) or withRemoteAddress(...) is given the"
+                    + " container's own function; see docs/jaxrs.md");
+        }
         if (adminManager != null) {
             context.register(new AdminResource(adminManager, verifier.problems()));
         }

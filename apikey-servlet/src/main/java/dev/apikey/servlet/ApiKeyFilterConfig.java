@@ -9,9 +9,16 @@ package dev.apikey.servlet;
 public final class ApiKeyFilterConfig {
     /**
      * Where keys live: {@code memory} (default; an empty in-memory store, useful only together with
-     * {@link #STORE_ATTRIBUTE} or for demos) or {@code file:PATH} (a key file, reloaded on external edits).
+     * {@link #STORE_ATTRIBUTE} or for demos) or {@code file:PATH} (a key file, reloaded on external edits;
+     * it must exist unless {@link #CREATE_STORE} is {@code true}).
      */
     public static final String STORE = "store";
+    /**
+     * Whether a {@code file:PATH} {@link #STORE} whose file does not exist is created empty at start:
+     * {@code false} (default: a missing file stops the application from starting, so a typo in the path
+     * cannot serve from an empty store) or {@code true}.
+     */
+    public static final String CREATE_STORE = "create-store";
     /** The header that carries keys. Default {@code X-API-Key}; {@code Authorization: Bearer|ApiKey} is always read. */
     public static final String HEADER_NAME = "header-name";
     /** The realm in {@code WWW-Authenticate}. Default {@code api}. */

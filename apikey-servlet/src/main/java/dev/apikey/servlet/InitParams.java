@@ -24,6 +24,7 @@ import static dev.apikey.servlet.ApiKeyFilterConfig.ENVIRONMENTS;
 import static dev.apikey.servlet.ApiKeyFilterConfig.FAILURE_THROTTLE;
 import static dev.apikey.servlet.ApiKeyFilterConfig.FORWARDED_HEADER;
 import static dev.apikey.servlet.ApiKeyFilterConfig.HEADER_NAME;
+import static dev.apikey.servlet.ApiKeyFilterConfig.CREATE_STORE;
 import static dev.apikey.servlet.ApiKeyFilterConfig.HIDE_CREDENTIAL;
 import static dev.apikey.servlet.ApiKeyFilterConfig.KEY_PREFIX;
 import static dev.apikey.servlet.ApiKeyFilterConfig.PRIVATE_CACHE_CONTROL;
@@ -43,7 +44,7 @@ import static dev.apikey.servlet.ApiKeyFilterConfig.VARY_ON_KEY_HEADER;
  */
 final class InitParams {
     /** Init-params that configure the verifier. */
-    static final Set<String> VERIFIER = Set.of(STORE, HEADER_NAME, REALM, QUERY_PARAMETER, TRUSTED_PROXIES,
+    static final Set<String> VERIFIER = Set.of(STORE, CREATE_STORE, HEADER_NAME, REALM, QUERY_PARAMETER, TRUSTED_PROXIES,
             DEFAULT_RATE_LIMIT, RATE_LIMIT_HEADERS, RATE_LIMIT_FAIL_OPEN, FAILURE_THROTTLE, KEY_PREFIX, ENVIRONMENTS,
             FORWARDED_HEADER, PRIVATE_CACHE_CONTROL, VARY_ON_KEY_HEADER);
     /** Init-params that configure the rules. */
@@ -84,7 +85,14 @@ final class InitParams {
             throw new InvalidConfigurationException("init-param '" + STORE + "' conflicts with the ServletContext attribute "
                     + ApiKeyFilterConfig.STORE_ATTRIBUTE + "; set only one");
         }
-        KeyStore store = shared != null ? shared : apply(STORE, "memory", StoreFactory::create);
+        if (shared != null && values.containsKey(CREATE_STORE)) {
+            throw new InvalidConfigurationException("init-param '" + CREATE_STORE + "' applies only to a store=file:PATH");
+        }
+        boolean create = apply(CREATE_STORE, "false", InitParams::bool);
+        KeyStore store = shared != null ? shared : apply(STORE, "memory", spec -> StoreFactory.create(spec, create));
+        if (create && !values.getOrDefault(STORE, "").strip().startsWith("file:")) {
+            throw new InvalidConfigurationException("init-param '" + CREATE_STORE + "' applies only to a store=file:PATH");
+        }
         ApiKeyVerifier.Builder b = ApiKeyVerifier.builder(store).config(config());
         with(KEY_PREFIX, v -> b.format(KeyFormat.withPrefix(v.strip())));
         return b.build();

@@ -12,8 +12,10 @@ import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -95,12 +97,35 @@ class ApiKeyFilterConfigTest {
     }
 
     @Test
+    void aStoreFileThatDoesNotExistFailsStartUnlessCreateStoreIsSet(@TempDir Path dir) throws ServletException {
+        Path typo = dir.resolve("kyes.json");
+        assertThatThrownBy(() -> init(Map.of("store", "file:" + typo)))
+                .isInstanceOf(ServletException.class)
+                .hasMessageContaining("init-param 'store'")
+                .hasMessageContaining("does not exist")
+                .hasMessageContaining("create-store");
+        assertThat(typo).doesNotExist();
+
+        init(Map.of("store", "file:" + typo, "create-store", "true"));
+        assertThat(typo).exists();
+        init(Map.of("store", "file:" + typo));
+    }
+
+    @Test
+    void createStoreOnlyAppliesToAFileStore() {
+        assertThatThrownBy(() -> init(Map.of("create-store", "true")))
+                .hasMessageContaining("init-param 'create-store'").hasMessageContaining("file:PATH");
+        assertThatThrownBy(() -> init(Map.of("store", "memory", "create-store", "yes")))
+                .hasMessageContaining("init-param 'create-store'");
+    }
+
+    @Test
     void aFileStoreSpecWithoutAPathIsRejected() {
         assertThatThrownBy(() -> init(Map.of("store", "file:"))).hasMessageContaining("needs a path");
     }
 
     @Test
-    void everyDocumentedInitParamIsAccepted() throws ServletException {
+    void everyDocumentedInitParamIsAccepted(@TempDir Path dir) throws ServletException {
         Map<String, String> all = new HashMap<>();
         all.put(ApiKeyFilterConfig.STORE, "memory");
         all.put(ApiKeyFilterConfig.HEADER_NAME, "X-Key");
@@ -120,6 +145,9 @@ class ApiKeyFilterConfigTest {
         all.put(ApiKeyFilterConfig.SCOPE_RULES, "GET /a/* a:read\n* /b b:x|b:y");
         all.put(ApiKeyFilterConfig.HIDE_CREDENTIAL, "true");
 
+        init(all);
+        all.put(ApiKeyFilterConfig.STORE, "file:" + dir.resolve("keys.json"));
+        all.put(ApiKeyFilterConfig.CREATE_STORE, "true");
         init(all);
     }
 
@@ -159,7 +187,7 @@ class ApiKeyFilterConfigTest {
 
     @Test
     void invalidConfigurationMessagesAreOfTheCoreType() {
-        assertThatThrownBy(() -> StoreFactory.create("nope")).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> StoreFactory.create("nope", false)).isInstanceOf(InvalidConfigurationException.class);
     }
 
     @Test

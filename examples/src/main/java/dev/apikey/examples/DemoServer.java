@@ -166,7 +166,7 @@ public final class DemoServer implements Callable<Integer> {
         };
         webapp.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));
         ResourceConfig app = new ResourceConfig(DemoResource.class)
-                .register(new ApiKeyFeature(verifier).withAdmin(manager))
+                .register(new ApiKeyFeature(verifier).withRemoteAddress(ApiKeyFeature.fromRequestProperty()).withAdmin(manager))
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         ServletHolder jersey = new ServletHolder("jersey", new ServletContainer(app));
         jersey.setInitOrder(1);

@@ -1,6 +1,5 @@
 package dev.apikey.jdbc.internal;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import dev.apikey.Cidr;
 import dev.apikey.Environment;
 import dev.apikey.InvalidConfigurationException;
@@ -11,9 +10,10 @@ import dev.apikey.Quota;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.ScopeSet;
 import dev.apikey.internal.Escaping;
+import dev.apikey.internal.StrictJson;
 import dev.apikey.spi.StoreUnavailableException;
 
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -58,8 +58,6 @@ public final class RecordRows {
     /** {@code column = ?, ...} for every content column, for an UPDATE's SET. */
     public static final String CONTENT_SET = CONTENT.stream().map(c -> c + " = " + placeholder(c))
             .collect(Collectors.joining(", "));
-
-    private static final JSON LABELS_JSON = JSON.std;
 
     private RecordRows() {
     }
@@ -129,13 +127,9 @@ public final class RecordRows {
         return t == null ? null : t.toInstant();
     }
 
+    // Through core's JSON, which core's jar carries relocated, so this module adds no Jackson of its own.
     private static String labelsJson(Map<String, String> labels) {
-        try {
-            return LABELS_JSON.asString(new TreeMap<>(labels));
-        } catch (IOException e) {
-            // Only strings are written; failing here is a bug, not an I/O condition.
-            throw new IllegalStateException("could not write labels as JSON", e);
-        }
+        return StrictJson.write(new TreeMap<>(labels));
     }
 
     /**
@@ -208,8 +202,8 @@ public final class RecordRows {
         }
         Map<String, Object> raw;
         try {
-            raw = LABELS_JSON.mapFrom(json);
-        } catch (IOException e) {
+            raw = StrictJson.object(json.getBytes(StandardCharsets.UTF_8));
+        } catch (StrictJson.Malformed e) {
             throw new InvalidConfigurationException("expected a JSON object of strings");
         }
         Map<String, String> out = new TreeMap<>();
