@@ -34,7 +34,7 @@ public final class ChangeListener implements AutoCloseable {
             + " EXISTS (SELECT FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'apikey_keys_notify'"
             + " AND t.tgenabled <> 'D')"
             + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass('apikey_keys')";
-    private static final int POLL_MILLIS = 250;
+    private static final int POLL_MILLIS = 100;
     private static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
