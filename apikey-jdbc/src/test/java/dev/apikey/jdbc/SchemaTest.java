@@ -65,6 +65,22 @@ class SchemaTest {
     }
 
     @Test
+    void aVersion1SchemaIsUpgradedInPlaceKeepingItsRows() throws Exception {
+        DataSource ds = DB.freshSchema();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(script());
+        }
+        KeyRecord stored = JdbcKeyStore.builder(ds).build().create(TestRecords.record());
+
+        JdbcKeyStore.builder(ds).createSchema(true).build();
+
+        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(column(ds, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'apikey_keys'::regclass ORDER BY tgname"))
+                .containsExactly("apikey_keys_notify", "apikey_keys_notify_truncate");
+        assertThat(JdbcKeyStore.builder(ds).build().findById(stored.id())).contains(stored);
+    }
+
+    @Test
     void nodesStartingAtOnceAllComeUpOnOneSchema() throws Exception {
         DataSource ds = DB.freshSchema();
         int nodes = 6;

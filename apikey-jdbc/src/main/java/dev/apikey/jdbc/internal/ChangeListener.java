@@ -112,7 +112,12 @@ public final class ChangeListener implements AutoCloseable {
      * connection fails.
      */
     private String listenOn(Connection c) throws SQLException {
-        PGConnection pg = c.unwrap(PGConnection.class);
+        PGConnection pg;
+        try {
+            pg = c.unwrap(PGConnection.class);
+        } catch (SQLException e) {
+            return "the DataSource's connections do not unwrap to org.postgresql.PGConnection";
+        }
         c.setAutoCommit(true);
         String schema;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(TABLE_SCHEMA)) {
