@@ -3,6 +3,7 @@ package dev.apikey.jdbc;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyDigest;
 import dev.apikey.KeyRecord;
+import dev.apikey.jdbc.internal.CachedLookups;
 import dev.apikey.jdbc.internal.Jdbc;
 import dev.apikey.jdbc.internal.RecordRows;
 import dev.apikey.jdbc.internal.SchemaRunner;
@@ -28,10 +29,12 @@ import java.util.Optional;
 /**
  * A {@link KeyStore} in a relational database, first-class on PostgreSQL: the table {@code apikey_keys} (see
  * {@code db/postgresql/V1__apikey_schema.sql}), read and written through the application's {@link DataSource}.
- * Every node that shares the database shares the keys; nothing is cached here.
+ * Every node that shares the database shares the keys.
  *
  * <pre>{@code
- * KeyStore store = JdbcKeyStore.builder(dataSource).createSchema(true).build();
+ * JdbcKeyStore store = JdbcKeyStore.builder(dataSource).createSchema(true)
+ *         .cache(CacheOptions.ofDefaults())   // optional: see Builder#cache
+ *         .build();
  * }</pre>
  *
  * <ul>
@@ -42,9 +45,11 @@ import java.util.Optional;
  *   <li>Instants are kept to the microsecond (timestamptz); {@link #create} and {@link #update} return the record
  *       as stored, so it equals what later reads return.</li>
  *   <li>Every database failure is a {@link StoreUnavailableException} whose message holds no stored value.</li>
+ *   <li>With a {@linkplain Builder#cache cache}, lookups by digest are answered on this node, and PostgreSQL's
+ *       LISTEN/NOTIFY tells every node of a change; {@link #close()} stops the listener.</li>
  * </ul>
  */
-public final class JdbcKeyStore implements KeyStore {
+public final class JdbcKeyStore implements KeyStore, AutoCloseable {
     /** The largest page {@link #listPage} returns. */
     public static final int MAX_PAGE = 10_000;
 
@@ -64,9 +69,12 @@ public final class JdbcKeyStore implements KeyStore {
     private static final int LIST_BATCH = 1_000;
 
     private final Jdbc jdbc;
+    // Null without a cache: every lookup is a query.
+    private final CachedLookups cache;
 
-    private JdbcKeyStore(Jdbc jdbc) {
+    private JdbcKeyStore(Jdbc jdbc, CachedLookups cache) {
         this.jdbc = jdbc;
+        this.cache = cache;
     }
 
     /** A builder for a store over {@code dataSource} (the application's, typically pooled). */
@@ -77,6 +85,10 @@ public final class JdbcKeyStore implements KeyStore {
     @Override
     public Optional<KeyRecord> findByDigest(KeyDigest digest) {
         Objects.requireNonNull(digest, "digest");
+        return cache == null ? select(digest) : cache.find(digest, this::select);
+    }
+
+    private Optional<KeyRecord> select(KeyDigest digest) {
         return jdbc.run("lookup by digest", c -> one(c, FIND_BY_DIGEST, digest.encoded()));
     }
 
@@ -127,7 +139,18 @@ public final class JdbcKeyStore implements KeyStore {
     @Override
     public KeyRecord update(KeyRecord record) {
         KeyRecord wanted = RecordRows.normalize(record);
-        return jdbc.run("update of " + record.id(), c -> {
+        try {
+            return updateRow(wanted);
+        } finally {
+            // This node sees its own change at once; the other nodes when the trigger's notification arrives.
+            if (cache != null) {
+                cache.changed(wanted.id());
+            }
+        }
+    }
+
+    private KeyRecord updateRow(KeyRecord wanted) {
+        return jdbc.run("update of " + wanted.id(), c -> {
             try (PreparedStatement ps = jdbc.prepare(c, UPDATE)) {
                 int i = RecordRows.bindContent(c, ps, 1, wanted);
                 RecordRows.setInstant(ps, i++, wanted.lastUsed());
@@ -239,6 +262,30 @@ public final class JdbcKeyStore implements KeyStore {
         });
     }
 
+    /**
+     * True if this store has a cache and it is in use: its listener holds a connection that hears every change.
+     * False without a cache, and while the listener reconnects (lookups then read the database).
+     */
+    public boolean cacheListening() {
+        return cache != null && cache.listening();
+    }
+
+    /** How many records the cache holds (0 without one). */
+    int cachedRecords() {
+        return cache == null ? 0 : cache.size();
+    }
+
+    /**
+     * Stops the cache's listener and gives its connection back to the DataSource. The store keeps working,
+     * without a cache. Nothing to do without one.
+     */
+    @Override
+    public void close() {
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
     /** Names the store only; never a digest or a connection detail. */
     @Override
     public String toString() {
@@ -250,6 +297,7 @@ public final class JdbcKeyStore implements KeyStore {
         private final DataSource dataSource;
         private boolean createSchema;
         private Duration queryTimeout = Duration.ofSeconds(5);
+        private CacheOptions cache;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -276,17 +324,40 @@ public final class JdbcKeyStore implements KeyStore {
         }
 
         /**
+         * Cache records on this node (default: no cache, every lookup is a query). A cached record is dropped
+         * when any node, or any other writer, changes it (PostgreSQL notifies through the triggers of
+         * {@code V2__apikey_keys_notify.sql}) and at the latest {@link CacheOptions#ttl()} after it was read. Only
+         * lookups by digest (the verifier's) use it; lookups by id and listings always read the database.
+         *
+         * <p>The store then holds one connection of the DataSource for as long as it runs, for {@code LISTEN}:
+         * size the pool for it, and {@link #close()} the store to give it back. The connection must be
+         * PostgreSQL's (unwrappable to {@code org.postgresql.PGConnection}). While it is lost, nothing is served
+         * from the cache.
+         *
+         * @param options the TTL and size, or null for no cache
+         */
+        public Builder cache(CacheOptions options) {
+            this.cache = options;
+            return this;
+        }
+
+        /**
          * The store. With {@link #createSchema(boolean) createSchema(true)} this connects once and creates
          * missing tables.
          *
+         * With a {@link #cache(CacheOptions) cache}, it starts the listener's thread, which connects on its own.
+         *
          * @throws StoreUnavailableException if the schema was to be created and the database cannot be reached
+         * @throws InvalidConfigurationException if a cache is asked for and PostgreSQL's driver is missing
          */
         public JdbcKeyStore build() {
             Jdbc jdbc = new Jdbc(dataSource, queryTimeout);
             if (createSchema) {
                 SchemaRunner.ensureSchema(jdbc);
             }
-            return new JdbcKeyStore(jdbc);
+            CachedLookups lookups = cache == null ? null
+                    : CachedLookups.start(dataSource, cache.ttl().toNanos(), cache.maxEntries(), cache.ticker());
+            return new JdbcKeyStore(jdbc, lookups);
         }
     }
 }

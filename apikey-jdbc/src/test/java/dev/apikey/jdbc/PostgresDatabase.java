@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -112,8 +113,20 @@ final class PostgresDatabase implements ExecutionCondition, BeforeAllCallback, A
 
     /** A new pool of up to {@code size} connections over this class's schema, closed after the test. */
     DataSource pool(int size) {
+        return pool(size, "apikey-jdbc-tests", Duration.ofSeconds(30));
+    }
+
+    /**
+     * A new pool of up to {@code size} connections over this class's schema, whose connections show
+     * {@code applicationName} in {@code pg_stat_activity} (so a test can find and end them) and whose borrowers
+     * wait at most {@code connectionTimeout} for one; closed after the test.
+     */
+    DataSource pool(int size, String applicationName, Duration connectionTimeout) {
+        PGSimpleDataSource ds = (PGSimpleDataSource) dataSource(schema);
+        ds.setApplicationName(applicationName);
         HikariConfig config = new HikariConfig();
-        config.setDataSource(dataSource(schema));
+        config.setDataSource(ds);
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
         config.setPoolName("apikey-test-" + (pools.size() + 1));
@@ -154,6 +167,23 @@ final class PostgresDatabase implements ExecutionCondition, BeforeAllCallback, A
         try (Connection c = dataSource(schema).getConnection(); Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /**
+     * Ends the server process of the connection named {@code applicationName} whose last statement was
+     * {@code LISTEN} (a caching store's listener, in its first seconds, before any heartbeat); returns how many
+     * it ended. The pool's other connections stay up.
+     */
+    int terminateListener(String applicationName) throws SQLException {
+        try (Connection c = dataSource(schema).getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid))"
+                     + " FROM pg_stat_activity WHERE application_name = ? AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()")) {
+            ps.setString(1, applicationName);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
         }
     }
 

@@ -35,14 +35,14 @@ class SchemaTest {
     private static final String SCRIPT = "db/postgresql/V1__apikey_schema.sql";
 
     @Test
-    void createSchemaMakesTheTablesInAnEmptySchemaAndRecordsVersion1() throws SQLException {
+    void createSchemaMakesTheTablesInAnEmptySchemaAndRecordsEveryVersion() throws SQLException {
         DataSource ds = DB.freshSchema();
         assertThat(tables(ds)).isEmpty();
 
         JdbcKeyStore store = JdbcKeyStore.builder(ds).createSchema(true).build();
 
         assertThat(tables(ds)).containsExactlyInAnyOrder("apikey_keys", "apikey_schema_version", "apikey_usage_counters");
-        assertThat(versions(ds)).containsExactly(1);
+        assertThat(versions(ds)).containsExactly(1, 2);
         KeyRecord stored = store.create(TestRecords.record());
         assertThat(store.findByDigest(stored.digest())).contains(stored);
     }
@@ -60,8 +60,24 @@ class SchemaTest {
             st.execute(script());
         }
 
-        assertThat(versions(ds)).containsExactly(1);
+        assertThat(versions(ds)).containsExactly(1, 2);
         assertThat(store.findById(stored.id())).contains(stored);
+    }
+
+    @Test
+    void aVersion1SchemaIsUpgradedInPlaceKeepingItsRows() throws Exception {
+        DataSource ds = DB.freshSchema();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(script());
+        }
+        KeyRecord stored = JdbcKeyStore.builder(ds).build().create(TestRecords.record());
+
+        JdbcKeyStore.builder(ds).createSchema(true).build();
+
+        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(column(ds, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'apikey_keys'::regclass ORDER BY tgname"))
+                .containsExactly("apikey_keys_notify", "apikey_keys_notify_truncate");
+        assertThat(JdbcKeyStore.builder(ds).build().findById(stored.id())).contains(stored);
     }
 
     @Test
@@ -85,7 +101,7 @@ class SchemaTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(versions(ds)).containsExactly(1);
+        assertThat(versions(ds)).containsExactly(1, 2);
     }
 
     @Test
