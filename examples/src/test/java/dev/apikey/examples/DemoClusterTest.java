@@ -113,7 +113,8 @@ class DemoClusterTest {
                 assertThat(accepts("127.0.0.2", p)).as("port %d on another loopback address", p).isFalse();
             }
         }
-        assertThat(listening).isEqualTo(2);
+        // At least this test's two members; another build on the same machine may hold ports of the range too.
+        assertThat(listening).isGreaterThanOrEqualTo(2);
     }
 
     private static boolean accepts(String host, int port) {
