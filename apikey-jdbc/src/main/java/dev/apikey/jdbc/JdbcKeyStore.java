@@ -6,10 +6,12 @@ import dev.apikey.KeyRecord;
 import dev.apikey.jdbc.internal.Jdbc;
 import dev.apikey.jdbc.internal.RecordRows;
 import dev.apikey.jdbc.internal.SchemaRunner;
+import dev.apikey.jdbc.internal.SealedRows;
 import dev.apikey.jdbc.internal.SqlErrors;
 import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.SealedKeyStore;
 import dev.apikey.spi.StoreUnavailableException;
 import dev.apikey.spi.VersionConflictException;
 
@@ -21,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,9 +45,11 @@ import java.util.Optional;
  *   <li>Instants are kept to the microsecond (timestamptz); {@link #create} and {@link #update} return the record
  *       as stored, so it equals what later reads return.</li>
  *   <li>Every database failure is a {@link StoreUnavailableException} whose message holds no stored value.</li>
+ *   <li>As a {@link SealedKeyStore} it keeps a seal beside each record (schema V2), so it can back a Hazelcast
+ *       cluster's registry whose record MACs then survive a restart (docs/jdbc.md, "A durable cluster").</li>
  * </ul>
  */
-public final class JdbcKeyStore implements KeyStore {
+public final class JdbcKeyStore implements SealedKeyStore {
     /** The largest page {@link #listPage} returns. */
     public static final int MAX_PAGE = 10_000;
 
@@ -64,9 +69,11 @@ public final class JdbcKeyStore implements KeyStore {
     private static final int LIST_BATCH = 1_000;
 
     private final Jdbc jdbc;
+    private final SealedRows sealed;
 
     private JdbcKeyStore(Jdbc jdbc) {
         this.jdbc = jdbc;
+        this.sealed = new SealedRows(jdbc);
     }
 
     /** A builder for a store over {@code dataSource} (the application's, typically pooled). */
@@ -237,6 +244,27 @@ public final class JdbcKeyStore implements KeyStore {
                 return out;
             }
         });
+    }
+
+    @Override
+    public Optional<Sealed> findSealed(KeyDigest digest) {
+        return sealed.find(Objects.requireNonNull(digest, "digest"));
+    }
+
+    @Override
+    public List<Sealed> findSealed(Collection<KeyDigest> digests) {
+        return sealed.find(Objects.requireNonNull(digests, "digests"));
+    }
+
+    @Override
+    public List<KeyDigest> digests() {
+        return sealed.digests();
+    }
+
+    /** Needs schema version 2 (the {@code seal} column); {@code createSchema(true)} adds it. */
+    @Override
+    public void putSealed(KeyRecord record, byte[] seal) {
+        sealed.put(Objects.requireNonNull(record, "record"), Objects.requireNonNull(seal, "seal"));
     }
 
     /** Names the store only; never a digest or a connection detail. */

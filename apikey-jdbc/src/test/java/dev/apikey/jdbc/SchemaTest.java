@@ -35,14 +35,14 @@ class SchemaTest {
     private static final String SCRIPT = "db/postgresql/V1__apikey_schema.sql";
 
     @Test
-    void createSchemaMakesTheTablesInAnEmptySchemaAndRecordsVersion1() throws SQLException {
+    void createSchemaMakesTheTablesInAnEmptySchemaAndRecordsEveryVersion() throws SQLException {
         DataSource ds = DB.freshSchema();
         assertThat(tables(ds)).isEmpty();
 
         JdbcKeyStore store = JdbcKeyStore.builder(ds).createSchema(true).build();
 
         assertThat(tables(ds)).containsExactlyInAnyOrder("apikey_keys", "apikey_schema_version", "apikey_usage_counters");
-        assertThat(versions(ds)).containsExactly(1);
+        assertThat(versions(ds)).containsExactly(1, 2);
         KeyRecord stored = store.create(TestRecords.record());
         assertThat(store.findByDigest(stored.digest())).contains(stored);
     }
@@ -60,8 +60,24 @@ class SchemaTest {
             st.execute(script());
         }
 
-        assertThat(versions(ds)).containsExactly(1);
+        assertThat(versions(ds)).containsExactly(1, 2);
         assertThat(store.findById(stored.id())).contains(stored);
+    }
+
+    @Test
+    void aSchemaAtVersion1IsUpgradedToVersion2KeepingItsRows() throws Exception {
+        DataSource ds = DB.freshSchema();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute(script());
+        }
+        KeyRecord stored = JdbcKeyStore.builder(ds).build().create(TestRecords.record());
+        assertThat(versions(ds)).containsExactly(1);
+
+        JdbcKeyStore upgraded = JdbcKeyStore.builder(ds).createSchema(true).build();
+
+        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(upgraded.findById(stored.id())).contains(stored);
+        assertThat(upgraded.findSealed(stored.digest()).orElseThrow().seal()).isEmpty();
     }
 
     @Test
@@ -85,7 +101,7 @@ class SchemaTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(versions(ds)).containsExactly(1);
+        assertThat(versions(ds)).containsExactly(1, 2);
     }
 
     @Test
