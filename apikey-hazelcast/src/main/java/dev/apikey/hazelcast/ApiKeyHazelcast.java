@@ -192,7 +192,7 @@ public final class ApiKeyHazelcast implements AutoCloseable {
         registry.addIndexConfig(new IndexConfig(IndexType.HASH, "owner"));
         registry.addIndexConfig(new IndexConfig(IndexType.HASH, "tenant"));
         MapConfig idMap = baseMap(options.idMap()).setSplitBrainProtectionName(protection);
-        options.backingStore().filter(s -> false).ifPresent(store -> {
+        options.backingStore().ifPresent(store -> {
             // Write-through (delay 0): the row is written before the entry changes, or the write fails.
             registry.setMapStoreConfig(new MapStoreConfig().setEnabled(true).setImplementation(new RegistryMapStore(store))
                     .setWriteDelaySeconds(0).setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));

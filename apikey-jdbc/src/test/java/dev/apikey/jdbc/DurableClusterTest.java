@@ -13,6 +13,7 @@ import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.hazelcast.TestCluster;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.KeyQuery;
+import com.hazelcast.map.IMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,31 @@ class DurableClusterTest {
         DB.execute("DROP TRIGGER refuse_writes ON apikey_keys");
         nodes[1].manager().revoke(key.record().id());
         assertThat(onEveryMember(nodes, key)).containsOnly(Outcome.REVOKED_KEY);
+    }
+
+    @Test
+    void anEvictedTombstoneComesBackFromTheDatabaseAndItsRowStays() throws SQLException {
+        Node[] nodes = startCluster("evict");
+        IssuedKey key = nodes[0].manager().issue(KeyRequest.builder().owner("evict").build());
+        nodes[0].manager().revoke(key.record().id());
+        IMap<String, Object> registry = nodes[1].hz().instance().getMap(nodes[1].hz().options().registryMap());
+
+        // The write guard answers an evict with an exception after Hazelcast has already removed the entry.
+        evictRegardless(() -> registry.evict(key.record().digest().encoded()));
+        assertThat(onEveryMember(nodes, key)).containsOnly(Outcome.REVOKED_KEY);
+        evictRegardless(registry::evictAll);
+        assertThat(onEveryMember(nodes, key)).containsOnly(Outcome.REVOKED_KEY);
+
+        assertThat(DB.queryString("SELECT status FROM apikey_keys WHERE id = '" + key.record().id() + "'"))
+                .isEqualTo("REVOKED");
+    }
+
+    private static void evictRegardless(Runnable evict) {
+        try {
+            evict.run();
+        } catch (RuntimeException refusedAfterTheFact) {
+            // See the caller: what matters is what the members serve afterwards.
+        }
     }
 
     /** Prints what write-through costs an admin write; asserts nothing about time (the machine is shared). */
