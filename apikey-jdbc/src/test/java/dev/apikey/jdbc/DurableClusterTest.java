@@ -13,6 +13,7 @@ import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.hazelcast.TestCluster;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.KeyQuery;
+import dev.apikey.spi.StoreUnavailableException;
 import com.hazelcast.map.IMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,9 +155,11 @@ class DurableClusterTest {
         DB.execute("CREATE TRIGGER refuse_writes BEFORE INSERT OR UPDATE ON apikey_keys FOR EACH ROW"
                 + " EXECUTE FUNCTION refuse_apikey_writes()");
 
-        assertThatThrownBy(() -> nodes[1].manager().revoke(key.record().id())).isInstanceOf(RuntimeException.class);
+        // StoreUnavailableException: the admin API answers 503.
+        assertThatThrownBy(() -> nodes[1].manager().revoke(key.record().id()))
+                .isInstanceOf(StoreUnavailableException.class);
         assertThatThrownBy(() -> nodes[2].manager().issue(KeyRequest.builder().owner("failing").build()))
-                .isInstanceOf(RuntimeException.class);
+                .isInstanceOf(StoreUnavailableException.class);
 
         assertThat(onEveryMember(nodes, key)).containsOnly(Outcome.ALLOWED);
         for (Node n : nodes) {
