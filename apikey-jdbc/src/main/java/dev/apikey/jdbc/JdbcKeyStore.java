@@ -45,7 +45,7 @@ import java.util.Optional;
  *   <li>Instants are kept to the microsecond (timestamptz); {@link #create} and {@link #update} return the record
  *       as stored, so it equals what later reads return.</li>
  *   <li>Every database failure is a {@link StoreUnavailableException} whose message holds no stored value.</li>
- *   <li>As a {@link SealedKeyStore} it keeps a seal beside each record (schema V2), so it can back a Hazelcast
+ *   <li>As a {@link SealedKeyStore} it keeps a seal beside each record (schema V3), so it can back a Hazelcast
  *       cluster's registry whose record MACs then survive a restart (docs/jdbc.md, "A durable cluster").</li>
  * </ul>
  */
@@ -261,7 +261,7 @@ public final class JdbcKeyStore implements SealedKeyStore {
         return sealed.digests();
     }
 
-    /** Needs schema version 2 (the {@code seal} column); {@code createSchema(true)} adds it. */
+    /** Needs schema version 3 (the {@code seal} column); {@code createSchema(true)} adds it. */
     @Override
     public void putSealed(KeyRecord record, byte[] seal) {
         sealed.put(Objects.requireNonNull(record, "record"), Objects.requireNonNull(seal, "seal"));

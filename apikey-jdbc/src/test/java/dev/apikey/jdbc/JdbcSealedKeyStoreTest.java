@@ -18,7 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The seal column (schema V2) as a Hazelcast registry's MapStore uses it, on a real PostgreSQL. */
+/** The seal column (schema V3) as a Hazelcast registry's MapStore uses it, on a real PostgreSQL. */
 class JdbcSealedKeyStoreTest {
     @RegisterExtension
     static final PostgresDatabase DB = new PostgresDatabase();

@@ -42,7 +42,7 @@ class SchemaTest {
         JdbcKeyStore store = JdbcKeyStore.builder(ds).createSchema(true).build();
 
         assertThat(tables(ds)).containsExactlyInAnyOrder("apikey_keys", "apikey_schema_version", "apikey_usage_counters");
-        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(versions(ds)).containsExactly(1, 3);
         KeyRecord stored = store.create(TestRecords.record());
         assertThat(store.findByDigest(stored.digest())).contains(stored);
     }
@@ -60,12 +60,12 @@ class SchemaTest {
             st.execute(script());
         }
 
-        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(versions(ds)).containsExactly(1, 3);
         assertThat(store.findById(stored.id())).contains(stored);
     }
 
     @Test
-    void aSchemaAtVersion1IsUpgradedToVersion2KeepingItsRows() throws Exception {
+    void aVersion1SchemaGainsTheSealColumnKeepingItsRows() throws Exception {
         DataSource ds = DB.freshSchema();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute(script());
@@ -75,7 +75,7 @@ class SchemaTest {
 
         JdbcKeyStore upgraded = JdbcKeyStore.builder(ds).createSchema(true).build();
 
-        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(versions(ds)).containsExactly(1, 3);
         assertThat(upgraded.findById(stored.id())).contains(stored);
         assertThat(upgraded.findSealed(stored.digest()).orElseThrow().seal()).isEmpty();
     }
@@ -101,7 +101,7 @@ class SchemaTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(versions(ds)).containsExactly(1, 3);
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Records with their seals (schema V2's {@code seal} column), for {@code SealedKeyStore}: the record and its seal
+ * Records with their seals (schema V3's {@code seal} column), for {@code SealedKeyStore}: the record and its seal
  * are always written by one statement, so no reader ever sees one without the other.
  */
 public final class SealedRows {

@@ -1,4 +1,4 @@
--- apikey schema, version 2: a seal beside each key record. Additive: one nullable column.
+-- apikey schema, version 3: a seal beside each key record. Additive: one nullable column.
 --
 -- A layer above the store that protects its records with a MAC (the Hazelcast cluster, when this table backs its
 -- registry through a MapStore) keeps the MAC here, written in the same statement as the record. The store never
@@ -7,5 +7,5 @@
 ALTER TABLE apikey_keys ADD COLUMN IF NOT EXISTS seal bytea;
 
 INSERT INTO apikey_schema_version (version, description)
-    VALUES (2, 'record seal')
+    VALUES (3, 'record seal')
     ON CONFLICT (version) DO NOTHING;
