@@ -11,6 +11,7 @@ import com.hazelcast.config.IndexConfig;
 import com.hazelcast.config.IndexType;
 import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NearCacheConfig;
@@ -23,8 +24,10 @@ import dev.apikey.hazelcast.internal.GuardInstaller;
 import dev.apikey.hazelcast.internal.HazelcastKeyStore;
 import dev.apikey.hazelcast.internal.HazelcastRateLimiter;
 import dev.apikey.hazelcast.internal.HazelcastUsageCounters;
+import dev.apikey.hazelcast.internal.IdMapLoader;
 import dev.apikey.hazelcast.internal.MergeGuard;
 import dev.apikey.hazelcast.internal.Ops;
+import dev.apikey.hazelcast.internal.RegistryMapStore;
 import dev.apikey.hazelcast.internal.SerializationFilters;
 import dev.apikey.hazelcast.internal.Serializers;
 import dev.apikey.hazelcast.internal.SplitBrainProtection;
@@ -159,6 +162,8 @@ public final class ApiKeyHazelcast implements AutoCloseable {
      *   <li>with {@link HazelcastOptions#minimumClusterSize()} set: split-brain protection on the registry and
      *       id maps, so a side of a split with fewer members refuses registry reads and writes (the verifier
      *       answers 503) instead of serving what the other side may have revoked.</li>
+     *   <li>with {@link HazelcastOptions#backingStore()} set: the registry is written through to that store
+     *       (with each record's MAC) and loaded from it, and the id map is loaded from it on a miss.</li>
      * </ul>
      * Members need apikey-core and apikey-hazelcast on their classpath.
      */
@@ -186,8 +191,15 @@ public final class ApiKeyHazelcast implements AutoCloseable {
         registry.addIndexConfig(new IndexConfig(IndexType.HASH, "id"));
         registry.addIndexConfig(new IndexConfig(IndexType.HASH, "owner"));
         registry.addIndexConfig(new IndexConfig(IndexType.HASH, "tenant"));
+        MapConfig idMap = baseMap(options.idMap()).setSplitBrainProtectionName(protection);
+        options.backingStore().ifPresent(store -> {
+            // Write-through (delay 0): the row is written before the entry changes, or the write fails.
+            registry.setMapStoreConfig(new MapStoreConfig().setEnabled(true).setImplementation(new RegistryMapStore(store))
+                    .setWriteDelaySeconds(0).setInitialLoadMode(MapStoreConfig.InitialLoadMode.EAGER));
+            idMap.setMapStoreConfig(new MapStoreConfig().setEnabled(true).setImplementation(new IdMapLoader(store)));
+        });
         config.addMapConfig(registry);
-        config.addMapConfig(baseMap(options.idMap()).setSplitBrainProtectionName(protection));
+        config.addMapConfig(idMap);
         config.addMapConfig(baseMap(options.rateLimitMap()));
         config.addMapConfig(baseMap(options.counterMap()));
         return config;

@@ -1,11 +1,13 @@
 package dev.apikey.hazelcast;
 
 import dev.apikey.InvalidConfigurationException;
+import dev.apikey.spi.SealedKeyStore;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of the Hazelcast store, limiter and counters. Immutable; {@link #custom()} (with a cluster secret)
@@ -54,6 +56,7 @@ public final class HazelcastOptions {
     private final byte[] clusterSecret;
     private final boolean clusterNameFromSecret;
     private final int minimumClusterSize;
+    private final SealedKeyStore backingStore;
 
     private HazelcastOptions(Builder b) {
         this.mapNamePrefix = b.mapNamePrefix;
@@ -65,6 +68,7 @@ public final class HazelcastOptions {
         this.clusterSecret = b.clusterSecret;
         this.clusterNameFromSecret = b.clusterNameFromSecret;
         this.minimumClusterSize = b.minimumClusterSize;
+        this.backingStore = b.backingStore;
     }
 
     /**
@@ -149,12 +153,17 @@ public final class HazelcastOptions {
         return minimumClusterSize;
     }
 
+    /** The store the registry is written through to and loaded from; empty (the default) keeps it in memory only. */
+    public Optional<SealedKeyStore> backingStore() {
+        return Optional.ofNullable(backingStore);
+    }
+
     @Override
     public String toString() {
         return "HazelcastOptions[prefix=" + mapNamePrefix + ", timeout=" + operationTimeout + ", nearCacheTtl="
                 + nearCacheTtl + ", mode=" + rateLimitMode + ", leasePermits=" + leasePermits
                 + ", leaseDuration=" + leaseDuration + ", clusterNameFromSecret=" + clusterNameFromSecret
-                + ", minimumClusterSize=" + minimumClusterSize + "]";
+                + ", minimumClusterSize=" + minimumClusterSize + ", backingStore=" + backingStore + "]";
     }
 
     /** Builder for {@link HazelcastOptions}; every setter checks its value. */
@@ -168,6 +177,7 @@ public final class HazelcastOptions {
         private byte[] clusterSecret;
         private boolean clusterNameFromSecret = true;
         private int minimumClusterSize;
+        private SealedKeyStore backingStore;
 
         private Builder() {
         }
@@ -182,6 +192,7 @@ public final class HazelcastOptions {
             clusterSecret = o.clusterSecret;
             clusterNameFromSecret = o.clusterNameFromSecret;
             minimumClusterSize = o.minimumClusterSize;
+            backingStore = o.backingStore;
         }
 
         /** The map-name prefix: letters, digits, {@code . _ -}, at most one {@code *}; 1-64 chars. */
@@ -290,6 +301,19 @@ public final class HazelcastOptions {
                 throw new InvalidConfigurationException("minimumClusterSize must be between 0 and 1000, got " + members);
             }
             this.minimumClusterSize = members;
+            return this;
+        }
+
+        /**
+         * A durable cluster: {@link ApiKeyHazelcast#configure} backs the registry with {@code store} (for example
+         * {@code JdbcKeyStore} over PostgreSQL). Every record and tombstone is written through, with its MAC,
+         * before the admin call returns, and a failed write fails the call and leaves the map unchanged; a member
+         * that starts loads every stored record, and a record missing from the map is loaded by its digest on
+         * demand; rows are never deleted. Only members use it: clients ignore it. {@code null} (the default)
+         * keeps the registry in memory. See docs/CLUSTER-TRUST.md, "A durable cluster".
+         */
+        public Builder backingStore(SealedKeyStore store) {
+            this.backingStore = store;
             return this;
         }
 

@@ -49,10 +49,15 @@ public final class TestCluster implements AutoCloseable {
      * a start is retried on other ports, up to three times.
      */
     public static TestCluster start(String name, int size) {
+        return start(name, size, MEMBER_OPTIONS);
+    }
+
+    /** As {@link #start(String, int)}, with members configured by {@code options} (a backing store, say). */
+    public static TestCluster start(String name, int size, HazelcastOptions options) {
         for (int attempt = 1; ; attempt++) {
             TestCluster c = new TestCluster(name + "-" + UUID.randomUUID().toString().substring(0, 8), freePorts(size));
             try {
-                return c.startMembers(size);
+                return c.startMembers(size, options);
             } catch (RuntimeException e) {
                 c.close();
                 if (attempt == 3 || !portTaken(e)) {
@@ -71,14 +76,14 @@ public final class TestCluster implements AutoCloseable {
         return false;
     }
 
-    private TestCluster startMembers(int size) {
+    private TestCluster startMembers(int size, HazelcastOptions options) {
         TestCluster c = this;
         // The first member starts alone; the others then join it in parallel.
-        c.members.add(Hazelcast.newHazelcastInstance(memberConfig(c.clusterName, c.ports.get(0), c.ports)));
+        c.members.add(Hazelcast.newHazelcastInstance(memberConfig(c.clusterName, c.ports.get(0), c.ports, options)));
         List<CompletableFuture<HazelcastInstance>> rest = new ArrayList<>();
         for (int i = 1; i < size; i++) {
             int port = c.ports.get(i);
-            rest.add(CompletableFuture.supplyAsync(() -> Hazelcast.newHazelcastInstance(memberConfig(c.clusterName, port, c.ports))));
+            rest.add(CompletableFuture.supplyAsync(() -> Hazelcast.newHazelcastInstance(memberConfig(c.clusterName, port, c.ports, options))));
         }
         RuntimeException failed = null;
         for (CompletableFuture<HazelcastInstance> f : rest) {

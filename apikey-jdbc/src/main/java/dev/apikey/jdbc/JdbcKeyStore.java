@@ -7,10 +7,12 @@ import dev.apikey.jdbc.internal.CachedLookups;
 import dev.apikey.jdbc.internal.Jdbc;
 import dev.apikey.jdbc.internal.RecordRows;
 import dev.apikey.jdbc.internal.SchemaRunner;
+import dev.apikey.jdbc.internal.SealedRows;
 import dev.apikey.jdbc.internal.SqlErrors;
 import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.SealedKeyStore;
 import dev.apikey.spi.StoreUnavailableException;
 import dev.apikey.spi.VersionConflictException;
 
@@ -22,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,9 +50,12 @@ import java.util.Optional;
  *   <li>Every database failure is a {@link StoreUnavailableException} whose message holds no stored value.</li>
  *   <li>With a {@linkplain Builder#cache cache}, lookups by digest are answered on this node, and PostgreSQL's
  *       LISTEN/NOTIFY tells every node of a change; {@link #close()} stops the listener.</li>
+ *   <li>As a {@link SealedKeyStore} it keeps a seal beside each record (schema V3), so it can back a Hazelcast
+ *       cluster's registry whose record MACs then survive a restart (docs/jdbc.md, "A durable cluster"); a store
+ *       that backs a cluster needs no cache of its own (the cluster is the cache).</li>
  * </ul>
  */
-public final class JdbcKeyStore implements KeyStore, AutoCloseable {
+public final class JdbcKeyStore implements SealedKeyStore, AutoCloseable {
     /** The largest page {@link #listPage} returns. */
     public static final int MAX_PAGE = 10_000;
 
@@ -71,10 +77,12 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
     private final Jdbc jdbc;
     // Null without a cache: every lookup is a query.
     private final CachedLookups cache;
+    private final SealedRows sealed;
 
     private JdbcKeyStore(Jdbc jdbc, CachedLookups cache) {
         this.jdbc = jdbc;
         this.cache = cache;
+        this.sealed = new SealedRows(jdbc);
     }
 
     /** A builder for a store over {@code dataSource} (the application's, typically pooled). */
@@ -284,6 +292,27 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
         if (cache != null) {
             cache.close();
         }
+    }
+
+    @Override
+    public Optional<Sealed> findSealed(KeyDigest digest) {
+        return sealed.find(Objects.requireNonNull(digest, "digest"));
+    }
+
+    @Override
+    public List<Sealed> findSealed(Collection<KeyDigest> digests) {
+        return sealed.find(Objects.requireNonNull(digests, "digests"));
+    }
+
+    @Override
+    public List<KeyDigest> digests() {
+        return sealed.digests();
+    }
+
+    /** Needs schema version 3 (the {@code seal} column); {@code createSchema(true)} adds it. */
+    @Override
+    public void putSealed(KeyRecord record, byte[] seal) {
+        sealed.put(Objects.requireNonNull(record, "record"), Objects.requireNonNull(seal, "seal"));
     }
 
     /** Names the store only; never a digest or a connection detail. */

@@ -42,7 +42,7 @@ class SchemaTest {
         JdbcKeyStore store = JdbcKeyStore.builder(ds).createSchema(true).build();
 
         assertThat(tables(ds)).containsExactlyInAnyOrder("apikey_keys", "apikey_schema_version", "apikey_usage_counters");
-        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(versions(ds)).containsExactly(1, 2, 3);
         KeyRecord stored = store.create(TestRecords.record());
         assertThat(store.findByDigest(stored.digest())).contains(stored);
     }
@@ -60,24 +60,26 @@ class SchemaTest {
             st.execute(script());
         }
 
-        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(versions(ds)).containsExactly(1, 2, 3);
         assertThat(store.findById(stored.id())).contains(stored);
     }
 
     @Test
-    void aVersion1SchemaIsUpgradedInPlaceKeepingItsRows() throws Exception {
+    void aVersion1SchemaIsUpgradedInPlaceKeepingItsRowsGainingTheTriggersAndTheSealColumn() throws Exception {
         DataSource ds = DB.freshSchema();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute(script());
         }
         KeyRecord stored = JdbcKeyStore.builder(ds).build().create(TestRecords.record());
+        assertThat(versions(ds)).containsExactly(1);
 
-        JdbcKeyStore.builder(ds).createSchema(true).build();
+        JdbcKeyStore upgraded = JdbcKeyStore.builder(ds).createSchema(true).build();
 
-        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(versions(ds)).containsExactly(1, 2, 3);
         assertThat(column(ds, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'apikey_keys'::regclass ORDER BY tgname"))
                 .containsExactly("apikey_keys_notify", "apikey_keys_notify_truncate");
-        assertThat(JdbcKeyStore.builder(ds).build().findById(stored.id())).contains(stored);
+        assertThat(upgraded.findById(stored.id())).contains(stored);
+        assertThat(upgraded.findSealed(stored.digest()).orElseThrow().seal()).isEmpty();
     }
 
     @Test
@@ -101,7 +103,7 @@ class SchemaTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(versions(ds)).containsExactly(1, 2);
+        assertThat(versions(ds)).containsExactly(1, 2, 3);
     }
 
     @Test

@@ -114,7 +114,7 @@ public final class HazelcastKeyStore implements KeyStore {
 
     @Override
     public KeyRecord create(KeyRecord record) {
-        KeyRecord stored = record.toBuilder().version(1).build();
+        KeyRecord stored = Micros.of(record).toBuilder().version(1).build();
         String digest = record.digest().encoded();
         // Claim the id first, then the digest. The id map refuses removals, so an id whose digest turns out to be
         // taken stays claimed, pointing at a record of another id, which findById ignores.
@@ -140,7 +140,7 @@ public final class HazelcastKeyStore implements KeyStore {
         if (!digest.equals(record.digest().encoded())) {
             throw new InvalidConfigurationException("the digest of record " + record.id() + " cannot change");
         }
-        KeyRecord next = record.toBuilder().version(record.version() + 1).build();
+        KeyRecord next = Micros.of(record).toBuilder().version(record.version() + 1).build();
         SealedRecord sealed = SealedRecord.seal(keys, next);
         String key = digest;
         Long prior;
