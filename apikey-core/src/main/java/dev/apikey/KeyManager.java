@@ -276,7 +276,7 @@ public final class KeyManager {
         return store.findById(id).filter(actor::sees);
     }
 
-    /** Records matching {@code query} (that the actor may see). */
+    /** Records matching {@code query} (that the actor may see), in id order; one page of them if it is paged. */
     public List<KeyRecord> list(KeyQuery query) {
         Objects.requireNonNull(query, "query");
         String tenant = actor.tenant();
@@ -286,7 +286,8 @@ public final class KeyManager {
         if (query.tenant() != null && !query.tenant().equals(tenant)) {
             return List.of();
         }
-        return store.list(new KeyQuery(query.owner(), tenant)).stream().filter(actor::sees).toList();
+        return store.list(new KeyQuery(query.owner(), tenant, query.after(), query.limit())).stream()
+                .filter(actor::sees).toList();
     }
 
     /**

@@ -47,6 +47,9 @@ public interface KeyStore {
      */
     void recordUse(String id, Instant at);
 
-    /** Records matching {@code query}, in no particular order. */
+    /**
+     * Records matching {@code query}'s owner and tenant, in id order (by {@link String#compareTo}): those whose id
+     * comes after {@link KeyQuery#after()}, at most {@link KeyQuery#limit()} when the query is paged.
+     */
     List<KeyRecord> list(KeyQuery query);
 }
