@@ -62,14 +62,9 @@ public final class Ops {
         }
     }
 
-    /** True if {@code e} is, or is caused by, the {@link WriteGuard}'s refusal of a removal. */
+    /** True if {@code e} carries the {@link WriteGuard}'s refusal of a removal (on a member or, wrapped, a client). */
     private static boolean expiredEntryDropped(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof WriteRefusedException && WriteGuard.REMOVAL_REFUSED.equals(t.getMessage())) {
-                return true;
-            }
-        }
-        return false;
+        return WriteRefused.in(e) && WriteRefused.message(e).contains(WriteGuard.REMOVAL_REFUSED);
     }
 
     /** Starts an asynchronous operation and waits for it at most the timeout. */
