@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where key records live. Implementations: the in-memory store, the file store, the Hazelcast store.
+ * Where key records live. Implementations: the in-memory store, the file store, the Hazelcast store, the JDBC store.
  * Every store passes the contract suite in core's test-jar ({@code KeyStoreContract}).
  *
  * <p>Records are never deleted: revocation is a status change, so no cache or replica can bring a key back.
