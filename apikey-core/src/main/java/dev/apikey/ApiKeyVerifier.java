@@ -46,6 +46,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
     public static final String DEFAULT_PROBLEM_BASE = ProblemRenderer.DEFAULT_BASE;
 
     private final KeyStore store;
+    private final KeySettings settings;
     private final KeyFormat format;
     private final KeyHasher hasher;
     private final Clock clock;
@@ -55,9 +56,10 @@ public final class ApiKeyVerifier implements AutoCloseable {
 
     private ApiKeyVerifier(Builder b) {
         this.store = b.store;
-        this.format = b.format;
-        this.hasher = b.hasher;
-        this.clock = b.clock;
+        this.settings = b.settings.build();
+        this.format = settings.format();
+        this.hasher = settings.hasher();
+        this.clock = settings.clock();
         this.config = b.config.build();
         Executor lastUsedExecutor = b.lastUsedExecutor;
         if (lastUsedExecutor == null) {
@@ -133,6 +135,11 @@ public final class ApiKeyVerifier implements AutoCloseable {
         return store;
     }
 
+    /** The format, hasher and clock this verifier works with. */
+    public KeySettings settings() {
+        return settings;
+    }
+
     /** The key format. */
     public KeyFormat format() {
         return format;
@@ -174,9 +181,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
      */
     public static final class Builder {
         private final KeyStore store;
-        private KeyFormat format = KeyFormat.ofDefaults();
-        private KeyHasher hasher = KeyHasher.sha256();
-        private Clock clock = Clock.systemUTC();
+        private KeySettings.Builder settings = KeySettings.custom();
         private RateLimiter rateLimiter;
         private UsageCounters counters;
         private AuditSink audit = new LoggingAuditSink();
@@ -187,12 +192,21 @@ public final class ApiKeyVerifier implements AutoCloseable {
             this.store = Objects.requireNonNull(store, "store");
         }
 
-        /** Settings shared with a {@link KeyManager}: its store must be this builder's store. */
+        /**
+         * The {@linkplain KeyManager#settings() settings} of {@code manager}, which must write to this builder's
+         * store; the same as {@code settings(manager.settings())} with that check.
+         */
         public Builder from(KeyManager manager) {
             if (manager.store() != store) {
                 throw new InvalidConfigurationException("the key manager writes to a different store");
             }
-            return format(manager.format()).hasher(manager.hasher()).clock(manager.clock());
+            return settings(manager.settings());
+        }
+
+        /** The format, hasher and clock, replacing those set before; the same value the key manager was built with. */
+        public Builder settings(KeySettings settings) {
+            this.settings = KeySettings.from(settings);
+            return this;
         }
 
         /** Every setting of {@code config}, replacing those made before. */
@@ -201,21 +215,21 @@ public final class ApiKeyVerifier implements AutoCloseable {
             return this;
         }
 
-        /** The key format (default prefix {@code ak}). */
+        /** See {@link KeySettings.Builder#format}. */
         public Builder format(KeyFormat format) {
-            this.format = Objects.requireNonNull(format, "format");
+            settings.format(format);
             return this;
         }
 
-        /** The hasher (default SHA-256); must match the one keys were issued with. */
+        /** See {@link KeySettings.Builder#hasher}; must match the one keys were issued with. */
         public Builder hasher(KeyHasher hasher) {
-            this.hasher = Objects.requireNonNull(hasher, "hasher");
+            settings.hasher(hasher);
             return this;
         }
 
-        /** The clock (default system UTC). */
+        /** See {@link KeySettings.Builder#clock}. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            settings.clock(clock);
             return this;
         }
 

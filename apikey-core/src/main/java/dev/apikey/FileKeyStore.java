@@ -18,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -198,13 +197,7 @@ public final class FileKeyStore implements KeyStore {
     public List<KeyRecord> list(KeyQuery query) {
         Objects.requireNonNull(query, "query");
         refreshIfDue();
-        List<KeyRecord> out = new ArrayList<>();
-        for (KeyRecord r : content.snapshot().records()) {
-            if (query.matches(r)) {
-                out.add(r);
-            }
-        }
-        return out;
+        return query.page(content.snapshot().records());
     }
 
     /**

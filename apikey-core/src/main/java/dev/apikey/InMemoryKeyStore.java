@@ -6,7 +6,6 @@ import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.VersionConflictException;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -92,13 +91,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public List<KeyRecord> list(KeyQuery query) {
-        List<KeyRecord> out = new ArrayList<>();
-        for (KeyRecord r : byDigest.values()) {
-            if (query.matches(r)) {
-                out.add(r);
-            }
-        }
-        return out;
+        return query.page(byDigest.values());
     }
 
     /** Number of stored records (all statuses). */

@@ -30,6 +30,7 @@ public final class KeyManager {
     private static final int MAX_ATTEMPTS = 16;
 
     private final KeyStore store;
+    private final KeySettings settings;
     private final KeyFormat format;
     private final KeyHasher hasher;
     private final Clock clock;
@@ -39,9 +40,10 @@ public final class KeyManager {
 
     private KeyManager(Builder b) {
         this.store = b.store;
-        this.format = b.format;
-        this.hasher = b.hasher;
-        this.clock = b.clock;
+        this.settings = b.settings.build();
+        this.format = settings.format();
+        this.hasher = settings.hasher();
+        this.clock = settings.clock();
         this.maxGracePeriod = b.maxGracePeriod;
         this.audit = b.audit;
         this.actor = Actor.APPLICATION;
@@ -49,6 +51,7 @@ public final class KeyManager {
 
     private KeyManager(KeyManager base, Actor actor) {
         this.store = base.store;
+        this.settings = base.settings;
         this.format = base.format;
         this.hasher = base.hasher;
         this.clock = base.clock;
@@ -65,6 +68,11 @@ public final class KeyManager {
     /** The store this manager writes to. */
     public KeyStore store() {
         return store;
+    }
+
+    /** The format, hasher and clock of this deployment; give them to the verifier with {@link ApiKeyVerifier.Builder#settings}. */
+    public KeySettings settings() {
+        return settings;
     }
 
     /** The key format of this deployment. */
@@ -268,7 +276,7 @@ public final class KeyManager {
         return store.findById(id).filter(actor::sees);
     }
 
-    /** Records matching {@code query} (that the actor may see). */
+    /** Records matching {@code query} (that the actor may see), in id order; one page of them if it is paged. */
     public List<KeyRecord> list(KeyQuery query) {
         Objects.requireNonNull(query, "query");
         String tenant = actor.tenant();
@@ -278,7 +286,8 @@ public final class KeyManager {
         if (query.tenant() != null && !query.tenant().equals(tenant)) {
             return List.of();
         }
-        return store.list(new KeyQuery(query.owner(), tenant)).stream().filter(actor::sees).toList();
+        return store.list(new KeyQuery(query.owner(), tenant, query.after(), query.limit())).stream()
+                .filter(actor::sees).toList();
     }
 
     /**
@@ -328,9 +337,7 @@ public final class KeyManager {
     /** Builder for {@link KeyManager}. */
     public static final class Builder {
         private final KeyStore store;
-        private KeyFormat format = KeyFormat.ofDefaults();
-        private KeyHasher hasher = KeyHasher.sha256();
-        private Clock clock = Clock.systemUTC();
+        private KeySettings.Builder settings = KeySettings.custom();
         private Duration maxGracePeriod = DEFAULT_MAX_GRACE_PERIOD;
         private AuditSink audit = new LoggingAuditSink();
 
@@ -338,21 +345,27 @@ public final class KeyManager {
             this.store = Objects.requireNonNull(store, "store");
         }
 
-        /** The key format (default prefix {@code ak}). */
+        /** The format, hasher and clock, replacing those set before; share the value with the verifier. */
+        public Builder settings(KeySettings settings) {
+            this.settings = KeySettings.from(settings);
+            return this;
+        }
+
+        /** See {@link KeySettings.Builder#format}. */
         public Builder format(KeyFormat format) {
-            this.format = Objects.requireNonNull(format, "format");
+            settings.format(format);
             return this;
         }
 
-        /** The hasher (default SHA-256). */
+        /** See {@link KeySettings.Builder#hasher}. */
         public Builder hasher(KeyHasher hasher) {
-            this.hasher = Objects.requireNonNull(hasher, "hasher");
+            settings.hasher(hasher);
             return this;
         }
 
-        /** The clock (default system UTC); tests pass a fake one. */
+        /** See {@link KeySettings.Builder#clock}. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            settings.clock(clock);
             return this;
         }
 

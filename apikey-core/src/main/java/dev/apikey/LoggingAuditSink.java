@@ -43,8 +43,9 @@ public final class LoggingAuditSink implements AuditSink {
         }
     }
 
-    /** Whether an event of this outcome would be written; the verifier skips building the others. */
-    public boolean isLoggable(Outcome outcome) {
+    /** Only the outcomes whose level the logger writes: allowed requests are skipped unless DEBUG is on. */
+    @Override
+    public boolean wants(Outcome outcome) {
         return LOG.isLoggable(level(outcome));
     }
 

@@ -1,6 +1,8 @@
 package dev.apikey.spi;
 
 import dev.apikey.LoggingAuditSink;
+import dev.apikey.Outcome;
+import dev.apikey.internal.FanOutAuditSink;
 
 /**
  * Receives one {@link AuditEvent} per decision and one {@link LifecycleEvent} per lifecycle change. Called on the
@@ -21,10 +23,37 @@ public interface AuditSink {
         LoggingAuditSink.log(event);
     }
 
+    /**
+     * Whether this sink wants the decisions of {@code outcome}; the pipeline builds no {@link AuditEvent} for an
+     * outcome no sink wants (allowed requests are most of the traffic, and a sink that drops them should not pay
+     * for them). Asked once per decision, so it must be cheap; the default wants every outcome. Lifecycle changes
+     * are always delivered.
+     */
+    default boolean wants(Outcome outcome) {
+        return true;
+    }
+
+    /**
+     * One sink that hands every event to each of {@code sinks}, in order (a decision only to those that
+     * {@linkplain #wants want} its outcome). A sink that throws is logged (its class name, at WARNING) and skipped:
+     * the others still get the event, and the request or change goes on as if it had succeeded, since an audit
+     * trail that could veto requests would let one broken destination take the service down.
+     *
+     * @throws NullPointerException if {@code sinks} or one of them is null
+     */
+    static AuditSink all(AuditSink... sinks) {
+        return FanOutAuditSink.of(sinks);
+    }
+
     /** A sink that drops every event, decisions and lifecycle changes; the pipeline does not even build events for it. */
     AuditSink NONE = new AuditSink() {
         @Override
         public void record(AuditEvent event) {
+        }
+
+        @Override
+        public boolean wants(Outcome outcome) {
+            return false;
         }
 
         @Override

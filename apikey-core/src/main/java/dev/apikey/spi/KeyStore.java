@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where key records live. Implementations: the in-memory store, the file store, the Hazelcast store.
+ * Where key records live. Implementations: the in-memory store, the file store, the Hazelcast store, the JDBC store.
  * Every store passes the contract suite in core's test-jar ({@code KeyStoreContract}).
  *
  * <p>Records are never deleted: revocation is a status change, so no cache or replica can bring a key back.
@@ -47,6 +47,9 @@ public interface KeyStore {
      */
     void recordUse(String id, Instant at);
 
-    /** Records matching {@code query}, in no particular order. */
+    /**
+     * Records matching {@code query}'s owner and tenant, in id order (by {@link String#compareTo}): those whose id
+     * comes after {@link KeyQuery#after()}, at most {@link KeyQuery#limit()} when the query is paged.
+     */
     List<KeyRecord> list(KeyQuery query);
 }

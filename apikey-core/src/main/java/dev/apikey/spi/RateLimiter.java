@@ -5,7 +5,8 @@ import dev.apikey.RateLimitPolicy;
 /**
  * Counts requests against a key's limits. The local implementation keeps state in memory; the Hazelcast
  * module keeps it on the partition owner. All limits of a policy are checked together: a permit is taken
- * from every limit, or from none.
+ * from every limit, or from none. Every limiter passes the contract suite in core's test-jar
+ * ({@code RateLimiterContract}).
  */
 public interface RateLimiter {
     /**

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * Counters for quotas (per calendar day or month) and credits (total uses). The local implementation keeps
- * them in memory; the Hazelcast module keeps them in a map updated by entry processors.
+ * them in memory; the Hazelcast module keeps them in a map updated by entry processors, the JDBC module in a table.
+ * Every implementation passes the contract suite in core's test-jar ({@code UsageCountersContract}).
  */
 public interface UsageCounters {
     /**

@@ -180,6 +180,97 @@ public abstract class KeyStoreContract {
     }
 
     @Test
+    void listIsInIdOrder() {
+        KeyStore store = newStore();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(store.create(TestRecords.record("alpha", null)).id());
+        }
+        ids.sort(null);
+
+        assertThat(store.list(KeyQuery.all())).extracting(KeyRecord::id).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void pagesWalkEveryMatchOnceInIdOrder() {
+        KeyStore store = newStore();
+        List<String> alpha = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            alpha.add(store.create(TestRecords.record("alpha", "t" + (i % 2))).id());
+            store.create(TestRecords.record("beta", "t1"));
+        }
+        alpha.sort(null);
+
+        List<String> walked = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        KeyQuery q = KeyQuery.byOwner("alpha").limit(3);
+        while (true) {
+            List<KeyRecord> page = store.list(q);
+            sizes.add(page.size());
+            page.forEach(r -> walked.add(r.id()));
+            if (page.size() < q.limit()) {
+                break;
+            }
+            q = q.after(page.get(page.size() - 1).id());
+        }
+
+        assertThat(walked).containsExactlyElementsOf(alpha);
+        assertThat(sizes).containsExactly(3, 3, 1);
+    }
+
+    @Test
+    void aPageStartsAfterTheCursorEvenWhenNoRecordHasItsId() {
+        KeyStore store = newStore();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(store.create(TestRecords.record("alpha", null)).id());
+        }
+        ids.sort(null);
+        String between = ids.get(1) + "!";
+
+        assertThat(store.list(KeyQuery.all().after(ids.get(1)).limit(10))).extracting(KeyRecord::id)
+                .containsExactlyElementsOf(ids.subList(2, 4));
+        assertThat(store.list(KeyQuery.all().after(between))).extracting(KeyRecord::id)
+                .containsExactlyElementsOf(ids.subList(2, 4));
+        assertThat(store.list(KeyQuery.all().after(ids.get(3)).limit(10))).isEmpty();
+    }
+
+    @Test
+    void recordsCreatedWhileWalkingPagesNeverRepeatOrHideTheOthers() {
+        KeyStore store = newStore();
+        List<String> before = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            before.add(store.create(TestRecords.record("alpha", null)).id());
+        }
+        List<String> walked = new ArrayList<>();
+        KeyQuery q = KeyQuery.all().limit(2);
+        while (true) {
+            List<KeyRecord> page = store.list(q);
+            page.forEach(r -> walked.add(r.id()));
+            store.create(TestRecords.record("alpha", null));
+            if (page.size() < q.limit()) {
+                break;
+            }
+            q = q.after(page.get(page.size() - 1).id());
+        }
+
+        assertThat(walked).doesNotHaveDuplicates().containsAll(before).isSorted();
+    }
+
+    @Test
+    void aPageAboveTheLargestLimitIsRefusedWithTheLimitNamed() {
+        KeyStore store = newStore();
+        store.create(TestRecords.record());
+
+        assertThatThrownBy(() -> store.list(KeyQuery.all().limit(KeyQuery.MAX_LIMIT + 1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(String.valueOf(KeyQuery.MAX_LIMIT))
+                .hasMessageContaining(String.valueOf(KeyQuery.MAX_LIMIT + 1));
+        assertThatThrownBy(() -> KeyQuery.all().limit(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.list(KeyQuery.all().limit(KeyQuery.MAX_LIMIT))).hasSize(1);
+    }
+
+    @Test
     void revokedRecordStaysFindableAsATombstone() {
         KeyStore store = newStore();
         KeyRecord stored = store.create(TestRecords.record());

@@ -57,7 +57,7 @@ import java.util.Optional;
  */
 public final class JdbcKeyStore implements SealedKeyStore, AutoCloseable {
     /** The largest page {@link #listPage} returns. */
-    public static final int MAX_PAGE = 10_000;
+    public static final int MAX_PAGE = KeyQuery.MAX_LIMIT;
 
     static final String FIND_BY_DIGEST = "SELECT " + RecordRows.COLUMNS + " FROM apikey_keys WHERE digest = ?";
     private static final String FIND_BY_ID = "SELECT " + RecordRows.COLUMNS + " FROM apikey_keys WHERE id = ?";
@@ -209,11 +209,18 @@ public final class JdbcKeyStore implements SealedKeyStore, AutoCloseable {
         });
     }
 
-    /** Every record matching {@code query}, in id order, read one page at a time. */
+    /**
+     * The records matching {@code query}, in id order: one {@link #listPage} when the query is paged, else every
+     * match, read one page at a time.
+     */
     @Override
     public List<KeyRecord> list(KeyQuery query) {
+        Objects.requireNonNull(query, "query");
+        if (query.isPaged()) {
+            return listPage(query, query.after(), query.limit());
+        }
         List<KeyRecord> out = new ArrayList<>();
-        String after = null;
+        String after = query.after();
         while (true) {
             List<KeyRecord> page = listPage(query, after, LIST_BATCH);
             out.addAll(page);

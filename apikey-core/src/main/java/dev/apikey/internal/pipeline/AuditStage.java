@@ -2,7 +2,6 @@ package dev.apikey.internal.pipeline;
 
 import dev.apikey.Decision;
 import dev.apikey.KeyRecord;
-import dev.apikey.LoggingAuditSink;
 import dev.apikey.internal.ClientAddresses;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
@@ -37,8 +36,12 @@ final class AuditStage {
         }
     }
 
-    /** False when the sink would drop the event anyway, so it is not built. */
+    /** False when the sink would drop the event anyway, so it is not built. A sink that throws here wants it. */
     private boolean wants(Decision d) {
-        return sink != AuditSink.NONE && (!(sink instanceof LoggingAuditSink logging) || logging.isLoggable(d.outcome()));
+        try {
+            return sink.wants(d.outcome());
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 }

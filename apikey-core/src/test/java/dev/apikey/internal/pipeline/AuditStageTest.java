@@ -57,4 +57,30 @@ class AuditStageTest {
         assertThatCode(() -> failing.record(Requests.attempt(request().build()), responses.of(Outcome.MISSING_KEY)))
                 .doesNotThrowAnyException();
     }
+
+    @Test
+    void anOutcomeTheSinkDoesNotWantIsNeverBuiltNorRecorded() {
+        List<Outcome> asked = new ArrayList<>();
+        AuditStage picky = new AuditStage(new dev.apikey.spi.AuditSink() {
+            @Override
+            public void record(AuditEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public boolean wants(Outcome outcome) {
+                asked.add(outcome);
+                return outcome != Outcome.UNKNOWN_KEY;
+            }
+        });
+        picky.record(Requests.attempt(request().build()), responses.of(Outcome.UNKNOWN_KEY));
+        picky.record(Requests.attempt(request().build()), responses.of(Outcome.MISSING_KEY));
+        assertThat(asked).containsExactly(Outcome.UNKNOWN_KEY, Outcome.MISSING_KEY);
+        assertThat(events).extracting(AuditEvent::outcome).containsExactly(Outcome.MISSING_KEY);
+    }
+
+    @Test
+    void theNoneSinkWantsNothing() {
+        assertThat(Outcome.values()).noneMatch(dev.apikey.spi.AuditSink.NONE::wants);
+    }
 }

@@ -174,13 +174,18 @@ public final class HazelcastKeyStore implements KeyStore {
     public List<KeyRecord> list(KeyQuery query) {
         Predicate<String, SealedRecord> predicate = query.owner() != null ? Predicates.equal("owner", query.owner())
                 : query.tenant() != null ? Predicates.equal("tenant", query.tenant()) : Predicates.alwaysTrue();
-        Collection<Map.Entry<String, SealedRecord>> entries = ops.await("list", () -> CompletableFuture.supplyAsync(
-                () -> registry.entrySet(predicate), blockingCalls));
-        List<KeyRecord> out = new ArrayList<>(entries.size());
-        for (Map.Entry<String, SealedRecord> e : entries) {
-            checked(e.getKey(), e.getValue()).filter(query::matches).ifPresent(out::add);
+        if (query.after() != null) {
+            predicate = Predicates.and(predicate, Predicates.greaterThan("id", query.after()));
         }
-        return out;
+        Predicate<String, SealedRecord> selected = predicate;
+        Collection<Map.Entry<String, SealedRecord>> entries = ops.await("list", () -> CompletableFuture.supplyAsync(
+                () -> registry.entrySet(selected), blockingCalls));
+        List<KeyRecord> checked = new ArrayList<>(entries.size());
+        for (Map.Entry<String, SealedRecord> e : entries) {
+            checked(e.getKey(), e.getValue()).ifPresent(checked::add);
+        }
+        // The members answer in no order: the page is cut here, after the records are checked and sorted by id.
+        return query.page(checked);
     }
 
     @Override

@@ -45,12 +45,26 @@ public final class Ops {
             throw new StoreUnavailableException(what + ": the Hazelcast cluster is not connected");
         }
         try {
-            return operation.get();
+            try {
+                return operation.get();
+            } catch (RuntimeException e) {
+                if (!expiredEntryDropped(e)) {
+                    throw e;
+                }
+                // The state's TTL had passed: Hazelcast removed the entry, then the guard refused that removal
+                // (it cannot tell an expiry from a client's remove). The entry is gone, so the second run starts afresh.
+                return operation.get();
+            }
         } catch (ApiKeyException e) {
             throw e;
         } catch (RuntimeException e) {
             throw unavailable(what, e);
         }
+    }
+
+    /** True if {@code e} carries the {@link WriteGuard}'s refusal of a removal (on a member or, wrapped, a client). */
+    private static boolean expiredEntryDropped(Throwable e) {
+        return WriteRefused.in(e) && WriteRefused.message(e).contains(WriteGuard.REMOVAL_REFUSED);
     }
 
     /** Starts an asynchronous operation and waits for it at most the timeout. */

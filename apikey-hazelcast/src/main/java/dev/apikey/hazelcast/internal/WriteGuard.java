@@ -26,6 +26,9 @@ import java.util.Objects;
 public final class WriteGuard implements MapInterceptor, DataSerializable {
     private static final long serialVersionUID = 1L;
     private static final ThreadLocal<Object> ALLOWED = new ThreadLocal<>();
+    /** The message of a refused removal. */
+    static final String REMOVAL_REFUSED = "apikey maps refuse removals: revocations are tombstones, and usage state"
+            + " leaves only by its own expiry";
 
     private int id;
 
@@ -82,11 +85,14 @@ public final class WriteGuard implements MapInterceptor, DataSerializable {
         ALLOWED.remove();
     }
 
+    /**
+     * Refuses every removal. Hazelcast also calls this when it drops an expired entry, after the record is gone:
+     * the refusal then reaches the operation that met the expired entry, which {@link Ops#direct} runs once more.
+     */
     @Override
     public Object interceptRemove(Object removedValue) {
         ALLOWED.remove();
-        throw new WriteRefusedException("apikey maps refuse removals: revocations are tombstones, and usage state"
-                + " leaves only by its own expiry");
+        throw new WriteRefusedException(REMOVAL_REFUSED);
     }
 
     @Override

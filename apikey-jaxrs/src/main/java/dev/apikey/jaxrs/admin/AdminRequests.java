@@ -2,9 +2,11 @@ package dev.apikey.jaxrs.admin;
 
 import dev.apikey.Environment;
 import dev.apikey.InvalidConfigurationException;
+import dev.apikey.KeyIds;
 import dev.apikey.KeyRequest;
 import dev.apikey.internal.Escaping;
 import dev.apikey.internal.StrictJson;
+import dev.apikey.spi.KeyQuery;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,6 +93,31 @@ final class AdminRequests {
         field("allowedCidrs", () -> request.allowedCidrs(cidrs.toArray(new String[0])));
         labels(in).forEach((k, v) -> field("labels", () -> request.label(k, v)));
         return field(null, request::build);
+    }
+
+    /**
+     * {@code query} limited to the page that {@code ?limit=&after=} ask for; without {@code limit}, every match.
+     * {@code after} is the {@code next} cursor of the previous page: a key id.
+     */
+    static KeyQuery page(KeyQuery query, String limit, String after) {
+        if (after != null && !KeyIds.isValid(after)) {
+            throw badField("after", "after must be the next cursor of the previous page (a key id)");
+        }
+        KeyQuery q = query.after(after);
+        if (limit == null) {
+            return q;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > KeyQuery.MAX_LIMIT) {
+            throw badField("limit", "limit must be a whole number from 1 to " + KeyQuery.MAX_LIMIT + ", got "
+                    + Escaping.escape(limit, MAX_SHORT_TEXT));
+        }
+        return q.limit(n);
     }
 
     /**

@@ -49,7 +49,9 @@ import static dev.apikey.jaxrs.admin.AdminProblems.notFound;
  *       {@code rateLimit} ({@code "100/1s burst 20, 10000/1d"}), {@code quota} ({@code "1000/day"}),
  *       {@code credits}, {@code allowedCidrs}, {@code labels}: 201 with the record and {@code key}, the
  *       plaintext, shown this once.</li>
- *   <li>{@code GET /admin/keys[?owner=..|?tenant=..]}: {@code {"keys": [record, ...]}}.</li>
+ *   <li>{@code GET /admin/keys[?owner=..|?tenant=..][&limit=..&after=..]}: {@code {"keys": [record, ...]}} in id
+ *       order. With {@code limit} (1 to {@value KeyQuery#MAX_LIMIT}) one page, and {@code "next"}: the
+ *       {@code after} of the following page, present while a page comes back full.</li>
  *   <li>{@code GET /admin/keys/{id}}: the record.</li>
  *   <li>{@code POST /admin/keys/{id}/rotate} with {@code {"gracePeriod": "PT24H"}}: 201 with the successor's
  *       record and key; the old key keeps working for the grace period (never past its own expiry; at most the
@@ -105,19 +107,25 @@ public final class AdminResource {
     /** Lists the records the calling key may see, optionally of one owner or one tenant. */
     @GET
     public Response list(@QueryParam("owner") String owner, @QueryParam("tenant") String tenant,
+                         @QueryParam("limit") String limit, @QueryParam("after") String after,
                          @Context SecurityContext security) {
         return answer(() -> {
             KeyManager acting = actingManager(security);
             if (owner != null && tenant != null) {
                 throw badField("tenant", "filter by owner or by tenant, not both");
             }
-            KeyQuery query = owner != null ? KeyQuery.byOwner(owner) : tenant != null ? KeyQuery.byTenant(tenant) : KeyQuery.all();
+            KeyQuery query = AdminRequests.page(owner != null ? KeyQuery.byOwner(owner)
+                    : tenant != null ? KeyQuery.byTenant(tenant) : KeyQuery.all(), limit, after);
+            List<KeyRecord> page = call(() -> acting.list(query));
             List<Map<String, Object>> keys = new ArrayList<>();
-            for (KeyRecord r : call(() -> acting.list(query))) {
+            for (KeyRecord r : page) {
                 keys.add(render(r));
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("keys", keys);
+            if (query.isPaged() && page.size() == query.limit()) {
+                out.put("next", page.get(page.size() - 1).id());
+            }
             return ok(Response.ok(), out);
         });
     }

@@ -145,6 +145,44 @@ class AdminResourceTest {
     }
 
     @Test
+    void listPagesWalkEveryKeyOnceInIdOrderFollowingNext() {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(create("{\"owner\":\"paged-owner\",\"scopes\":[]}").path("id").asText());
+        }
+        ids.sort(null);
+
+        List<String> walked = new java.util.ArrayList<>();
+        String path = "/admin/keys?owner=paged-owner&limit=2";
+        while (path != null) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode page = JerseyServer.json(r);
+            assertThat(page.path("keys").size()).isLessThanOrEqualTo(2);
+            page.path("keys").forEach(k -> walked.add(k.path("id").asText()));
+            path = page.has("next") ? "/admin/keys?owner=paged-owner&limit=2&after=" + page.path("next").asText() : null;
+        }
+
+        assertThat(walked).containsExactlyElementsOf(ids);
+        assertThat(JerseyServer.json(get("/admin/keys?owner=paged-owner")).has("next")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            limit | limit=0
+            limit | limit=10001
+            limit | limit=ten
+            limit | limit=
+            after | limit=2&after=%0D%0Aforged
+            after | after=not-a-key-id
+            """)
+    void aBadPageIsA400NamingTheParameter(String field, String query) {
+        JsonNode problem = Problems.assertProblem(get("/admin/keys?" + query), 400, "invalid-request");
+        assertThat(problem.path("field").asText()).isEqualTo(field);
+        assertThat(problem.path("detail").asText()).doesNotContain("\r", "\n");
+    }
+
+    @Test
     void suspendedKeyIsRejectedUntilResumed() {
         JsonNode created = create("{\"owner\":\"pausable\",\"scopes\":[\"billing:read\"]}");
         String id = created.path("id").asText();
