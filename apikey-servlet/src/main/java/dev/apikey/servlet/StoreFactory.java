@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /** Turns the {@value ApiKeyFilterConfig#STORE} init-param into a store. The one place that knows the store kinds. */
@@ -77,8 +78,15 @@ final class StoreFactory {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         for (ClassLoader loader : new ClassLoader[] {context, StoreFactory.class.getClassLoader()}) {
             Iterator<DataSourceStoreProvider> found = ServiceLoader.load(DataSourceStoreProvider.class, loader).iterator();
-            if (found.hasNext()) {
-                return found.next();
+            try {
+                if (found.hasNext()) {
+                    return found.next();
+                }
+            } catch (ServiceConfigurationError e) {
+                // apikey-jdbc where it cannot see this jar's SPI, e.g. in the container's lib with apikey-servlet in
+                // WEB-INF/lib: two copies of the interface.
+                throw new InvalidConfigurationException("the " + JDBC_JAR + " jar was found but cannot be used ("
+                        + e.getMessage() + "); put it in the same place as apikey-servlet (both in WEB-INF/lib)");
             }
         }
         throw new InvalidConfigurationException("a jndi: store needs the " + JDBC_JAR
