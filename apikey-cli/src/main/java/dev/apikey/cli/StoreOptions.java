@@ -10,6 +10,7 @@ import dev.apikey.KeyFormat;
 import dev.apikey.KeyManager;
 import dev.apikey.hazelcast.ApiKeyHazelcast;
 import dev.apikey.hazelcast.HazelcastOptions;
+import dev.apikey.jdbc.JdbcKeyStore;
 import dev.apikey.spi.KeyStore;
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,8 @@ import java.util.Deque;
 import java.util.function.Function;
 
 /**
- * Where the keys live: {@code --store file:PATH} or {@code --hazelcast HOST:PORT} (a cluster reached as a
+ * Where the keys live: {@code --store file:PATH}, {@code --store jdbc:postgresql://HOST[:PORT]/DB?user=U} (the
+ * password in {@value JdbcUrl#PASSWORD_ENV}, see {@link JdbcUrl}) or {@code --hazelcast HOST:PORT} (a cluster reached as a
  * Hazelcast client, which needs the deployment's cluster secret in {@value HazelcastOptions#CLUSTER_SECRET_ENV}:
  * it seals the records it writes with it). Shared by every management command.
  */
@@ -35,11 +37,12 @@ final class StoreOptions {
     /** Where the cluster secret is read from: the process environment (in-process tests pass their own). */
     static volatile Function<String, String> environment = System::getenv;
 
-    @Option(names = "--store", paramLabel = "file:PATH",
-            description = "A JSON file store; it must exist unless --create is given.")
+    @Option(names = "--store", paramLabel = "file:PATH|jdbc:postgresql://HOST[:PORT]/DB?user=U",
+            description = "A JSON file store (it must exist unless --create is given), or PostgreSQL (the password in "
+                    + JdbcUrl.PASSWORD_ENV + ", never in the URL; --create creates missing tables).")
     String store;
 
-    @Option(names = "--create", description = "Create the --store file if it does not exist.")
+    @Option(names = "--create", description = "Create the --store file, or the tables in the --store database, if missing.")
     boolean create;
 
     @Option(names = "--hazelcast", paramLabel = "HOST:PORT",
@@ -72,10 +75,14 @@ final class StoreOptions {
 
     static KeyStore openStore(String store, String hazelcast, String clusterName, boolean create) {
         if ((store == null) == (hazelcast == null)) {
-            throw new InvalidConfigurationException("give exactly one of --store file:PATH and --hazelcast HOST:PORT");
+            throw new InvalidConfigurationException("give exactly one of --store file:PATH, --store jdbc:postgresql://..."
+                    + " and --hazelcast HOST:PORT");
         }
         if (hazelcast != null) {
             return cluster(hazelcast, clusterName);
+        }
+        if (JdbcUrl.isJdbc(store)) {
+            return JdbcKeyStore.builder(JdbcUrl.dataSource(store, environment)).createSchema(create).build();
         }
         if (store.startsWith("file:") && store.length() > 5) {
             Path file = Path.of(store.substring(5));
@@ -85,7 +92,8 @@ final class StoreOptions {
             }
             return FileKeyStore.builder(file).build();
         }
-        throw new InvalidConfigurationException("--store must be file:PATH, got '" + store + "'");
+        // Not echoed: whatever it is, it may hold a credential.
+        throw new InvalidConfigurationException("--store must be file:PATH or jdbc:postgresql://HOST[:PORT]/DB?user=U");
     }
 
     private static KeyStore cluster(String address, String clusterName) {

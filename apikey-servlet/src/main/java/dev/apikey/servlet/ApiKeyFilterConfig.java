@@ -9,8 +9,10 @@ package dev.apikey.servlet;
 public final class ApiKeyFilterConfig {
     /**
      * Where keys live: {@code memory} (default; an empty in-memory store, useful only together with
-     * {@link #STORE_ATTRIBUTE} or for demos) or {@code file:PATH} (a key file, reloaded on external edits;
-     * it must exist unless {@link #CREATE_STORE} is {@code true}).
+     * {@link #STORE_ATTRIBUTE} or for demos), {@code file:PATH} (a key file, reloaded on external edits;
+     * it must exist unless {@link #CREATE_STORE} is {@code true}) or {@code jndi:NAME} (a container-managed
+     * {@code javax.sql.DataSource} looked up under NAME, e.g. {@code jndi:java:comp/env/jdbc/apikeys}: keys, quotas
+     * and credits are then kept in that database; needs the {@code apikey-jdbc} jar beside this one).
      */
     public static final String STORE = "store";
     /**
@@ -19,6 +21,11 @@ public final class ApiKeyFilterConfig {
      * cannot serve from an empty store) or {@code true}.
      */
     public static final String CREATE_STORE = "create-store";
+    /**
+     * Whether a {@code jndi:NAME} {@link #STORE} creates its missing tables at start: {@code false} (default: the
+     * schema is left to Flyway, Liquibase or a DBA, and the filter never runs DDL) or {@code true}.
+     */
+    public static final String CREATE_SCHEMA = "create-schema";
     /** The header that carries keys. Default {@code X-API-Key}; {@code Authorization: Bearer|ApiKey} is always read. */
     public static final String HEADER_NAME = "header-name";
     /** The realm in {@code WWW-Authenticate}. Default {@code api}. */

@@ -24,6 +24,7 @@ import static dev.apikey.servlet.ApiKeyFilterConfig.ENVIRONMENTS;
 import static dev.apikey.servlet.ApiKeyFilterConfig.FAILURE_THROTTLE;
 import static dev.apikey.servlet.ApiKeyFilterConfig.FORWARDED_HEADER;
 import static dev.apikey.servlet.ApiKeyFilterConfig.HEADER_NAME;
+import static dev.apikey.servlet.ApiKeyFilterConfig.CREATE_SCHEMA;
 import static dev.apikey.servlet.ApiKeyFilterConfig.CREATE_STORE;
 import static dev.apikey.servlet.ApiKeyFilterConfig.HIDE_CREDENTIAL;
 import static dev.apikey.servlet.ApiKeyFilterConfig.KEY_PREFIX;
@@ -44,7 +45,7 @@ import static dev.apikey.servlet.ApiKeyFilterConfig.VARY_ON_KEY_HEADER;
  */
 final class InitParams {
     /** Init-params that configure the verifier. */
-    static final Set<String> VERIFIER = Set.of(STORE, CREATE_STORE, HEADER_NAME, REALM, QUERY_PARAMETER, TRUSTED_PROXIES,
+    static final Set<String> VERIFIER = Set.of(STORE, CREATE_STORE, CREATE_SCHEMA, HEADER_NAME, REALM, QUERY_PARAMETER, TRUSTED_PROXIES,
             DEFAULT_RATE_LIMIT, RATE_LIMIT_HEADERS, RATE_LIMIT_FAIL_OPEN, FAILURE_THROTTLE, KEY_PREFIX, ENVIRONMENTS,
             FORWARDED_HEADER, PRIVATE_CACHE_CONTROL, VARY_ON_KEY_HEADER);
     /** Init-params that configure the rules. */
@@ -85,17 +86,33 @@ final class InitParams {
             throw new InvalidConfigurationException("init-param '" + STORE + "' conflicts with the ServletContext attribute "
                     + ApiKeyFilterConfig.STORE_ATTRIBUTE + "; set only one");
         }
-        if (shared != null && values.containsKey(CREATE_STORE)) {
-            throw new InvalidConfigurationException("init-param '" + CREATE_STORE + "' applies only to a store=file:PATH");
+        for (String flag : List.of(CREATE_STORE, CREATE_SCHEMA)) {
+            if (shared != null && values.containsKey(flag)) {
+                throw new InvalidConfigurationException("init-param '" + flag + "' applies only to a " + storeKind(flag));
+            }
         }
-        boolean create = apply(CREATE_STORE, "false", InitParams::bool);
-        KeyStore store = shared != null ? shared : apply(STORE, "memory", spec -> StoreFactory.create(spec, create));
-        if (create && !values.getOrDefault(STORE, "").strip().startsWith("file:")) {
-            throw new InvalidConfigurationException("init-param '" + CREATE_STORE + "' applies only to a store=file:PATH");
+        boolean createFile = apply(CREATE_STORE, "false", InitParams::bool);
+        boolean createSchema = apply(CREATE_SCHEMA, "false", InitParams::bool);
+        StoreFactory.Stores stores = shared != null ? new StoreFactory.Stores(shared, null)
+                : apply(STORE, "memory", spec -> StoreFactory.create(spec, createFile, createSchema));
+        String spec = values.getOrDefault(STORE, "").strip();
+        if (createFile && !spec.startsWith("file:")) {
+            throw new InvalidConfigurationException("init-param '" + CREATE_STORE + "' applies only to a " + storeKind(CREATE_STORE));
         }
+        if (createSchema && !spec.startsWith("jndi:")) {
+            throw new InvalidConfigurationException("init-param '" + CREATE_SCHEMA + "' applies only to a " + storeKind(CREATE_SCHEMA));
+        }
+        KeyStore store = stores.store();
         ApiKeyVerifier.Builder b = ApiKeyVerifier.builder(store).config(config());
+        if (stores.counters() != null) {
+            b.usageCounters(stores.counters());
+        }
         with(KEY_PREFIX, v -> b.format(KeyFormat.withPrefix(v.strip())));
         return b.build();
+    }
+
+    private static String storeKind(String flag) {
+        return flag.equals(CREATE_STORE) ? "store=file:PATH" : "store=jndi:NAME";
     }
 
     /** The verifier configuration these params describe: the same builder calls a programmatic user makes. */

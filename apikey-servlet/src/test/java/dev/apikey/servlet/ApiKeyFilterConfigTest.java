@@ -92,7 +92,7 @@ class ApiKeyFilterConfigTest {
     @Test
     void storeMustBeMemoryOrAFile() throws ServletException {
         init(Map.of("store", "memory"));
-        assertThatThrownBy(() -> init(Map.of("store", "redis://x"))).hasMessageContaining("'memory' or 'file:PATH'");
+        assertThatThrownBy(() -> init(Map.of("store", "redis://x"))).hasMessageContaining("'memory', 'file:PATH' or 'jndi:NAME'");
         assertThatThrownBy(() -> init(Map.of("store", "file:"))).hasMessageContaining("needs a path");
     }
 
@@ -117,6 +117,30 @@ class ApiKeyFilterConfigTest {
                 .hasMessageContaining("init-param 'create-store'").hasMessageContaining("file:PATH");
         assertThatThrownBy(() -> init(Map.of("store", "memory", "create-store", "yes")))
                 .hasMessageContaining("init-param 'create-store'");
+    }
+
+    @Test
+    void aJndiStoreWithoutTheJdbcJarFailsStartNamingTheJar() {
+        // This module's tests run without apikey-jdbc, as a servlet application that keeps keys in a file does.
+        assertThatThrownBy(() -> init(Map.of("store", "jndi:java:comp/env/jdbc/apikeys")))
+                .isInstanceOf(ServletException.class)
+                .hasMessageContaining("init-param 'store'")
+                .hasMessageContaining("apikey-jdbc")
+                .hasMessageContaining("WEB-INF/lib");
+        assertThatThrownBy(() -> init(Map.of("store", "jndi:"))).hasMessageContaining("needs a name");
+    }
+
+    @Test
+    void createSchemaOnlyAppliesToAJndiStore(@TempDir Path dir) {
+        assertThatThrownBy(() -> init(Map.of("create-schema", "true")))
+                .hasMessageContaining("init-param 'create-schema'").hasMessageContaining("jndi:NAME");
+        assertThatThrownBy(() -> init(Map.of("store", "file:" + dir.resolve("k.json"), "create-store", "true",
+                "create-schema", "true"))).hasMessageContaining("init-param 'create-schema'");
+        assertThatThrownBy(() -> init(Map.of("store", "jndi:jdbc/x", "create-schema", "yes")))
+                .hasMessageContaining("init-param 'create-schema'").hasMessageContaining("'true' or 'false'");
+        assertThatThrownBy(() -> new ApiKeyFilter().init(config(Map.of("create-schema", "false"),
+                Map.of(ApiKeyFilterConfig.STORE_ATTRIBUTE, new InMemoryKeyStore()))))
+                .hasMessageContaining("init-param 'create-schema'");
     }
 
     @Test
@@ -187,7 +211,7 @@ class ApiKeyFilterConfigTest {
 
     @Test
     void invalidConfigurationMessagesAreOfTheCoreType() {
-        assertThatThrownBy(() -> StoreFactory.create("nope", false)).isInstanceOf(InvalidConfigurationException.class);
+        assertThatThrownBy(() -> StoreFactory.create("nope", false, false)).isInstanceOf(InvalidConfigurationException.class);
     }
 
     @Test

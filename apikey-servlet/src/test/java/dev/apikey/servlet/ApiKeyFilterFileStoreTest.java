@@ -40,7 +40,7 @@ class ApiKeyFilterFileStoreTest {
     @BeforeEach
     void start() throws Exception {
         Path file = dir.resolve("keys.json");
-        editor = KeyManager.builder(StoreFactory.create("file:" + file, true)).build();
+        editor = KeyManager.builder(StoreFactory.create("file:" + file, true, false).store()).build();
         server = new Server();
         ServerConnector connector = new ServerConnector(server, 1, 1);
         connector.setHost("127.0.0.1");

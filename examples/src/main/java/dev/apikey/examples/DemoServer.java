@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.FileKeyStore;
 import dev.apikey.InMemoryKeyStore;
@@ -14,6 +15,8 @@ import dev.apikey.KeyRequest;
 import dev.apikey.hazelcast.ApiKeyHazelcast;
 import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.jaxrs.ApiKeyFeature;
+import dev.apikey.jdbc.JdbcKeyStore;
+import dev.apikey.jdbc.JdbcUsageCounters;
 import dev.apikey.servlet.ApiKeyFilterConfig;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -64,7 +67,9 @@ public final class DemoServer implements Callable<Integer> {
     @Option(names = "--keys-out", defaultValue = "apikey-demo-keys.json",
             description = "Where to write the demo keys as JSON (default: ${DEFAULT-VALUE}).")
     Path keysOut;
-    @Option(names = "--store", defaultValue = "memory", description = "memory or file:PATH (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", defaultValue = "memory", description = "memory, file:PATH or "
+            + "jdbc:postgresql://HOST[:PORT]/DB?user=U with the password in " + DemoDatabase.PASSWORD_ENV
+            + " (default: ${DEFAULT-VALUE}).")
     String store;
     @Option(names = "--cluster", description = "Keep keys, revocations and rate limits in an embedded Hazelcast member "
             + "on 127.0.0.1 that joins the others on the cluster ports; needs " + HazelcastOptions.CLUSTER_SECRET_ENV + ".")
@@ -76,6 +81,7 @@ public final class DemoServer implements Callable<Integer> {
     // Held strongly: java.util.logging forgets the level of a logger nobody references.
     private static final java.util.logging.Logger JETTY_LOG = java.util.logging.Logger.getLogger("org.eclipse.jetty");
     private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+    private static final java.util.logging.Logger HIKARI_LOG = java.util.logging.Logger.getLogger("com.zaxxer.hikari");
 
     /** Entry point. */
     public static void main(String[] args) {
@@ -86,6 +92,7 @@ public final class DemoServer implements Callable<Integer> {
         }
         JETTY_LOG.setLevel(java.util.logging.Level.WARNING);
         HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+        HIKARI_LOG.setLevel(java.util.logging.Level.WARNING);
         CommandLine cl = new CommandLine(new DemoServer());
         cl.setExecutionExceptionHandler((e, c, p) -> {
             System.err.println("apikey-examples: error: " + e.getMessage());
@@ -102,8 +109,10 @@ public final class DemoServer implements Callable<Integer> {
             running.close();
             stopped.countDown();
         }, "apikey-demo-shutdown"));
+        // Only the kind of a database store: its URL names the user and host, which the log has no need of.
+        String storeName = cluster ? "cluster" : store.startsWith("jdbc:") ? "postgresql" : store;
         System.out.println("apikey demo ready on http://" + host + ":" + running.port()
-                + " (store: " + (cluster ? "cluster" : store) + "; demo keys written to " + keysOut.toAbsolutePath() + ")");
+                + " (store: " + storeName + "; demo keys written to " + keysOut.toAbsolutePath() + ")");
         System.out.flush();
         stopped.await();
         return 0;
@@ -124,6 +133,7 @@ public final class DemoServer implements Callable<Integer> {
     private static Running start(DemoServer o, Function<String, String> env) throws Exception {
         HazelcastInstance hz = null;
         ApiKeyHazelcast cluster = null;
+        HikariDataSource pool = null;
         dev.apikey.spi.KeyStore keyStore;
         if (o.cluster) {
             if (!o.store.equals("memory")) {
@@ -137,13 +147,26 @@ public final class DemoServer implements Callable<Integer> {
             keyStore = new InMemoryKeyStore();
         } else if (o.store.startsWith("file:") && o.store.length() > 5) {
             keyStore = FileKeyStore.builder(Path.of(o.store.substring(5))).build();
+        } else if (o.store.startsWith("jdbc:")) {
+            pool = DemoDatabase.open(o.store, env);
+            try {
+                keyStore = JdbcKeyStore.builder(pool).createSchema(true).build();
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
         } else {
-            throw new InvalidConfigurationException("--store must be memory or file:PATH, got '" + o.store + "'");
+            // Not echoed: whatever it is, it may hold a credential.
+            throw new InvalidConfigurationException("--store must be memory, file:PATH or jdbc:postgresql://HOST[:PORT]/DB?user=U");
         }
         KeyManager manager = KeyManager.builder(keyStore).build();
         ApiKeyVerifier.Builder vb = ApiKeyVerifier.builder(keyStore).from(manager).realm("apikey-demo");
         if (cluster != null) {
             vb.rateLimiter(cluster.rateLimiter()).usageCounters(cluster.usageCounters());
+        }
+        if (pool != null) {
+            // Quotas and credits in the database too; short-window rate limits stay in memory.
+            vb.usageCounters(JdbcUsageCounters.builder(pool).build());
         }
         ApiKeyVerifier verifier = vb.build();
         writeDemoKeys(manager, o.keysOut);
@@ -182,9 +205,12 @@ public final class DemoServer implements Callable<Integer> {
             if (hz != null) {
                 hz.shutdown();
             }
+            if (pool != null) {
+                pool.close();
+            }
             throw e;
         }
-        return new Running(server, connector, verifier, manager, hz);
+        return new Running(server, connector, verifier, manager, hz, pool);
     }
 
     /** Issues the five demo keys and writes them, owner-readable only, to {@code out}. */
@@ -234,14 +260,16 @@ public final class DemoServer implements Callable<Integer> {
         private final ApiKeyVerifier verifier;
         private final KeyManager manager;
         private final HazelcastInstance hazelcast;
+        private final HikariDataSource pool;
 
         Running(Server server, ServerConnector connector, ApiKeyVerifier verifier, KeyManager manager,
-                HazelcastInstance hazelcast) {
+                HazelcastInstance hazelcast, HikariDataSource pool) {
             this.server = server;
             this.connector = connector;
             this.verifier = verifier;
             this.manager = manager;
             this.hazelcast = hazelcast;
+            this.pool = pool;
         }
 
         /** The HTTP port. */
@@ -254,7 +282,7 @@ public final class DemoServer implements Callable<Integer> {
             return manager;
         }
 
-        /** Stops HTTP, then the Hazelcast member. */
+        /** Stops HTTP, then the Hazelcast member or the database pool. */
         @Override
         public void close() {
             try {
@@ -265,6 +293,9 @@ public final class DemoServer implements Callable<Integer> {
             verifier.close();
             if (hazelcast != null) {
                 hazelcast.shutdown();
+            }
+            if (pool != null) {
+                pool.close();
             }
         }
     }

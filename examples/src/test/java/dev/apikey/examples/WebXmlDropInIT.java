@@ -150,14 +150,18 @@ class WebXmlDropInIT {
 
         @Override
         public URL getResource(String name) {
-            String dotted = name.replace('/', '.');
-            return CONTAINER.stream().anyMatch(dotted::startsWith) ? app.getResource(name) : super.getResource(name);
+            return containerResource(name) ? app.getResource(name) : super.getResource(name);
         }
 
         @Override
         public Enumeration<URL> getResources(String name) throws IOException {
+            return containerResource(name) ? app.getResources(name) : super.getResources(name);
+        }
+
+        // jndi.properties: Jetty's JNDI (jetty-jndi, on the test class path for JdbcWebXmlIT) is part of the container.
+        private static boolean containerResource(String name) {
             String dotted = name.replace('/', '.');
-            return CONTAINER.stream().anyMatch(dotted::startsWith) ? app.getResources(name) : super.getResources(name);
+            return name.equals("jndi.properties") || CONTAINER.stream().anyMatch(dotted::startsWith);
         }
     }
 }
