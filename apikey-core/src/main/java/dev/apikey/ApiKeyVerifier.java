@@ -47,9 +47,6 @@ public final class ApiKeyVerifier implements AutoCloseable {
 
     private final KeyStore store;
     private final KeySettings settings;
-    private final KeyFormat format;
-    private final KeyHasher hasher;
-    private final Clock clock;
     private final VerifierConfig config;
     private final ExecutorService ownedExecutor;
     private final Pipeline pipeline;
@@ -57,9 +54,6 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private ApiKeyVerifier(Builder b) {
         this.store = b.store;
         this.settings = b.settings.build();
-        this.format = settings.format();
-        this.hasher = settings.hasher();
-        this.clock = settings.clock();
         this.config = b.config.build();
         Executor lastUsedExecutor = b.lastUsedExecutor;
         if (lastUsedExecutor == null) {
@@ -74,9 +68,9 @@ public final class ApiKeyVerifier implements AutoCloseable {
         } else {
             this.ownedExecutor = null;
         }
-        this.pipeline = new Pipeline(config, new Pipeline.Parts(store, format, hasher, clock,
+        this.pipeline = new Pipeline(config, new Pipeline.Parts(store, settings.format(), settings.hasher(), settings.clock(),
                 b.rateLimiter != null ? b.rateLimiter : new LocalRateLimiter(),
-                b.counters != null ? b.counters : new LocalUsageCounters(clock), b.audit,
+                b.counters != null ? b.counters : new LocalUsageCounters(settings.clock()), b.audit,
                 new LastUsedRecorder(store, lastUsedExecutor)), LOOKUP_THREADS, LOOKUP_QUEUE);
     }
 
@@ -142,17 +136,17 @@ public final class ApiKeyVerifier implements AutoCloseable {
 
     /** The key format. */
     public KeyFormat format() {
-        return format;
+        return settings.format();
     }
 
     /** The hasher. */
     public KeyHasher hasher() {
-        return hasher;
+        return settings.hasher();
     }
 
     /** The clock. */
     public Clock clock() {
-        return clock;
+        return settings.clock();
     }
 
     /** Stops the background last-used writer (pending writes are finished, up to 5 s) and the lookup threads. */

@@ -31,9 +31,6 @@ public final class KeyManager {
 
     private final KeyStore store;
     private final KeySettings settings;
-    private final KeyFormat format;
-    private final KeyHasher hasher;
-    private final Clock clock;
     private final Duration maxGracePeriod;
     private final AuditSink audit;
     private final Actor actor;
@@ -41,9 +38,6 @@ public final class KeyManager {
     private KeyManager(Builder b) {
         this.store = b.store;
         this.settings = b.settings.build();
-        this.format = settings.format();
-        this.hasher = settings.hasher();
-        this.clock = settings.clock();
         this.maxGracePeriod = b.maxGracePeriod;
         this.audit = b.audit;
         this.actor = Actor.APPLICATION;
@@ -52,9 +46,6 @@ public final class KeyManager {
     private KeyManager(KeyManager base, Actor actor) {
         this.store = base.store;
         this.settings = base.settings;
-        this.format = base.format;
-        this.hasher = base.hasher;
-        this.clock = base.clock;
         this.maxGracePeriod = base.maxGracePeriod;
         this.audit = base.audit;
         this.actor = actor;
@@ -77,17 +68,17 @@ public final class KeyManager {
 
     /** The key format of this deployment. */
     public KeyFormat format() {
-        return format;
+        return settings.format();
     }
 
     /** The hasher of this deployment. */
     public KeyHasher hasher() {
-        return hasher;
+        return settings.hasher();
     }
 
     /** The clock. */
     public Clock clock() {
-        return clock;
+        return settings.clock();
     }
 
     /** The longest grace period {@link #rotate} accepts. */
@@ -120,15 +111,15 @@ public final class KeyManager {
         Objects.requireNonNull(request, "request");
         String tenant = actor.tenantFor(request.tenant());
         actor.checkMayGrant(request.scopes(), "issue a key with");
-        Instant now = clock.instant();
+        Instant now = settings.clock().instant();
         Instant expires = request.expiresAt(now);
         if (expires != null && !expires.isAfter(now)) {
             throw new InvalidConfigurationException("expiresAt must be in the future");
         }
-        ApiKey key = format.generate(request.environment());
+        ApiKey key = settings.format().generate(request.environment());
         KeyRecord record = KeyRecord.builder()
                 .id(KeyIds.newId())
-                .digest(hasher.digest(key))
+                .digest(settings.hasher().digest(key))
                 .hint(key.hint())
                 .owner(request.owner())
                 .tenant(tenant)
@@ -167,11 +158,11 @@ public final class KeyManager {
         KeyRecord old = require(id);
         actor.checkMayGrant(old.scopes(), "rotate " + old.id() + ", which holds");
         checkRotatable(old);
-        Instant now = clock.instant();
-        ApiKey key = format.generate(old.environment());
+        Instant now = settings.clock().instant();
+        ApiKey key = settings.format().generate(old.environment());
         KeyRecord successor = old.toBuilder()
                 .id(KeyIds.newId())
-                .digest(hasher.digest(key))
+                .digest(settings.hasher().digest(key))
                 .hint(key.hint())
                 .created(now)
                 .status(old.status())
@@ -324,7 +315,7 @@ public final class KeyManager {
     /** Reports a stored change; a failing sink is logged and never undoes the change. */
     private void audit(LifecycleEvent.Action action, String target, String successor) {
         try {
-            audit.lifecycle(new LifecycleEvent(clock.instant(), action, actor.id(), target, successor));
+            audit.lifecycle(new LifecycleEvent(settings.clock().instant(), action, actor.id(), target, successor));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "audit sink failed: " + e.getClass().getName());
         }

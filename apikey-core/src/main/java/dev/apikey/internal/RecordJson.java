@@ -16,8 +16,6 @@ import dev.apikey.RateLimitPolicy;
 import dev.apikey.ScopeSet;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -133,11 +131,11 @@ public final class RecordJson {
      */
     public static KeyRecord fromJson(Object entry, int index) {
         if (!(entry instanceof Map<?, ?> m)) {
-            throw new RecordFormatException(index, null, null, "expected a JSON object, got " + kind(entry));
+            throw new RecordFormatException(index, null, null, "expected a JSON object, got " + StrictJson.kind(entry));
         }
         Object rawId = m.get(ID);
         String shownId = rawId instanceof String s ? Escaping.escape(s, 64) : null;
-        Entry e = new Entry(m, index, shownId);
+        RecordEntry e = new RecordEntry(m, index, shownId);
         for (Object name : m.keySet()) {
             if (!FIELDS.contains(name)) {
                 throw e.error(null, "unknown field '" + Escaping.escape(String.valueOf(name), 64) + "'");
@@ -171,7 +169,7 @@ public final class RecordJson {
         e.apply(RATE_LIMIT_POLICY, false, v -> b.rateLimitPolicy(RateLimitPolicy.parse(v)));
         e.apply(QUOTA, false, v -> b.quota(Quota.parse(v)));
         b.credits(e.number(CREDITS, false));
-        b.labels(e.labels());
+        b.labels(e.labels(LABELS));
         e.apply(LAST_USED, false, v -> b.lastUsed(instant(v)));
         e.apply(REPLACES, false, v -> b.replaces(checkId(v)));
         e.apply(REPLACED_BY, false, v -> b.replacedBy(checkId(v)));
@@ -248,14 +246,14 @@ public final class RecordJson {
         Object root = parse(json);
         if (!(root instanceof Map<?, ?> doc)) {
             throw new RecordFormatException(-1, null, null,
-                    "expected a JSON object {\"format\":1,\"keys\":[...]}, got " + kind(root));
+                    "expected a JSON object {\"format\":1,\"keys\":[...]}, got " + StrictJson.kind(root));
         }
         Object format = doc.get("format");
-        if (!(format instanceof Number n) || !isIntegral(n)
+        if (!(format instanceof Number n) || !RecordEntry.isIntegral(n)
                 || n.longValue() != FORMAT && n.longValue() != FORMAT_WITHOUT_LINEAGE) {
             throw new RecordFormatException(-1, null, "format", "expected " + FORMAT_WITHOUT_LINEAGE + " or " + FORMAT
                     + ", got "
-                    + (format instanceof Number || format == null ? String.valueOf(format) : kind(format)));
+                    + (format instanceof Number || format == null ? String.valueOf(format) : StrictJson.kind(format)));
         }
         for (Object name : doc.keySet()) {
             if (!"format".equals(name) && !"keys".equals(name)) {
@@ -265,7 +263,7 @@ public final class RecordJson {
         }
         Object keys = doc.get("keys");
         if (!(keys instanceof List<?> entries)) {
-            throw new RecordFormatException(-1, null, "keys", "expected an array of key records, got " + kind(keys));
+            throw new RecordFormatException(-1, null, "keys", "expected an array of key records, got " + StrictJson.kind(keys));
         }
         List<KeyRecord> out = new ArrayList<>(entries.size());
         Map<String, Integer> ids = new HashMap<>();
@@ -334,136 +332,5 @@ public final class RecordJson {
         }
         throw new InvalidConfigurationException("expected one of ACTIVE, SUSPENDED, REVOKED, got '"
                 + Escaping.escape(v, 64) + "'");
-    }
-
-    private static boolean isIntegral(Number n) {
-        return n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte
-                || n instanceof BigInteger && ((BigInteger) n).bitLength() < 64
-                || n instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0
-                || (n instanceof Double || n instanceof Float) && n.doubleValue() == Math.rint(n.doubleValue())
-                        && Math.abs(n.doubleValue()) < 9.0e15;
-    }
-
-    private static String kind(Object v) {
-        if (v == null) {
-            return "null";
-        }
-        if (v instanceof Map) {
-            return "an object";
-        }
-        if (v instanceof List) {
-            return "an array";
-        }
-        if (v instanceof String) {
-            return "a string";
-        }
-        if (v instanceof Number) {
-            return "a number";
-        }
-        if (v instanceof Boolean) {
-            return "a boolean";
-        }
-        return v.getClass().getSimpleName();
-    }
-
-    /** One entry being read: knows its index and id so every error can name them. */
-    private static final class Entry {
-        private final Map<?, ?> m;
-        private final int index;
-        private final String id;
-
-        Entry(Map<?, ?> m, int index, String id) {
-            this.m = m;
-            this.index = index;
-            this.id = id;
-        }
-
-        RecordFormatException error(String field, String detail) {
-            return new RecordFormatException(index, id, field, detail);
-        }
-
-        String string(String field, boolean required) {
-            Object v = m.get(field);
-            if (v == null) {
-                if (required) {
-                    throw error(field, "is required");
-                }
-                return null;
-            }
-            if (!(v instanceof String s)) {
-                throw error(field, "expected a string, got " + kind(v));
-            }
-            return s;
-        }
-
-        void apply(String field, boolean required, java.util.function.Consumer<String> setter) {
-            String v = string(field, required);
-            if (v == null) {
-                return;
-            }
-            try {
-                setter.accept(v);
-            } catch (InvalidConfigurationException ex) {
-                throw error(field, ex.getMessage());
-            }
-        }
-
-        void applyList(String field, java.util.function.Consumer<List<String>> setter) {
-            Object v = m.get(field);
-            if (v == null) {
-                return;
-            }
-            if (!(v instanceof List<?> list)) {
-                throw error(field, "expected an array of strings, got " + kind(v));
-            }
-            List<String> out = new ArrayList<>(list.size());
-            for (Object o : list) {
-                if (!(o instanceof String s)) {
-                    throw error(field, "expected an array of strings, found " + kind(o));
-                }
-                out.add(s);
-            }
-            try {
-                setter.accept(out);
-            } catch (InvalidConfigurationException ex) {
-                throw error(field, ex.getMessage());
-            }
-        }
-
-        Long number(String field, boolean required) {
-            Object v = m.get(field);
-            if (v == null) {
-                if (required) {
-                    throw error(field, "is required");
-                }
-                return null;
-            }
-            if (!(v instanceof Number n) || !isIntegral(n)) {
-                throw error(field, "expected a whole number, got " + kind(v));
-            }
-            if (n.longValue() < 0) {
-                throw error(field, "must be >= 0, got " + n.longValue());
-            }
-            return n.longValue();
-        }
-
-        Map<String, String> labels() {
-            Object v = m.get(LABELS);
-            if (v == null) {
-                return Map.of();
-            }
-            if (!(v instanceof Map<?, ?> raw)) {
-                throw error(LABELS, "expected an object of string values, got " + kind(v));
-            }
-            Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> en : raw.entrySet()) {
-                if (!(en.getValue() instanceof String s)) {
-                    throw error(LABELS, "label '" + Escaping.escape(String.valueOf(en.getKey()), 64)
-                            + "' must be a string, got " + kind(en.getValue()));
-                }
-                out.put(String.valueOf(en.getKey()), s);
-            }
-            return out;
-        }
     }
 }
