@@ -2,6 +2,9 @@ package dev.apikey;
 
 import dev.apikey.internal.LastUsedRecorder;
 import dev.apikey.internal.pipeline.Pipeline;
+import dev.apikey.local.LocalRateLimiter;
+import dev.apikey.local.LocalUsageCounters;
+import dev.apikey.local.LoggingAuditSink;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.RateLimiter;

@@ -1,5 +1,6 @@
 package dev.apikey;
 
+import dev.apikey.local.LoggingAuditSink;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;

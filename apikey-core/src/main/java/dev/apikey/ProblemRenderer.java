@@ -1,7 +1,7 @@
 package dev.apikey;
 
 import dev.apikey.internal.Escaping;
-import dev.apikey.internal.StrictJson;
+import dev.apikey.json.StrictJson;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

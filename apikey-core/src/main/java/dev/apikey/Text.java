@@ -1,18 +1,26 @@
 package dev.apikey;
 
-/** Helpers for putting user-supplied, non-secret values into messages and log lines. */
-final class Text {
+import dev.apikey.internal.Escaping;
+
+/**
+ * Puts user-supplied, non-secret values (names, paths, header values, configuration) into messages and log lines:
+ * control and non-ASCII characters are escaped and the value is shortened, so that a line cannot be split or
+ * forged. Anything shaped like a key is redacted as well, but never pass a secret on purpose.
+ */
+public final class Text {
     private Text() {
     }
 
-    /**
-     * Returns the value shortened to 64 chars with control and non-ASCII characters escaped, so that a
-     * message or log line cannot be split or forged. Never call this with a secret.
-     */
-    static String safe(CharSequence s) {
+    /** The value escaped and shortened to 64 characters; {@code "null"} for null. */
+    public static String safe(CharSequence s) {
+        return safe(s, 64);
+    }
+
+    /** The value escaped and shortened to {@code max} characters; {@code "null"} for null. */
+    public static String safe(CharSequence s, int max) {
         if (s == null) {
             return "null";
         }
-        return dev.apikey.internal.Escaping.escape(s, 64);
+        return Escaping.escape(s, max);
     }
 }

@@ -1,6 +1,7 @@
 package dev.apikey;
 
 import dev.apikey.internal.CacheHeaders;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

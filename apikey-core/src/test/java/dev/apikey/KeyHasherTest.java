@@ -1,5 +1,6 @@
 package dev.apikey;
 
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.LifecycleEvent;
 import dev.apikey.spi.LifecycleEvent.Action;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,6 +1,7 @@
 package dev.apikey;
 
 import dev.apikey.spi.KeyQuery;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

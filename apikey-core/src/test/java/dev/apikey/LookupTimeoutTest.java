@@ -1,6 +1,7 @@
 package dev.apikey;
 
 import dev.apikey.spi.ForwardingKeyStore;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package dev.apikey;
 
 import dev.apikey.spi.RateLimitResult;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -208,7 +209,7 @@ class RateLimitBehaviourTest {
         RateLimitPolicy p = RateLimitPolicy.parse("4/4s");
         long[] tats = new long[1];
         long now = 1_000_000_000_000L;
-        RateLimitResult r = dev.apikey.spi.Gcra.tryAcquire(p, tats, now);
+        RateLimitResult r = dev.apikey.local.Gcra.tryAcquire(p, tats, now);
         assertThat(r.allowed()).isTrue();
         assertThat(r.decisive().remaining()).isEqualTo(3);
         assertThat(r.decisive().resetNanos()).isEqualTo(1_000_000_000L);

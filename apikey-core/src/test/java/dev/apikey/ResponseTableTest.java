@@ -2,6 +2,7 @@ package dev.apikey;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.apikey.spi.RateLimiter;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

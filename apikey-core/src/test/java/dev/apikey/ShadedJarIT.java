@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,7 +89,7 @@ class ShadedJarIT {
         // Parent: the platform loader, so nothing from this build's class path (Jackson included) is visible.
         try (URLClassLoader alone = new URLClassLoader(new URL[]{coreJar().toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {
-            Class<?> json = alone.loadClass("dev.apikey.internal.StrictJson");
+            Class<?> json = alone.loadClass("dev.apikey.json.StrictJson");
             Object parsed = json.getMethod("object", byte[].class)
                     .invoke(null, (Object) "{\"owner\":\"billing-app\"}".getBytes(StandardCharsets.UTF_8));
             assertThat(parsed).isEqualTo(Map.of("owner", "billing-app"));

@@ -4,6 +4,7 @@ import dev.apikey.internal.Base62;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.TestRecords;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,6 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.apikey.Actor;
-import dev.apikey.FileKeyStore;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyFormat;
 import dev.apikey.KeyManager;
@@ -12,6 +11,7 @@ import dev.apikey.hazelcast.ApiKeyHazelcast;
 import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.jdbc.JdbcKeyStore;
 import dev.apikey.spi.KeyStore;
+import dev.apikey.store.FileKeyStore;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.apikey.cli;
 
 import dev.apikey.Environment;
-import dev.apikey.FileKeyStore;
 import dev.apikey.KeyFormat;
+import dev.apikey.store.FileKeyStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,7 +2,7 @@ package dev.apikey.internal;
 
 import dev.apikey.Cidr;
 import dev.apikey.ClientThrottle;
-import dev.apikey.spi.Gcra;
+import dev.apikey.local.Gcra;
 
 import java.util.Iterator;
 import java.util.Map;

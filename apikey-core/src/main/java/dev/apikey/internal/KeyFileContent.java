@@ -1,8 +1,8 @@
 package dev.apikey.internal;
 
-import dev.apikey.FileStoreException;
 import dev.apikey.KeyRecord;
 import dev.apikey.spi.StoreUnavailableException;
+import dev.apikey.store.FileStoreException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ import java.util.List;
  */
 public final class KeyFileContent {
     // The store's logger name, which operators already filter on.
-    private static final System.Logger LOG = System.getLogger("dev.apikey.FileKeyStore");
+    private static final System.Logger LOG = System.getLogger("dev.apikey.store.FileKeyStore");
 
     /** How {@link #sync} reacts to a file it cannot use. */
     public enum Mode {

@@ -1,6 +1,7 @@
 package dev.apikey.internal;
 
 import dev.apikey.InvalidConfigurationException;
+import dev.apikey.json.StrictJson;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

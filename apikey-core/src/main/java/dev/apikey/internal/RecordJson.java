@@ -14,6 +14,7 @@ import dev.apikey.KeyStatus;
 import dev.apikey.Quota;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.ScopeSet;
+import dev.apikey.json.StrictJson;
 
 import java.io.IOException;
 import java.time.Instant;

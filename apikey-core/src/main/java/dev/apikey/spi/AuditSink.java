@@ -1,8 +1,8 @@
 package dev.apikey.spi;
 
-import dev.apikey.LoggingAuditSink;
 import dev.apikey.Outcome;
 import dev.apikey.internal.FanOutAuditSink;
+import dev.apikey.local.LoggingAuditSink;
 
 /**
  * Receives one {@link AuditEvent} per decision and one {@link LifecycleEvent} per lifecycle change. Called on the
@@ -60,9 +60,4 @@ public interface AuditSink {
         public void lifecycle(LifecycleEvent event) {
         }
     };
-
-    /** A sink that drops every event ({@link #NONE}). */
-    static AuditSink none() {
-        return NONE;
-    }
 }

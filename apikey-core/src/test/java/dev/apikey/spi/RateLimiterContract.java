@@ -1,6 +1,7 @@
 package dev.apikey.spi;
 
 import dev.apikey.RateLimitPolicy;
+import dev.apikey.local.Gcra;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

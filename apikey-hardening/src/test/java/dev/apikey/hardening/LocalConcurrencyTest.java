@@ -2,11 +2,11 @@ package dev.apikey.hardening;
 
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.ClientThrottle;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
-import dev.apikey.LocalRateLimiter;
+import dev.apikey.local.LocalRateLimiter;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,12 +4,12 @@ import dev.apikey.AccessRequest;
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.ClientThrottle;
 import dev.apikey.Decision;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyFormat;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.Outcome;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

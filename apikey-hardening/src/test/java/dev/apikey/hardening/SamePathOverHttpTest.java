@@ -1,9 +1,9 @@
 package dev.apikey.hardening;
 
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.servlet.ApiKeyFilterConfig;
+import dev.apikey.store.InMemoryKeyStore;
 import org.eclipse.jetty.ee11.webapp.WebAppContext;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;

@@ -227,7 +227,7 @@ class ClusterAttackTest {
         Deployment d = Deployment.fresh();
         IssuedKey template = d.manager().issue(KeyRequest.builder().owner("template").scopes("billing:read").build());
         // The attacker makes up a key of its own and a record for it with every scope.
-        KeyManager offline = KeyManager.builder(new dev.apikey.InMemoryKeyStore()).build();
+        KeyManager offline = KeyManager.builder(new dev.apikey.store.InMemoryKeyStore()).build();
         IssuedKey minted = offline.issue(KeyRequest.builder().owner("mallory").scopes("*").build());
         KeyRecord forged = minted.record().toBuilder().version(1).build();
 

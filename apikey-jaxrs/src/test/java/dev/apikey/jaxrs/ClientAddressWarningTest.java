@@ -1,7 +1,7 @@
 package dev.apikey.jaxrs;
 
 import dev.apikey.ApiKeyVerifier;
-import dev.apikey.InMemoryKeyStore;
+import dev.apikey.store.InMemoryKeyStore;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

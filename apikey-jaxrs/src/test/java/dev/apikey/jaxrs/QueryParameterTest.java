@@ -1,9 +1,9 @@
 package dev.apikey.jaxrs;
 
 import dev.apikey.ApiKeyVerifier;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
+import dev.apikey.store.InMemoryKeyStore;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

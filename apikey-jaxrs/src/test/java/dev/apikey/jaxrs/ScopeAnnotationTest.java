@@ -2,11 +2,11 @@ package dev.apikey.jaxrs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikey.ApiKeyVerifier;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.RequiresScope;
+import dev.apikey.store.InMemoryKeyStore;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

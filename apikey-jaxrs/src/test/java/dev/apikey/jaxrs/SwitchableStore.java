@@ -1,8 +1,8 @@
 package dev.apikey.jaxrs;
 
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.spi.ForwardingKeyStore;
 import dev.apikey.spi.StoreUnavailableException;
+import dev.apikey.store.InMemoryKeyStore;
 
 /** An in-memory store that can be made unreachable, as a cluster store is when the cluster is gone. */
 final class SwitchableStore extends ForwardingKeyStore {

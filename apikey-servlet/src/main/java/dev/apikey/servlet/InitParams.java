@@ -7,8 +7,8 @@ import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyFormat;
 import dev.apikey.RateLimit;
 import dev.apikey.RateLimitPolicy;
+import dev.apikey.Text;
 import dev.apikey.VerifierConfig;
-import dev.apikey.internal.Escaping;
 import dev.apikey.spi.KeyStore;
 
 import java.util.ArrayList;
@@ -19,13 +19,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import static dev.apikey.servlet.ApiKeyFilterConfig.CREATE_SCHEMA;
+import static dev.apikey.servlet.ApiKeyFilterConfig.CREATE_STORE;
 import static dev.apikey.servlet.ApiKeyFilterConfig.DEFAULT_RATE_LIMIT;
 import static dev.apikey.servlet.ApiKeyFilterConfig.ENVIRONMENTS;
 import static dev.apikey.servlet.ApiKeyFilterConfig.FAILURE_THROTTLE;
 import static dev.apikey.servlet.ApiKeyFilterConfig.FORWARDED_HEADER;
 import static dev.apikey.servlet.ApiKeyFilterConfig.HEADER_NAME;
-import static dev.apikey.servlet.ApiKeyFilterConfig.CREATE_SCHEMA;
-import static dev.apikey.servlet.ApiKeyFilterConfig.CREATE_STORE;
 import static dev.apikey.servlet.ApiKeyFilterConfig.HIDE_CREDENTIAL;
 import static dev.apikey.servlet.ApiKeyFilterConfig.KEY_PREFIX;
 import static dev.apikey.servlet.ApiKeyFilterConfig.PRIVATE_CACHE_CONTROL;
@@ -60,7 +60,7 @@ final class InitParams {
     InitParams(Map<String, String> values) {
         for (String name : values.keySet()) {
             if (!VERIFIER.contains(name) && !RULES.contains(name) && !FILTER.contains(name)) {
-                throw new InvalidConfigurationException("unknown init-param '" + Escaping.escape(name, 64)
+                throw new InvalidConfigurationException("unknown init-param '" + Text.safe(name, 64)
                         + "'; known: " + String.join(", ", known()));
             }
         }
@@ -174,7 +174,7 @@ final class InitParams {
         if (s.equals("false")) {
             return false;
         }
-        throw new InvalidConfigurationException("must be 'true' or 'false', got '" + Escaping.escape(s, 64) + "'");
+        throw new InvalidConfigurationException("must be 'true' or 'false', got '" + Text.safe(s, 64) + "'");
     }
 
     private static List<String> split(String v) {

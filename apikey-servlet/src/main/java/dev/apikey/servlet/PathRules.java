@@ -3,7 +3,7 @@ package dev.apikey.servlet;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.RequiresScope;
 import dev.apikey.ScopeRequirement;
-import dev.apikey.internal.Escaping;
+import dev.apikey.Text;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -330,7 +330,7 @@ public final class PathRules {
             for (String m : text.split(",")) {
                 if (m.isEmpty() || !m.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || c == '-' || c == '_')) {
                     throw bad(line, "methods must be upper-case HTTP methods separated by ',' or '*', got '"
-                            + Escaping.escape(text, 64) + "'");
+                            + Text.safe(text, 64) + "'");
                 }
                 // Interned: the container hands out its method constants (interned enum names), so the match
                 // per request is then a hit by identity, not a compare of two strings' bytes.
@@ -374,7 +374,7 @@ public final class PathRules {
         }
 
         private static InvalidConfigurationException bad(String line, String why) {
-            return new InvalidConfigurationException("rule '" + Escaping.escape(line, 100) + "': " + why);
+            return new InvalidConfigurationException("rule '" + Text.safe(line, 100) + "': " + why);
         }
     }
 }

@@ -1,21 +1,21 @@
 package dev.apikey.servlet;
 
-import dev.apikey.FileKeyStore;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.InvalidConfigurationException;
-import dev.apikey.internal.Escaping;
+import dev.apikey.Text;
 import dev.apikey.servlet.spi.DataSourceStoreProvider;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.UsageCounters;
+import dev.apikey.store.FileKeyStore;
+import dev.apikey.store.InMemoryKeyStore;
 
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 /** Turns the {@value ApiKeyFilterConfig#STORE} init-param into a store. The one place that knows the store kinds. */
 final class StoreFactory {
@@ -48,7 +48,7 @@ final class StoreFactory {
             return jndi(s.substring("jndi:".length()).strip(), createSchema);
         }
         throw new InvalidConfigurationException("store must be 'memory', 'file:PATH' or 'jndi:NAME', got '"
-                + Escaping.escape(s, 64) + "'");
+                + Text.safe(s, 64) + "'");
     }
 
     private static KeyStore file(String path, boolean createMissing) {
@@ -58,7 +58,7 @@ final class StoreFactory {
         Path file = Path.of(path);
         // A typo in the path would otherwise start an empty store and answer 401 to every client.
         if (!createMissing && !Files.exists(file)) {
-            throw new InvalidConfigurationException("key file " + Escaping.escape(file.toString(), 256)
+            throw new InvalidConfigurationException("key file " + Text.safe(file.toString(), 256)
                     + " does not exist; create it, or set init-param '" + ApiKeyFilterConfig.CREATE_STORE + "' to true");
         }
         return FileKeyStore.builder(file).build();
@@ -98,14 +98,14 @@ final class StoreFactory {
         try {
             bound = new InitialContext().lookup(name);
         } catch (NamingException e) {
-            throw new InvalidConfigurationException("JNDI name '" + Escaping.escape(name, 128) + "' is not bound ("
+            throw new InvalidConfigurationException("JNDI name '" + Text.safe(name, 128) + "' is not bound ("
                     + e.getClass().getSimpleName() + "); declare the DataSource in the container (Tomcat: a <Resource> in"
                     + " META-INF/context.xml) and a <resource-ref> for it in web.xml");
         }
         if (bound instanceof DataSource ds) {
             return ds;
         }
-        throw new InvalidConfigurationException("JNDI name '" + Escaping.escape(name, 128) + "' is bound to a "
+        throw new InvalidConfigurationException("JNDI name '" + Text.safe(name, 128) + "' is bound to a "
                 + (bound == null ? "null" : bound.getClass().getName()) + ", not a javax.sql.DataSource");
     }
 }

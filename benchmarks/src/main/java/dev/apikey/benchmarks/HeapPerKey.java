@@ -1,9 +1,9 @@
 package dev.apikey.benchmarks;
 
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.store.InMemoryKeyStore;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

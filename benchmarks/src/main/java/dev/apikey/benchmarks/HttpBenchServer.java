@@ -2,14 +2,15 @@ package dev.apikey.benchmarks;
 
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.ClientThrottle;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
+import dev.apikey.RateLimit;
 import dev.apikey.RequiresScope;
 import dev.apikey.ScopeRequirement;
 import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.servlet.ApiKeyFilterConfig;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.store.InMemoryKeyStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;

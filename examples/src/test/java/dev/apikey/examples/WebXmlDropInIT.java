@@ -1,8 +1,8 @@
 package dev.apikey.examples;
 
-import dev.apikey.FileKeyStore;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
+import dev.apikey.store.FileKeyStore;
 import org.eclipse.jetty.ee.webapp.WebAppClassLoader;
 import org.eclipse.jetty.ee11.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;

@@ -2,12 +2,12 @@ package dev.apikey.internal.pipeline;
 
 import dev.apikey.ApiKey;
 import dev.apikey.KeyRecord;
-import dev.apikey.LocalRateLimiter;
-import dev.apikey.LocalUsageCounters;
 import dev.apikey.MutableClock;
 import dev.apikey.Outcome;
 import dev.apikey.Quota;
 import dev.apikey.RateLimitPolicy;
+import dev.apikey.local.LocalRateLimiter;
+import dev.apikey.local.LocalUsageCounters;
 import dev.apikey.spi.RateLimiter;
 import dev.apikey.spi.UsageCounters;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,6 @@
 package dev.apikey.internal.pipeline;
 
 import dev.apikey.ApiKey;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyDigest;
 import dev.apikey.KeyHasher;
 import dev.apikey.KeyRecord;
@@ -9,6 +8,7 @@ import dev.apikey.Outcome;
 import dev.apikey.Pepper;
 import dev.apikey.spi.ForwardingKeyStore;
 import dev.apikey.spi.StoreUnavailableException;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

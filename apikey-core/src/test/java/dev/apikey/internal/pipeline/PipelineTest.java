@@ -3,10 +3,8 @@ package dev.apikey.internal.pipeline;
 import dev.apikey.ApiKey;
 import dev.apikey.ClientThrottle;
 import dev.apikey.Decision;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyDigest;
 import dev.apikey.KeyHasher;
-import dev.apikey.LocalUsageCounters;
 import dev.apikey.MutableClock;
 import dev.apikey.Outcome;
 import dev.apikey.RateLimit;
@@ -16,9 +14,11 @@ import dev.apikey.ScopeSet;
 import dev.apikey.VerifierConfig;
 import dev.apikey.internal.Base62;
 import dev.apikey.internal.LastUsedRecorder;
+import dev.apikey.local.LocalUsageCounters;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.ForwardingKeyStore;
 import dev.apikey.spi.RateLimiter;
+import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -48,7 +48,7 @@ class PipelineTest {
         }
     };
     private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
-    private final dev.apikey.LocalRateLimiter local = new dev.apikey.LocalRateLimiter();
+    private final dev.apikey.local.LocalRateLimiter local = new dev.apikey.local.LocalRateLimiter();
     private final RateLimiter limiter = (bucket, policy, now) -> {
         acquires.incrementAndGet();
         return local.tryAcquire(bucket, policy, now);

@@ -1,12 +1,13 @@
 package dev.apikey.internal.pipeline;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.apikey.ApiKey;
 import dev.apikey.Decision;
 import dev.apikey.Outcome;
 import dev.apikey.Problem;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.VerifierConfig;
-import dev.apikey.spi.Gcra;
+import dev.apikey.local.Gcra;
 import dev.apikey.spi.RateLimitResult;
 import org.junit.jupiter.api.Test;
 

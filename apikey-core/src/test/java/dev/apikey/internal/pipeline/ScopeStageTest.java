@@ -5,7 +5,7 @@ import dev.apikey.Outcome;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.ScopeRequirement;
 import dev.apikey.ScopeSet;
-import dev.apikey.spi.Gcra;
+import dev.apikey.local.Gcra;
 import org.junit.jupiter.api.Test;
 
 import static dev.apikey.internal.pipeline.Requests.request;

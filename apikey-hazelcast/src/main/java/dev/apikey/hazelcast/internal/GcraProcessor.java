@@ -2,7 +2,7 @@ package dev.apikey.hazelcast.internal;
 
 import com.hazelcast.map.EntryProcessor;
 import dev.apikey.RateLimitPolicy;
-import dev.apikey.spi.Gcra;
+import dev.apikey.local.Gcra;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,7 +3,7 @@ package dev.apikey.hazelcast.internal;
 import com.hazelcast.map.IMap;
 import dev.apikey.RateLimit;
 import dev.apikey.RateLimitPolicy;
-import dev.apikey.spi.Gcra;
+import dev.apikey.local.Gcra;
 import dev.apikey.spi.RateLimitResult;
 import dev.apikey.spi.RateLimiter;
 

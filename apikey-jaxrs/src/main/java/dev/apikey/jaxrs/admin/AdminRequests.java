@@ -4,8 +4,8 @@ import dev.apikey.Environment;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyIds;
 import dev.apikey.KeyRequest;
-import dev.apikey.internal.Escaping;
-import dev.apikey.internal.StrictJson;
+import dev.apikey.Text;
+import dev.apikey.json.StrictJson;
 import dev.apikey.spi.KeyQuery;
 
 import java.io.IOException;
@@ -115,7 +115,7 @@ final class AdminRequests {
         }
         if (n < 1 || n > KeyQuery.MAX_LIMIT) {
             throw badField("limit", "limit must be a whole number from 1 to " + KeyQuery.MAX_LIMIT + ", got "
-                    + Escaping.escape(limit, MAX_SHORT_TEXT));
+                    + Text.safe(limit, MAX_SHORT_TEXT));
         }
         return q.limit(n);
     }
@@ -134,10 +134,10 @@ final class AdminRequests {
         }
         Duration grace = field("gracePeriod", () -> Duration.parse(text));
         if (grace.isNegative()) {
-            throw badField("gracePeriod", "gracePeriod must be zero or positive, got " + Escaping.escape(text, MAX_SHORT_TEXT));
+            throw badField("gracePeriod", "gracePeriod must be zero or positive, got " + Text.safe(text, MAX_SHORT_TEXT));
         }
         if (grace.compareTo(max) > 0) {
-            throw badField("gracePeriod", "gracePeriod must be at most " + max + ", got " + Escaping.escape(text, MAX_SHORT_TEXT));
+            throw badField("gracePeriod", "gracePeriod must be at most " + max + ", got " + Text.safe(text, MAX_SHORT_TEXT));
         }
         return grace;
     }
@@ -160,7 +160,7 @@ final class AdminRequests {
         }
         for (String name : in.keySet()) {
             if (!allowed.contains(name)) {
-                throw badField(name, "unknown field '" + Escaping.escape(name, MAX_SHORT_TEXT) + "'; expected one of "
+                throw badField(name, "unknown field '" + Text.safe(name, MAX_SHORT_TEXT) + "'; expected one of "
                         + new TreeSet<>(allowed));
             }
         }
@@ -243,7 +243,7 @@ final class AdminRequests {
         } catch (DateTimeParseException e) {
             String expected = "gracePeriod".equals(name) ? "an ISO-8601 duration such as PT24H"
                     : "an ISO-8601 instant such as 2030-01-01T00:00:00Z";
-            throw badField(name, name + " '" + Escaping.escape(e.getParsedString(), MAX_SHORT_TEXT) + "' is not " + expected);
+            throw badField(name, name + " '" + Text.safe(e.getParsedString(), MAX_SHORT_TEXT) + "' is not " + expected);
         }
     }
 }

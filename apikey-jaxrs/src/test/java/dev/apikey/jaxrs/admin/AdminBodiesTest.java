@@ -1,13 +1,13 @@
 package dev.apikey.jaxrs.admin;
 
 import dev.apikey.ApiKeyVerifier;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.jaxrs.JerseyServer;
 import dev.apikey.jaxrs.Problems;
 import dev.apikey.spi.KeyQuery;
+import dev.apikey.store.InMemoryKeyStore;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

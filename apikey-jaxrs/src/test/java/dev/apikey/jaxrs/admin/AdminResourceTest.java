@@ -1,17 +1,17 @@
 package dev.apikey.jaxrs.admin;
 
-import dev.apikey.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikey.ApiKeyVerifier;
-import dev.apikey.InMemoryKeyStore;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
+import dev.apikey.MutableClock;
 import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.jaxrs.JerseyServer;
 import dev.apikey.jaxrs.Problems;
 import dev.apikey.jaxrs.TestResources;
 import dev.apikey.spi.KeyQuery;
+import dev.apikey.store.InMemoryKeyStore;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

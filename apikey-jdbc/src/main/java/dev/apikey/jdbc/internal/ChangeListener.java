@@ -1,10 +1,9 @@
 package dev.apikey.jdbc.internal;
 
-import dev.apikey.internal.StrictJson;
+import dev.apikey.json.StrictJson;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 
 /**
  * Holds one connection of the application's DataSource for {@code LISTEN apikey_keys} (see the V2 schema script)

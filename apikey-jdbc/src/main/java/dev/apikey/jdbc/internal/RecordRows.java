@@ -9,8 +9,8 @@ import dev.apikey.KeyStatus;
 import dev.apikey.Quota;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.ScopeSet;
-import dev.apikey.internal.Escaping;
-import dev.apikey.internal.StrictJson;
+import dev.apikey.Text;
+import dev.apikey.json.StrictJson;
 import dev.apikey.spi.StoreUnavailableException;
 
 import java.nio.charset.StandardCharsets;
@@ -179,7 +179,7 @@ public final class RecordRows {
         } catch (InvalidConfigurationException | IllegalArgumentException | NullPointerException e) {
             // The digest column's content is never quoted; the other checks' messages name non-secret values.
             String why = column.equals("digest") ? "not a digest" : String.valueOf(e.getMessage());
-            throw new StoreUnavailableException("PostgreSQL key store: the row of key " + Escaping.escape(String.valueOf(id), 70)
+            throw new StoreUnavailableException("PostgreSQL key store: the row of key " + Text.safe(String.valueOf(id), 70)
                     + " in apikey_keys is not a valid record (" + column + ": " + why + ")");
         }
     }

@@ -1,6 +1,8 @@
-package dev.apikey;
+package dev.apikey.local;
 
-import dev.apikey.spi.Gcra;
+import dev.apikey.RateLimit;
+import dev.apikey.RateLimitPolicy;
+import dev.apikey.local.Gcra;
 import dev.apikey.spi.RateLimitResult;
 import dev.apikey.spi.RateLimiter;
 

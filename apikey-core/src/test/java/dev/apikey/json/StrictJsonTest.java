@@ -1,4 +1,4 @@
-package dev.apikey.internal;
+package dev.apikey.json;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
-package dev.apikey;
+package dev.apikey.local;
 
+import dev.apikey.Outcome;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.LifecycleEvent;

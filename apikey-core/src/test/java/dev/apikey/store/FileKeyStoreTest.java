@@ -1,6 +1,16 @@
-package dev.apikey;
+package dev.apikey.store;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.apikey.AccessRequest;
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.InvalidConfigurationException;
+import dev.apikey.IssuedKey;
+import dev.apikey.KeyManager;
+import dev.apikey.KeyRecord;
+import dev.apikey.KeyRequest;
+import dev.apikey.KeyStatus;
+import dev.apikey.MutableClock;
+import dev.apikey.Outcome;
 import dev.apikey.internal.RecordJson;
 import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;

@@ -1,5 +1,6 @@
-package dev.apikey;
+package dev.apikey.store;
 
+import dev.apikey.ApiKeyException;
 import java.nio.file.Path;
 
 /**

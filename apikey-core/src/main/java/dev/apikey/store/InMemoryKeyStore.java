@@ -1,5 +1,7 @@
-package dev.apikey;
+package dev.apikey.store;
 
+import dev.apikey.KeyDigest;
+import dev.apikey.KeyRecord;
 import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;

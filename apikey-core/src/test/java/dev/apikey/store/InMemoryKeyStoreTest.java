@@ -1,4 +1,4 @@
-package dev.apikey;
+package dev.apikey.store;
 
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.KeyStoreContract;

@@ -1,4 +1,4 @@
-package dev.apikey;
+package dev.apikey.local;
 
 import dev.apikey.spi.UsageCounters;
 

@@ -1,10 +1,11 @@
-package dev.apikey.internal;
+package dev.apikey.json;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.apikey.internal.Escaping;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,9 @@ import java.util.Map;
  * document. Values come back as maps, lists, strings, {@code Integer}/{@code Long}/{@code BigInteger},
  * {@code BigDecimal}, booleans and {@code null}. Error messages give a position and a reason, never a parser's
  * message (which quotes input and names classes).
+ *
+ * <p>Public so that adapters (the admin API) and stores (JSON columns) share one strict reader without depending on
+ * the JSON library that core carries relocated inside its jar.
  */
 public final class StrictJson {
     private static final int MAX_DEPTH = 8;

@@ -1,7 +1,17 @@
-package dev.apikey;
+package dev.apikey.store;
 
+import dev.apikey.AccessRequest;
+import dev.apikey.ApiKeyException;
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.Decision;
+import dev.apikey.IssuedKey;
+import dev.apikey.KeyManager;
+import dev.apikey.KeyRequest;
+import dev.apikey.KeyStatus;
+import dev.apikey.Outcome;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.KeyQuery;
+import dev.apikey.store.FileKeyStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

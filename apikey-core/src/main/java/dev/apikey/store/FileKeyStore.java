@@ -1,5 +1,8 @@
-package dev.apikey;
+package dev.apikey.store;
 
+import dev.apikey.InvalidConfigurationException;
+import dev.apikey.KeyDigest;
+import dev.apikey.KeyRecord;
 import dev.apikey.internal.KeyFileContent;
 import dev.apikey.internal.KeyFileContent.Mode;
 import dev.apikey.internal.RecordSnapshot;

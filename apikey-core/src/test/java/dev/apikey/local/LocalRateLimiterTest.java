@@ -1,6 +1,7 @@
-package dev.apikey;
+package dev.apikey.local;
 
-import dev.apikey.spi.Gcra;
+import dev.apikey.RateLimitPolicy;
+import dev.apikey.local.Gcra;
 import dev.apikey.spi.RateLimitResult;
 import org.junit.jupiter.api.Test;
 

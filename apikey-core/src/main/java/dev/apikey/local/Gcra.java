@@ -1,7 +1,8 @@
-package dev.apikey.spi;
+package dev.apikey.local;
 
 import dev.apikey.RateLimit;
 import dev.apikey.RateLimitPolicy;
+import dev.apikey.spi.RateLimitResult;
 
 import java.util.List;
 
