@@ -62,7 +62,7 @@ public final class KeyManager {
         return store;
     }
 
-    /** The format, hasher and clock of this deployment; give them to the verifier with {@link ApiKeyVerifier.Builder#settings}. */
+    /** The format, hasher and clock of this deployment; give them to the verifier with {@link VerifierBuilder#settings}. */
     public KeySettings settings() {
         return settings;
     }

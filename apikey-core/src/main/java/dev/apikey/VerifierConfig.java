@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * How an {@link ApiKeyVerifier} answers requests: where it reads keys, what it puts in its answers, which clients
  * and keys it accepts. Immutable. Build one with {@link #ofDefaults()}, {@link #custom()} or {@link #from(VerifierConfig)}
- * and hand it to {@link ApiKeyVerifier.Builder#config(VerifierConfig)}; the servlet filter's init-params build one
+ * and hand it to {@link VerifierBuilder#config(VerifierConfig)}; the servlet filter's init-params build one
  * the same way. Each setter fails fast with a message naming the wrong value.
  */
 public final class VerifierConfig {

@@ -20,7 +20,7 @@ class CacheHeadersTest {
     private final String key = manager.issue(KeyRequest.builder().owner("o").scopes("a:b").build()).key().reveal();
     private final String limited = manager.issue(KeyRequest.builder().owner("o").rateLimit("5/1m").build()).key().reveal();
 
-    private ApiKeyVerifier.Builder builder() {
+    private VerifierBuilder builder() {
         return ApiKeyVerifier.builder(store).from(manager).auditSink(e -> { }).lastUsedExecutor(Runnable::run);
     }
 

@@ -32,7 +32,7 @@ class ResponseTableTest {
         };
 
         World(boolean limiterFails) {
-            ApiKeyVerifier.Builder b = ApiKeyVerifier.builder(store).from(manager).realm("demo")
+            VerifierBuilder b = ApiKeyVerifier.builder(store).from(manager).realm("demo")
                     .auditSink(e -> { }).lastUsedExecutor(Runnable::run)
                     .clientThrottle(new ClientThrottle(true, RateLimit.parse("3/1h"), 1000, List.of()));
             if (limiterFails) {

@@ -27,7 +27,7 @@ class VerifierTest {
     private final KeyManager manager = KeyManager.builder(store).clock(clock).build();
     private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
 
-    private ApiKeyVerifier.Builder builder() {
+    private VerifierBuilder builder() {
         return ApiKeyVerifier.builder(store).from(manager).auditSink(events::add).lastUsedExecutor(Runnable::run);
     }
 

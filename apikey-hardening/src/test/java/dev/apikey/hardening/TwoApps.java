@@ -6,6 +6,7 @@ import dev.apikey.Environment;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.RateLimit;
+import dev.apikey.VerifierBuilder;
 import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.servlet.ApiKeyFilter;
 import dev.apikey.servlet.ApiKeyFilterConfig;
@@ -92,7 +93,7 @@ final class TwoApps implements AutoCloseable {
     }
 
     /** The settings web.xml gives the servlet app's verifier. */
-    private static ApiKeyVerifier.Builder base(KeyStore s) {
+    private static VerifierBuilder base(KeyStore s) {
         return ApiKeyVerifier.builder(s).realm(REALM).queryParameter("api_key").environments(Environment.LIVE)
                 .clientThrottle(ClientThrottle.disabled());
     }

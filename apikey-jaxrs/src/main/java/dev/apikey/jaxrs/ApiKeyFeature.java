@@ -40,8 +40,8 @@ import java.util.function.Supplier;
  * semantics, so {@code @RolesAllowed("billing:read")} works too. RateLimit headers of allowed requests are added
  * to the response, and so are their cache headers: {@code Cache-Control: private, no-store} unless the resource
  * sets its own, and {@code Vary} naming the key header after the resource's own values. They are configured on the
- * verifier, which both adapters share ({@link ApiKeyVerifier.Builder#privateCacheControl},
- * {@link ApiKeyVerifier.Builder#varyOnKeyHeader}), so that the same settings give the same answers.
+ * verifier, which both adapters share ({@link dev.apikey.VerifierConfig.Builder#privateCacheControl},
+ * {@link dev.apikey.VerifierConfig.Builder#varyOnKeyHeader}), so that the same settings give the same answers.
  *
  * <p>Sub-resources reached through a locator are governed by the annotations of the sub-resource class and its
  * methods, not by those of the locator; unannotated sub-resource methods need a valid key like any other.

@@ -2,7 +2,7 @@ package dev.apikey.servlet;
 
 /**
  * The init-params of {@link ApiKeyFilter} and the {@code ServletContext} attributes it reads. Every
- * init-param feeds the same {@link dev.apikey.ApiKeyVerifier.Builder} or {@link PathRules.Builder} method
+ * init-param feeds the same {@link dev.apikey.VerifierBuilder} or {@link PathRules.Builder} method
  * that programmatic users call, so both fail the same way on a wrong value. Unknown init-param names fail
  * start-up (a misspelt {@code scope-rules} must not silently leave paths open).
  */

@@ -8,6 +8,7 @@ import dev.apikey.KeyFormat;
 import dev.apikey.RateLimit;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.Text;
+import dev.apikey.VerifierBuilder;
 import dev.apikey.VerifierConfig;
 import dev.apikey.spi.KeyStore;
 
@@ -103,7 +104,7 @@ final class InitParams {
             throw new InvalidConfigurationException("init-param '" + CREATE_SCHEMA + "' applies only to a " + storeKind(CREATE_SCHEMA));
         }
         KeyStore store = stores.store();
-        ApiKeyVerifier.Builder b = ApiKeyVerifier.builder(store).config(config());
+        VerifierBuilder b = ApiKeyVerifier.builder(store).config(config());
         if (stores.counters() != null) {
             b.usageCounters(stores.counters());
         }

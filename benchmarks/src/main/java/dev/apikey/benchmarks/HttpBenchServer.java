@@ -7,6 +7,7 @@ import dev.apikey.KeyRequest;
 import dev.apikey.RateLimit;
 import dev.apikey.RequiresScope;
 import dev.apikey.ScopeRequirement;
+import dev.apikey.VerifierBuilder;
 import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.servlet.ApiKeyFilterConfig;
 import dev.apikey.spi.AuditSink;
@@ -154,7 +155,7 @@ public final class HttpBenchServer {
      * sink, the failure throttle), to see what each costs a loaded server.
      */
     private static ApiKeyVerifier verifier(InMemoryKeyStore store, KeyManager manager, boolean headers) {
-        ApiKeyVerifier.Builder builder = ApiKeyVerifier.builder(store).from(manager).rateLimitHeaders(headers);
+        VerifierBuilder builder = ApiKeyVerifier.builder(store).from(manager).rateLimitHeaders(headers);
         if ("none".equals(System.getProperty("bench.audit"))) {
             builder.auditSink(AuditSink.NONE);
         }

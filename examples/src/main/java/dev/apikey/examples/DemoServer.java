@@ -10,6 +10,7 @@ import dev.apikey.InvalidConfigurationException;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
+import dev.apikey.VerifierBuilder;
 import dev.apikey.hazelcast.ApiKeyHazelcast;
 import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.jaxrs.ApiKeyFeature;
@@ -160,7 +161,7 @@ public final class DemoServer implements Callable<Integer> {
             throw new InvalidConfigurationException("--store must be memory, file:PATH or jdbc:postgresql://HOST[:PORT]/DB?user=U");
         }
         KeyManager manager = KeyManager.builder(keyStore).build();
-        ApiKeyVerifier.Builder vb = ApiKeyVerifier.builder(keyStore).from(manager).realm("apikey-demo");
+        VerifierBuilder vb = ApiKeyVerifier.builder(keyStore).from(manager).realm("apikey-demo");
         if (cluster != null) {
             vb.rateLimiter(cluster.rateLimiter()).usageCounters(cluster.usageCounters());
         }
