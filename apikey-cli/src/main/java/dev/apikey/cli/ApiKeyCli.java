@@ -13,7 +13,8 @@ import java.io.PrintWriter;
 @Command(name = "apikey", mixinStandardHelpOptions = true, version = "apikey 0.1.0",
         description = "Manage API keys and scan for leaked ones.",
         subcommands = {IssueCommand.class, ListCommand.class, ShowCommand.class, RevokeCommand.class,
-                RotateCommand.class, SuspendCommand.class, ResumeCommand.class, HashCommand.class, ScanCommand.class})
+                RotateCommand.class, SuspendCommand.class, ResumeCommand.class, HashCommand.class, ScanCommand.class,
+                LeakCommand.class})
 public final class ApiKeyCli implements Runnable {
     /** Exit code for errors. */
     public static final int ERROR = 2;

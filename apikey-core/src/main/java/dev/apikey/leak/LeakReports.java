@@ -4,6 +4,7 @@ import dev.apikey.ApiKey;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyDigest;
 import dev.apikey.KeyManager;
+import dev.apikey.KeyNotFoundException;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyStatus;
 import dev.apikey.spi.LifecycleEvent;
@@ -76,7 +77,12 @@ public final class LeakReports {
             return new LeakResult(LeakResult.Verdict.UNKNOWN, null);
         }
         KeyRecord r = found.get();
-        manager.recordLeak(r.id());
+        try {
+            manager.recordLeak(r.id());
+        } catch (KeyNotFoundException e) {
+            // Another tenant's key, for an actor bounded by its tenant: not one it may know about, or change.
+            return new LeakResult(LeakResult.Verdict.UNKNOWN, null);
+        }
         if (r.status() == KeyStatus.REVOKED) {
             return new LeakResult(LeakResult.Verdict.ALREADY_REVOKED, r.id());
         }
