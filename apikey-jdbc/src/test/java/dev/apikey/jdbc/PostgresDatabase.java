@@ -150,6 +150,11 @@ final class PostgresDatabase implements ExecutionCondition, BeforeAllCallback, A
         return dataSource(name);
     }
 
+    /** This class's schema, for a process of another JVM that connects to the same tables. */
+    String schema() {
+        return schema;
+    }
+
     /** Empties every apikey table of this class's schema. */
     void truncate() throws SQLException {
         execute("TRUNCATE " + schema + ".apikey_keys, " + schema + ".apikey_usage_counters");
