@@ -190,9 +190,10 @@ public final class ChangeListener implements AutoCloseable {
 
     /** Nothing is heard from here on: keep nothing new, and forget what might go stale unheard. */
     private void stopHearing() {
-        listening = false;
         cache.accepting(false);
         cache.flush();
+        // Last, so that whoever sees "not listening" also sees the cache empty.
+        listening = false;
     }
 
     /** A connection going back to the pool must not keep collecting notifications for its next borrower. */
