@@ -65,6 +65,11 @@ final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         boolean inGit = git != null || staged;
+        if (git != null && !git.isEmpty() && paths.isEmpty() && Files.isDirectory(Path.of(git))) {
+            // "--git DIR": picocli hands an optional value the next argument; a directory there is the repository.
+            paths = List.of(Path.of(git));
+            git = "";
+        }
         if (revoke && store == null && hazelcast == null) {
             throw usage("--revoke needs --store file:PATH or --hazelcast HOST:PORT");
         }
