@@ -62,10 +62,12 @@ final class GitScanner {
         Set<String> reported = new HashSet<>();
         Path stderr = Files.createTempFile("apikey-git", ".err");
         Process p = new ProcessBuilder(git(repo, "cat-file", "--batch")).redirectError(stderr.toFile()).start();
-        try (OutputStream ask = p.getOutputStream(); InputStream in = new BufferedInputStream(p.getInputStream())) {
+        // Asking for every blob up front, from another thread, saves a round trip per blob.
+        Thread asker = new Thread(() -> ask(p.getOutputStream(), blobs.keySet()), "apikey-git-cat-file");
+        asker.setDaemon(true);
+        asker.start();
+        try (InputStream in = new BufferedInputStream(p.getInputStream(), 1 << 16)) {
             for (Map.Entry<String, List<Location>> blob : blobs.entrySet()) {
-                ask.write((blob.getKey() + "\n").getBytes(StandardCharsets.US_ASCII));
-                ask.flush();
                 byte[] content = read(in, blob.getKey(), into);
                 if (content == null) {
                     continue;
@@ -84,6 +86,16 @@ final class GitScanner {
         } finally {
             p.destroy();
             Files.deleteIfExists(stderr);
+        }
+    }
+
+    private static void ask(OutputStream out, Iterable<String> shas) {
+        try (OutputStream o = new java.io.BufferedOutputStream(out, 1 << 16)) {
+            for (String sha : shas) {
+                o.write((sha + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException e) {
+            // cat-file has exited; the reader sees the stream end and reports it.
         }
     }
 
