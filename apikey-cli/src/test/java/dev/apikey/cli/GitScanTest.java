@@ -181,7 +181,7 @@ class GitScanTest {
     private static String hookScript() throws Exception {
         Path root = Path.of(System.getProperty("apikey.root", "..")).toAbsolutePath().normalize();
         List<String> lines = Files.readAllLines(root.resolve("docs/scanning.md"));
-        int marker = lines.indexOf("<!-- hook: GitScanTest -->");
+        int marker = lines.indexOf("<!-- run: GitScanTest -->");
         assertThat(marker).as("docs/scanning.md marks the hook").isNotNegative();
         assertThat(lines.get(marker + 1)).isEqualTo("```sh");
         StringBuilder s = new StringBuilder();
