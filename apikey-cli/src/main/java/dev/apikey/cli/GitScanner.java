@@ -169,7 +169,8 @@ final class GitScanner {
             int code = p.waitFor();
             if (code != 0) {
                 String msg = Files.readAllLines(stderr).stream().filter(l -> !l.isBlank()).findFirst().orElse("");
-                throw new InvalidConfigurationException(what + " failed (exit " + code + "): " + msg.strip());
+                throw new InvalidConfigurationException(what + " failed (exit " + code + "): "
+                        + dev.apikey.Text.safe(msg.strip(), 200));
             }
             return blobs;
         } catch (InterruptedException e) {

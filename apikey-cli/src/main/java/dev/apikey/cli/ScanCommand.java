@@ -102,7 +102,7 @@ final class ScanCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         for (String e : result.errors) {
-            err.println("apikey: error: " + e);
+            err.println("apikey: error: " + dev.apikey.Text.safe(e, ScanReport.PATH_MAX));
         }
         switch (format) {
             case json -> out.println(ScanReport.json(result));

@@ -1,5 +1,6 @@
 package dev.apikey.cli;
 
+import dev.apikey.Text;
 import dev.apikey.json.StrictJson;
 
 import java.io.PrintWriter;
@@ -17,6 +18,8 @@ final class ScanReport {
     static final String RULE_ID = "apikey/leaked-key";
     static final String SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
     static final String INFORMATION_URI = "https://apikey.dev/";
+    /** Longer paths are shortened in text output. */
+    static final int PATH_MAX = 1024;
 
     private ScanReport() {
     }
@@ -24,7 +27,9 @@ final class ScanReport {
     /** One line per finding ({@code [COMMIT:]FILE:LINE: ak_live_…x9Qz}), then the count and what was skipped. */
     static void text(ScanResult r, PrintWriter out) {
         for (ScanResult.Finding f : r.findings) {
-            out.println((f.commit() == null ? "" : f.commit() + ":") + f.file() + ":" + f.line() + ": " + f.redacted());
+            // A path is the scanned content's to choose: escaped, it cannot forge lines or drive the terminal.
+            out.println((f.commit() == null ? "" : f.commit() + ":") + Text.safe(f.file(), PATH_MAX) + ":" + f.line()
+                    + ": " + f.redacted());
         }
         out.println(r.findings.size() + (r.findings.size() == 1 ? " key found" : " keys found") + skipped(r));
     }

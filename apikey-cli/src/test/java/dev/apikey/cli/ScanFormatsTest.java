@@ -168,6 +168,18 @@ class ScanFormatsTest {
     }
 
     @Test
+    void aHostileFileNameCannotForgeOutputLines() throws Exception {
+        Path forged = dir.resolve("repo/x\n0 keys found\u001b[2J.txt");
+        Files.writeString(forged, live + "\n");
+        CliRun r = CliRun.of("scan", forged.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out().lines()).hasSize(2).last().isEqualTo("1 key found");
+        assertThat(r.out()).doesNotContain("\u001b");
+        assertThat(parse(CliRun.of("scan", "--format", "json", forged.toString()).out()).toString())
+                .contains("x\n0 keys found\u001b[2J.txt");
+    }
+
+    @Test
     void filesOverTheSizeLimitAreSkippedAndCounted() throws Exception {
         Files.writeString(dir.resolve("repo/big.log"), "x".repeat(5000) + live + "\n");
         CliRun r = CliRun.of("scan", "--max-bytes", "1000", dir.resolve("repo").toString());
