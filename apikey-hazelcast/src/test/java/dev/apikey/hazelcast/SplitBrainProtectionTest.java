@@ -47,7 +47,10 @@ class SplitBrainProtectionTest {
 
         b.getLifecycleService().terminate();
         TestCluster.awaitTrue(Duration.ofSeconds(30), () -> a.getCluster().getMembers().size() == 1, "member B gone");
-        TestCluster.awaitTrue(Duration.ofSeconds(10),
+        // Hazelcast re-evaluates the protection from a membership event on its event threads: on a loaded 2-core host
+        // that came later than 10 s after the member list showed one member (twice in a week), so the bound is the
+        // same 30 s as the other waits; it bounds the wait, it is not a latency claim.
+        TestCluster.awaitTrue(Duration.ofSeconds(30),
                 () -> verifier.verify(Fixtures.request(key.key().reveal())).outcome() == Outcome.STORE_UNAVAILABLE,
                 "the lone member refuses to answer");
         assertThat(verifier.verify(Fixtures.request(key.key().reveal())).status()).isEqualTo(503);

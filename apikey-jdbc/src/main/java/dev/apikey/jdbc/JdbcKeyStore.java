@@ -6,7 +6,6 @@ import dev.apikey.KeyRecord;
 import dev.apikey.jdbc.internal.CachedLookups;
 import dev.apikey.jdbc.internal.Jdbc;
 import dev.apikey.jdbc.internal.RecordRows;
-import dev.apikey.jdbc.internal.SchemaRunner;
 import dev.apikey.jdbc.internal.SealedRows;
 import dev.apikey.jdbc.internal.SqlErrors;
 import dev.apikey.spi.DuplicateKeyException;
@@ -351,11 +350,7 @@ public final class JdbcKeyStore implements SealedKeyStore, AutoCloseable {
 
         /** How long one statement may run before the driver cancels it (default 5 s, whole seconds, at least 1 s). */
         public Builder queryTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "queryTimeout");
-            if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new InvalidConfigurationException("queryTimeout must be at least 1s, got " + timeout);
-            }
-            this.queryTimeout = timeout;
+            this.queryTimeout = Jdbc.checkQueryTimeout(timeout);
             return this;
         }
 
@@ -387,10 +382,7 @@ public final class JdbcKeyStore implements SealedKeyStore, AutoCloseable {
          * @throws InvalidConfigurationException if a cache is asked for and PostgreSQL's driver is missing
          */
         public JdbcKeyStore build() {
-            Jdbc jdbc = new Jdbc(dataSource, queryTimeout);
-            if (createSchema) {
-                SchemaRunner.ensureSchema(jdbc);
-            }
+            Jdbc jdbc = Jdbc.open(dataSource, queryTimeout, createSchema);
             CachedLookups lookups = cache == null ? null
                     : CachedLookups.start(dataSource, cache.ttl().toNanos(), cache.maxEntries(), cache.ticker());
             return new JdbcKeyStore(jdbc, lookups);

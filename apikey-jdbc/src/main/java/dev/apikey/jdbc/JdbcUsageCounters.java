@@ -1,9 +1,7 @@
 package dev.apikey.jdbc;
 
-import dev.apikey.InvalidConfigurationException;
 import dev.apikey.jdbc.internal.Jdbc;
 import dev.apikey.jdbc.internal.RecordRows;
-import dev.apikey.jdbc.internal.SchemaRunner;
 import dev.apikey.spi.StoreUnavailableException;
 import dev.apikey.spi.UsageCounters;
 
@@ -130,11 +128,7 @@ public final class JdbcUsageCounters implements UsageCounters {
 
         /** How long one statement may run before the driver cancels it (default 5 s, whole seconds, at least 1 s). */
         public Builder queryTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "queryTimeout");
-            if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new InvalidConfigurationException("queryTimeout must be at least 1s, got " + timeout);
-            }
-            this.queryTimeout = timeout;
+            this.queryTimeout = Jdbc.checkQueryTimeout(timeout);
             return this;
         }
 
@@ -144,10 +138,7 @@ public final class JdbcUsageCounters implements UsageCounters {
          * @throws StoreUnavailableException if the schema was to be created and the database cannot be reached
          */
         public JdbcUsageCounters build() {
-            Jdbc jdbc = new Jdbc(dataSource, queryTimeout);
-            if (createSchema) {
-                SchemaRunner.ensureSchema(jdbc);
-            }
+            Jdbc jdbc = Jdbc.open(dataSource, queryTimeout, createSchema);
             return new JdbcUsageCounters(jdbc, clock);
         }
     }

@@ -1,5 +1,7 @@
 package dev.apikey.jdbc.internal;
 
+import dev.apikey.InvalidConfigurationException;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +23,29 @@ public final class Jdbc {
 
     private final DataSource dataSource;
     private final int queryTimeoutSeconds;
+
+    /**
+     * Work on connections of {@code dataSource}, each statement bounded by {@code queryTimeout}, after creating
+     * missing tables when {@code createSchema} is set: what the store's and the counters' builders share.
+     *
+     * @throws dev.apikey.spi.StoreUnavailableException if the schema was to be created and the database cannot be reached
+     */
+    public static Jdbc open(DataSource dataSource, Duration queryTimeout, boolean createSchema) {
+        Jdbc jdbc = new Jdbc(dataSource, queryTimeout);
+        if (createSchema) {
+            SchemaRunner.ensureSchema(jdbc);
+        }
+        return jdbc;
+    }
+
+    /** The builders' check of a query timeout: whole seconds are what JDBC takes, so less than 1 s is a mistake. */
+    public static Duration checkQueryTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "queryTimeout");
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new InvalidConfigurationException("queryTimeout must be at least 1s, got " + timeout);
+        }
+        return timeout;
+    }
 
     /** Work on connections of {@code dataSource}, each statement bounded by {@code queryTimeout} (whole seconds, at least 1). */
     public Jdbc(DataSource dataSource, Duration queryTimeout) {
