@@ -176,6 +176,14 @@ class GitScanTest {
         TestRepo.Git accepted = repo.run(null, "commit", "-m", "without");
         assertThat(accepted.code()).as(accepted.out()).isZero();
         assertThat(repo.ok("ls-tree", "-r", "--name-only", "HEAD").lines()).containsExactly("README.md");
+
+        // "commit -a" stages into a temporary index that git names in GIT_INDEX_FILE; the hook's scan reads that one.
+        String head = repo.ok("rev-parse", "HEAD");
+        repo.write("README.md", "hello\nkey: " + live + "\n");
+        TestRepo.Git all = repo.run(null, "commit", "-a", "-m", "edit with a key");
+        assertThat(all.code()).as(all.out()).isNotZero();
+        assertThat(all.out()).contains("README.md:2: ak_live_\u2026").doesNotContain(live);
+        assertThat(repo.ok("rev-parse", "HEAD")).isEqualTo(head);
     }
 
     private static String hookScript() throws Exception {
