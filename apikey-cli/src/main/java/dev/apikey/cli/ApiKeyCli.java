@@ -8,12 +8,14 @@ import java.io.PrintWriter;
 
 /**
  * The {@code apikey} command: key management against a file store or a cluster, and leak scanning.
- * Exit codes: 0 success; 1 {@code scan} found keys; 2 an error (one line on stderr).
+ * Exit codes: 0 success; 1 {@code scan} found keys, or {@code review --fail-on} matched a finding; 2 an error (one
+ * line on stderr).
  */
 @Command(name = "apikey", mixinStandardHelpOptions = true, version = "apikey 0.1.0",
         description = "Manage API keys and scan for leaked ones.",
         subcommands = {IssueCommand.class, ListCommand.class, ShowCommand.class, RevokeCommand.class,
-                RotateCommand.class, SuspendCommand.class, ResumeCommand.class, HashCommand.class, ScanCommand.class})
+                RotateCommand.class, SuspendCommand.class, ResumeCommand.class, ReviewCommand.class, HashCommand.class,
+                ScanCommand.class})
 public final class ApiKeyCli implements Runnable {
     /** Exit code for errors. */
     public static final int ERROR = 2;
