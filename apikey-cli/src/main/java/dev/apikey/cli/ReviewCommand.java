@@ -3,7 +3,6 @@ package dev.apikey.cli;
 import dev.apikey.KeyManager;
 import dev.apikey.review.Finding;
 import dev.apikey.review.KeyReview;
-import dev.apikey.spi.KeyQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,10 +23,8 @@ final class ReviewCommand implements Callable<Integer> {
     StoreOptions store;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--owner", description = "Only this owner's keys.")
-    String owner;
-    @Option(names = "--tenant", description = "Only this tenant's keys.")
-    String tenant;
+    @Mixin
+    KeyFilter filter;
     @Option(names = "--unused-days", paramLabel = "DAYS", defaultValue = "" + KeyReview.DEFAULT_UNUSED_DAYS,
             description = "Report keys not used for this many days (default: ${DEFAULT-VALUE}).")
     int unusedDays;
@@ -50,7 +47,7 @@ final class ReviewCommand implements Callable<Integer> {
         KeyReview review = settings.clock(manager.clock()).build();
         ReviewPrinter printer = ReviewPrinter.of(format, spec.commandLine().getOut(), review);
         boolean[] matched = {false};
-        KeyReview.Summary summary = review.walk(manager::list, new KeyQuery(owner, tenant), f -> {
+        KeyReview.Summary summary = review.walk(manager::list, filter.query(), f -> {
             matched[0] |= f.hasAnyOf(failing);
             printer.key(f);
         });

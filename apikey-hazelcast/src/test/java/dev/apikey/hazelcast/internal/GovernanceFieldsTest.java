@@ -2,9 +2,8 @@ package dev.apikey.hazelcast.internal;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
-import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
 import dev.apikey.KeyRecord;
+import dev.apikey.hazelcast.LegacyRecords;
 import dev.apikey.hazelcast.TestCluster;
 import dev.apikey.spi.TestRecords;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,7 @@ class GovernanceFieldsTest {
             KeyRecord r = TestRecords.builder().version(3).build();
             String mapKey = r.digest().encoded();
             IMap<String, Object> map = member.getMap("legacy-records");
-            map.set(mapKey, legacy(r, keys.recordMac(mapKey, r)));
+            map.set(mapKey, LegacyRecords.of(r, keys.recordMac(mapKey, r), true));
 
             SealedRecord back = (SealedRecord) map.get(mapKey);
 
@@ -55,39 +54,5 @@ class GovernanceFieldsTest {
             assertThat(back.record().reviewAfter()).isNull();
             assertThat(back.verify(keys, mapKey)).isTrue();
         }
-    }
-
-    /** The Compact value {@link RecordSerializer} wrote before description and reviewAfter were added. */
-    private static GenericRecord legacy(KeyRecord r, byte[] mac) {
-        byte[] signed = mac.clone();
-        return GenericRecordBuilder.compact("apikey.SealedRecord")
-                .setString("id", r.id())
-                .setString("digest", r.digest().encoded())
-                .setString("hint", r.hint())
-                .setString("owner", r.owner())
-                .setString("tenant", r.tenant())
-                .setString("environment", r.environment().name())
-                .setArrayOfString("scopes", r.scopes().names().toArray(new String[0]))
-                .setArrayOfString("allowedCidrs", new String[0])
-                .setNullableInt64("createdSeconds", r.created().getEpochSecond())
-                .setInt32("createdNanos", r.created().getNano())
-                .setNullableInt64("notBeforeSeconds", null)
-                .setInt32("notBeforeNanos", 0)
-                .setNullableInt64("expiresSeconds", null)
-                .setInt32("expiresNanos", 0)
-                .setString("status", r.status().name())
-                .setString("rateLimitPolicy", null)
-                .setString("quota", null)
-                .setNullableInt64("credits", null)
-                .setArrayOfString("labelNames", new String[0])
-                .setArrayOfString("labelValues", new String[0])
-                .setNullableInt64("lastUsedSeconds", null)
-                .setInt32("lastUsedNanos", 0)
-                .setString("replaces", null)
-                .setString("replacedBy", null)
-                .setString("lineage", null)
-                .setInt64("version", r.version())
-                .setArrayOfInt8("mac", signed)
-                .build();
     }
 }
