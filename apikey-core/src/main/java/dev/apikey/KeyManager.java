@@ -134,6 +134,8 @@ public final class KeyManager {
                 .quota(request.quota())
                 .credits(request.credits())
                 .labels(request.labels())
+                .description(request.description())
+                .reviewAfter(request.reviewAfter())
                 .build();
         KeyRecord stored = store.create(record);
         audit(LifecycleEvent.Action.ISSUE, stored.id(), null);

@@ -3,6 +3,7 @@ package dev.apikey;
 import dev.apikey.internal.Interner;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,9 @@ import java.util.TreeMap;
  * @param quota           requests per calendar day or month, or {@code null}
  * @param credits         total uses allowed over the key's life, or {@code null} for unlimited
  * @param labels          free-form metadata (at most 32 entries)
+ * @param description     what the key is for (its purpose), 1-{@value #MAX_DESCRIPTION} printable chars, or
+ *                        {@code null}; the key review reports a live key without one
+ * @param reviewAfter     the day (UTC) from which the key review reports the key as due for review, or {@code null}
  * @param lastUsed        when the key was last accepted (recorded at most once a minute), or {@code null}
  * @param replaces        id of the key this one succeeded by rotation, or {@code null}
  * @param replacedBy      id of this key's successor, or {@code null}
@@ -54,6 +58,8 @@ public record KeyRecord(
         Quota quota,
         Long credits,
         Map<String, String> labels,
+        String description,
+        LocalDate reviewAfter,
         Instant lastUsed,
         String replaces,
         String replacedBy,
@@ -65,9 +71,9 @@ public record KeyRecord(
         KeyIds.check(id, "id");
         Objects.requireNonNull(digest, "digest");
         Objects.requireNonNull(hint, "hint");
-        checkName(owner, "owner");
+        RecordText.checkName(owner, "owner");
         if (tenant != null) {
-            checkName(tenant, "tenant");
+            RecordText.checkName(tenant, "tenant");
         }
         Objects.requireNonNull(environment, "environment");
         scopes = scopes == null ? ScopeSet.empty() : SCOPE_SETS.intern(scopes);
@@ -90,7 +96,10 @@ public record KeyRecord(
             throw new InvalidConfigurationException("a key holds at most 32 labels, got " + labels.size());
         }
         for (Map.Entry<String, String> e : labels.entrySet()) {
-            checkLabel(e.getKey(), e.getValue());
+            RecordText.checkLabel(e.getKey(), e.getValue());
+        }
+        if (description != null) {
+            RecordText.checkDescription(description);
         }
         if (replaces != null) {
             KeyIds.check(replaces, "replaces");
@@ -109,55 +118,12 @@ public record KeyRecord(
         }
     }
 
+    /** The longest {@link #description()}, in chars. */
+    public static final int MAX_DESCRIPTION = 512;
+
     private static final Interner<ScopeSet> SCOPE_SETS = new Interner<>(10_000);
     private static final Interner<String> NAMES = new Interner<>(100_000);
     private static final Interner<RateLimitPolicy> POLICIES = new Interner<>(10_000);
-
-    static void checkName(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw new InvalidConfigurationException(field + " is required");
-        }
-        if (value.length() > 128) {
-            throw new InvalidConfigurationException(field + " must be at most 128 chars, got " + value.length());
-        }
-        String unsafe = unsafeChars(value);
-        if (unsafe != null) {
-            throw new InvalidConfigurationException(field + " '" + Text.safe(value) + "' contains " + unsafe);
-        }
-    }
-
-    static void checkLabel(String name, String value) {
-        checkName(name, "label name");
-        if (value == null || value.length() > 256 || unsafeChars(value) != null) {
-            throw new InvalidConfigurationException("label '" + Text.safe(name)
-                    + "' value must be at most 256 chars without control, bidirectional-control or unpaired surrogate characters");
-        }
-    }
-
-    /**
-     * What makes {@code s} unfit for a name shown in admin listings, logs and terminals, or {@code null}: control
-     * characters (they split or forge lines), bidirectional controls (they make {@code ops\u202Eexe.gnp} read as
-     * {@code opsgnp.exe}, Trojan Source) and unpaired surrogates (not text at all; encoders replace or reject them,
-     * so two systems would disagree about the name).
-     */
-    private static String unsafeChars(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
-                return "control characters";
-            }
-            if ((c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e' || c == '\u200f'
-                    || c == '\u061c') {
-                return "bidirectional control characters";
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return "an unpaired surrogate";
-            }
-        }
-        return null;
-    }
 
     /** Why a key cannot be used at some instant, or {@link Usability#USABLE}. */
     public enum Usability {
@@ -234,6 +200,8 @@ public record KeyRecord(
         private Quota quota;
         private Long credits;
         private Map<String, String> labels = Map.of();
+        private String description;
+        private LocalDate reviewAfter;
         private Instant lastUsed;
         private String replaces;
         private String replacedBy;
@@ -260,6 +228,8 @@ public record KeyRecord(
             quota = r.quota;
             credits = r.credits;
             labels = r.labels;
+            description = r.description;
+            reviewAfter = r.reviewAfter;
             lastUsed = r.lastUsed;
             replaces = r.replaces;
             replacedBy = r.replacedBy;
@@ -363,6 +333,18 @@ public record KeyRecord(
             return this;
         }
 
+        /** Sets the description, the key's purpose (may be null). */
+        public Builder description(String v) {
+            description = v;
+            return this;
+        }
+
+        /** Sets the day from which the key is due for review (may be null). */
+        public Builder reviewAfter(LocalDate v) {
+            reviewAfter = v;
+            return this;
+        }
+
         /** Sets last-used (may be null). */
         public Builder lastUsed(Instant v) {
             lastUsed = v;
@@ -396,8 +378,8 @@ public record KeyRecord(
         /** Builds and validates the record. */
         public KeyRecord build() {
             return new KeyRecord(id, digest, hint, owner, tenant, environment, scopes, allowedCidrs, created,
-                    notBefore, expires, status, rateLimitPolicy, quota, credits, labels, lastUsed, replaces,
-                    replacedBy, lineage, version);
+                    notBefore, expires, status, rateLimitPolicy, quota, credits, labels, description, reviewAfter,
+                    lastUsed, replaces, replacedBy, lineage, version);
         }
     }
 }

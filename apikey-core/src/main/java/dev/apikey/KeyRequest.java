@@ -2,6 +2,7 @@ package dev.apikey;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ public final class KeyRequest {
     private final Quota quota;
     private final Long credits;
     private final Map<String, String> labels;
+    private final String description;
+    private final LocalDate reviewAfter;
 
     private KeyRequest(Builder b) {
         this.owner = b.owner;
@@ -39,6 +42,8 @@ public final class KeyRequest {
         this.quota = b.quota;
         this.credits = b.credits;
         this.labels = Map.copyOf(b.labels);
+        this.description = b.description;
+        this.reviewAfter = b.reviewAfter;
     }
 
     /** A new builder; {@code owner} is required. */
@@ -93,6 +98,14 @@ public final class KeyRequest {
         return labels;
     }
 
+    String description() {
+        return description;
+    }
+
+    LocalDate reviewAfter() {
+        return reviewAfter;
+    }
+
     /** Builder for {@link KeyRequest}. */
     public static final class Builder {
         private String owner;
@@ -107,13 +120,15 @@ public final class KeyRequest {
         private Quota quota;
         private Long credits;
         private final Map<String, String> labels = new LinkedHashMap<>();
+        private String description;
+        private LocalDate reviewAfter;
 
         private Builder() {
         }
 
         /** Who the key is for (an application or team): required, 1-128 printable chars. */
         public Builder owner(String owner) {
-            KeyRecord.checkName(owner, "owner");
+            RecordText.checkName(owner, "owner");
             this.owner = owner;
             return this;
         }
@@ -121,7 +136,7 @@ public final class KeyRequest {
         /** Optional tenant. */
         public Builder tenant(String tenant) {
             if (tenant != null) {
-                KeyRecord.checkName(tenant, "tenant");
+                RecordText.checkName(tenant, "tenant");
             }
             this.tenant = tenant;
             return this;
@@ -211,8 +226,28 @@ public final class KeyRequest {
          * @throws InvalidConfigurationException naming the label
          */
         public Builder label(String name, String value) {
-            KeyRecord.checkLabel(name, value);
+            RecordText.checkLabel(name, value);
             labels.put(name, value);
+            return this;
+        }
+
+        /**
+         * What the key is for: 1-{@value KeyRecord#MAX_DESCRIPTION} printable chars, or {@code null} for none.
+         * The key review reports a live key without one.
+         *
+         * @throws InvalidConfigurationException if it is blank, too long or holds control characters
+         */
+        public Builder description(String description) {
+            if (description != null) {
+                RecordText.checkDescription(description);
+            }
+            this.description = description;
+            return this;
+        }
+
+        /** The day (UTC) from which the key review reports the key as due for review, or {@code null} for none. */
+        public Builder reviewAfter(LocalDate day) {
+            this.reviewAfter = day;
             return this;
         }
 

@@ -43,6 +43,27 @@ class KeyManagerTest {
     }
 
     @Test
+    void theDescriptionAndReviewDayAreStoredAtIssueAndCarriedToASuccessor() {
+        IssuedKey k = manager.issue(KeyRequest.builder().owner("billing-app").scopes("billing:read")
+                .description("nightly invoice export").reviewAfter(java.time.LocalDate.of(2026, 7, 1)).build());
+        assertThat(store.findById(k.record().id()).orElseThrow().description()).isEqualTo("nightly invoice export");
+        assertThat(k.record().reviewAfter()).isEqualTo(java.time.LocalDate.of(2026, 7, 1));
+
+        KeyRecord successor = manager.rotate(k.record().id(), Duration.ofHours(1)).record();
+        assertThat(successor.description()).isEqualTo("nightly invoice export");
+        assertThat(successor.reviewAfter()).isEqualTo(k.record().reviewAfter());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" ", "line\nbreak", "right\u202Eleft", "\u0000"})
+    void aDescriptionThatIsBlankOrHoldsControlCharactersIsRefusedAtOnce(String bad) {
+        assertThatThrownBy(() -> KeyRequest.builder().description(bad)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("description");
+        assertThatThrownBy(() -> KeyRequest.builder().description("x".repeat(KeyRecord.MAX_DESCRIPTION + 1)))
+                .hasMessageContaining("at most " + KeyRecord.MAX_DESCRIPTION);
+    }
+
+    @Test
     void keysWithEqualPoliciesAndScopesShareOneInstanceOfEach() {
         KeyRecord a = manager.issue(KeyRequest.builder().owner("o").scopes("a:b").rateLimit("10/1s burst 5").build()).record();
         KeyRecord b = manager.issue(KeyRequest.builder().owner("o").scopes("a:b").rateLimit("10/1s burst 5").build()).record();

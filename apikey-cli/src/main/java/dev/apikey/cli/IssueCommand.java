@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -45,10 +46,18 @@ final class IssueCommand implements Callable<Integer> {
     @Option(names = "--allow-cidr", paramLabel = "CIDR", description = "Network the key may be used from; repeat for more.")
     List<String> cidrs = new ArrayList<>();
 
+    @Option(names = "--description", paramLabel = "TEXT",
+            description = "What the key is for (its purpose), at most 512 chars; the key review reports keys without one.")
+    String description;
+    @Option(names = "--review-after", paramLabel = "DATE",
+            description = "ISO-8601 date, e.g. 2027-06-30: from this day on the key review reports the key as due.")
+    LocalDate reviewAfter;
+
     @Override
     public Integer call() {
         KeyRequest.Builder b = KeyRequest.builder().owner(owner).tenant(tenant).environment(Environment.parse(env))
-                .scopes(scopes).allowedCidrs(cidrs.toArray(new String[0])).rateLimit(rateLimit).quota(quota);
+                .scopes(scopes).allowedCidrs(cidrs.toArray(new String[0])).rateLimit(rateLimit).quota(quota)
+                .description(description).reviewAfter(reviewAfter);
         if (expiresIn != null) {
             b.expiresIn(expiresIn);
         }

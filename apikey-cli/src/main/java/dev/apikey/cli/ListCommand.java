@@ -1,10 +1,8 @@
 package dev.apikey.cli;
 
 import dev.apikey.KeyRecord;
-import dev.apikey.spi.KeyQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -19,15 +17,12 @@ final class ListCommand implements Callable<Integer> {
     StoreOptions store;
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--owner", description = "Only this owner's keys.")
-    String owner;
-    @Option(names = "--tenant", description = "Only this tenant's keys.")
-    String tenant;
+    @Mixin
+    KeyFilter filter;
 
     @Override
     public Integer call() {
-        KeyQuery q = new KeyQuery(owner, tenant);
-        List<KeyRecord> records = store.manager().list(q);
+        List<KeyRecord> records = store.manager().list(filter.query());
         records.sort(Comparator.comparing(KeyRecord::created).thenComparing(KeyRecord::id));
         PrintWriter out = spec.commandLine().getOut();
         Records.printHeader(out);

@@ -1,6 +1,7 @@
 package dev.apikey.cli;
 
 import dev.apikey.KeyRecord;
+import dev.apikey.Text;
 
 import java.io.PrintWriter;
 
@@ -34,6 +35,8 @@ final class Records {
         line(out, "quota", r.quota());
         line(out, "credits", r.credits());
         line(out, "labels", r.labels().isEmpty() ? null : r.labels());
+        line(out, "description", r.description() == null ? null : Text.safe(r.description(), KeyRecord.MAX_DESCRIPTION));
+        line(out, "reviewAfter", r.reviewAfter());
         line(out, "lastUsed", r.lastUsed());
         line(out, "replaces", r.replaces());
         line(out, "replacedBy", r.replacedBy());

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Function;
@@ -36,6 +37,8 @@ final class StoreOptions {
     private static final Deque<HazelcastInstance> OPEN = new ArrayDeque<>();
     /** Where the cluster secret is read from: the process environment (in-process tests pass their own). */
     static volatile Function<String, String> environment = System::getenv;
+    /** The managers' clock: the system's (in-process tests pass a fixed one, so reviews need no waiting). */
+    static volatile Clock clock = Clock.systemUTC();
 
     @Option(names = "--store", paramLabel = "file:PATH|jdbc:postgresql://HOST[:PORT]/DB?user=U",
             description = "A JSON file store (it must exist unless --create is given), or PostgreSQL (the password in "
@@ -69,7 +72,7 @@ final class StoreOptions {
     /** The manager of the store, acting as {@value #ACTOR}: what the audit trail names as who made a change. */
     static KeyManager manager(String store, String hazelcast, String clusterName, String prefix, boolean create) {
         KeyFormat format = KeyFormat.withPrefix(prefix);
-        return KeyManager.builder(openStore(store, hazelcast, clusterName, create)).format(format).build()
+        return KeyManager.builder(openStore(store, hazelcast, clusterName, create)).format(format).clock(clock).build()
                 .actingAs(Actor.named(ACTOR));
     }
 

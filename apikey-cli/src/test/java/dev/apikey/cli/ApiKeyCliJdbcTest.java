@@ -76,6 +76,34 @@ class ApiKeyCliJdbcTest {
     }
 
     @Test
+    void reviewReadsThePostgresStoreAndFailOnGivesTheExitCode() throws Exception {
+        java.time.Clock saved = StoreOptions.clock;
+        StoreOptions.clock = java.time.Clock.fixed(ReviewCommandTest.NOW, java.time.ZoneOffset.UTC);
+        try {
+            ReviewCommandTest.fill(StoreOptions.openStore(DB.url(), null, null, true));
+            Result issued = run("issue", "--store", DB.url(), "--owner", "exports", "--description", "nightly export",
+                    "--review-after", "2030-07-01", "--expires-in", "P10D");
+            assertThat(issued.code()).as(issued.err()).isZero();
+            String id = field(issued.out(), "id");
+            assertThat(DB.queryString("SELECT description || ' ' || review_after FROM apikey_keys WHERE id = '" + id + "'"))
+                    .isEqualTo("nightly export 2030-07-01");
+
+            Result table = run("review", "--store", DB.url(), "--fail-on", "expiring");
+            assertThat(table.code()).as(table.err()).isEqualTo(1);
+            assertThat(table.out()).contains(id + " ").contains("expiring").contains("review-due")
+                    .endsWith("3 of 4 keys have findings: never-used=1 no-expiry=1 expiring=1 review-due=1 no-owner=1 "
+                            + "no-purpose=1 wildcard-scope=1" + System.lineSeparator());
+
+            Result json = run("review", "--store", DB.url(), "--format", "json", "--fail-on", "in-grace");
+            assertThat(json.code()).as(json.err()).isZero();
+            assertThat(dev.apikey.json.StrictJson.object(json.out().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .containsEntry("reviewed", 4).containsEntry("flagged", 3);
+        } finally {
+            StoreOptions.clock = saved;
+        }
+    }
+
+    @Test
     void aPasswordInTheUrlIsRefusedWithoutEchoingIt() {
         String secret = "s3cr3t-Do-Not-Print";
         for (String url : new String[] {DB.url() + "&password=" + secret, DB.url() + "&PASSWORD=" + secret,

@@ -18,6 +18,7 @@ import dev.apikey.json.StrictJson;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,12 +37,14 @@ import java.util.Set;
  * <p>Format 2 adds a record's {@code lineage} (written only for rotation successors, whose lineage is not their
  * own id). A document is written in format 1 while no record needs the field, so versions that know only format
  * 1 keep reading it, and refuse a document that has the field with a clear format error instead of an unknown
- * field.
+ * field. Format 3 adds {@code description} and {@code reviewAfter} (a day, {@code 2027-06-30}) in the same way: a
+ * document is written in format 3 only while some record has one of them.
  */
 public final class RecordJson {
     /** The newest document format this class writes and reads; it also reads format 1. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
     private static final int FORMAT_WITHOUT_LINEAGE = 1;
+    private static final int FORMAT_WITHOUT_GOVERNANCE = 2;
 
     private static final String ID = "id";
     private static final String DIGEST = "digest";
@@ -59,6 +62,8 @@ public final class RecordJson {
     private static final String QUOTA = "quota";
     private static final String CREDITS = "credits";
     private static final String LABELS = "labels";
+    private static final String DESCRIPTION = "description";
+    private static final String REVIEW_AFTER = "reviewAfter";
     private static final String LAST_USED = "lastUsed";
     private static final String REPLACES = "replaces";
     private static final String REPLACED_BY = "replacedBy";
@@ -68,8 +73,8 @@ public final class RecordJson {
     // A misspelt field in a hand-edited file (say "expire") must not silently drop a restriction, so unknown
     // fields are errors; a new field comes with a new format number.
     private static final Set<String> FIELDS = Set.of(ID, DIGEST, HINT, OWNER, TENANT, ENVIRONMENT, SCOPES,
-            ALLOWED_CIDRS, CREATED, NOT_BEFORE, EXPIRES, STATUS, RATE_LIMIT_POLICY, QUOTA, CREDITS, LABELS, LAST_USED,
-            REPLACES, REPLACED_BY, LINEAGE, VERSION);
+            ALLOWED_CIDRS, CREATED, NOT_BEFORE, EXPIRES, STATUS, RATE_LIMIT_POLICY, QUOTA, CREDITS, LABELS, DESCRIPTION,
+            REVIEW_AFTER, LAST_USED, REPLACES, REPLACED_BY, LINEAGE, VERSION);
 
     private static final JSON READER = JSON.std;
     private static final JSON WRITER = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
@@ -102,6 +107,8 @@ public final class RecordJson {
             m.put(CREDITS, r.credits());
         }
         m.put(LABELS, new LinkedHashMap<>(new java.util.TreeMap<>(r.labels())));
+        putIfPresent(m, DESCRIPTION, r.description());
+        putIfPresent(m, REVIEW_AFTER, r.reviewAfter());
         putIfPresent(m, LAST_USED, r.lastUsed());
         putIfPresent(m, REPLACES, r.replaces());
         putIfPresent(m, REPLACED_BY, r.replacedBy());
@@ -110,6 +117,14 @@ public final class RecordJson {
         }
         m.put(VERSION, r.version());
         return m;
+    }
+
+    /** The oldest format that holds {@code r}: readers of older formats refuse the fields they do not know. */
+    private static int formatFor(KeyRecord r) {
+        if (r.description() != null || r.reviewAfter() != null) {
+            return FORMAT;
+        }
+        return inheritsLineage(r) ? FORMAT_WITHOUT_GOVERNANCE : FORMAT_WITHOUT_LINEAGE;
     }
 
     /** Whether the record continues another key's lineage (it is a rotation successor). */
@@ -171,6 +186,8 @@ public final class RecordJson {
         e.apply(QUOTA, false, v -> b.quota(Quota.parse(v)));
         b.credits(e.number(CREDITS, false));
         b.labels(e.labels(LABELS));
+        e.apply(DESCRIPTION, false, b::description);
+        e.apply(REVIEW_AFTER, false, v -> b.reviewAfter(day(v)));
         e.apply(LAST_USED, false, v -> b.lastUsed(instant(v)));
         e.apply(REPLACES, false, v -> b.replaces(checkId(v)));
         e.apply(REPLACED_BY, false, v -> b.replacedBy(checkId(v)));
@@ -203,7 +220,7 @@ public final class RecordJson {
         if (message.startsWith("label") || message.startsWith("a key holds at most")) {
             return LABELS;
         }
-        for (String f : List.of(NOT_BEFORE, CREDITS, VERSION, OWNER, TENANT)) {
+        for (String f : List.of(NOT_BEFORE, CREDITS, VERSION, OWNER, TENANT, DESCRIPTION)) {
             if (message.startsWith(f + " ")) {
                 return f;
             }
@@ -212,17 +229,15 @@ public final class RecordJson {
     }
 
     /**
-     * The document {@code {"format":N,"keys":[...]}} as UTF-8 JSON, records in the given order; format 1 unless a
-     * record continues the lineage of another key.
+     * The document {@code {"format":N,"keys":[...]}} as UTF-8 JSON, records in the given order, in the oldest format
+     * that holds every record (1 unless a record continues the lineage of another key or has governance fields).
      */
     public static byte[] writeDocument(Collection<KeyRecord> records) {
         List<Object> keys = new ArrayList<>(records.size());
         int format = FORMAT_WITHOUT_LINEAGE;
         for (KeyRecord r : records) {
             keys.add(toJson(r));
-            if (inheritsLineage(r)) {
-                format = FORMAT;
-            }
+            format = Math.max(format, formatFor(r));
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", format);
@@ -251,8 +266,8 @@ public final class RecordJson {
         }
         Object format = doc.get("format");
         if (!(format instanceof Number n) || !RecordEntry.isIntegral(n)
-                || n.longValue() != FORMAT && n.longValue() != FORMAT_WITHOUT_LINEAGE) {
-            throw new RecordFormatException(-1, null, "format", "expected " + FORMAT_WITHOUT_LINEAGE + " or " + FORMAT
+                || n.longValue() < FORMAT_WITHOUT_LINEAGE || n.longValue() > FORMAT) {
+            throw new RecordFormatException(-1, null, "format", "expected " + FORMAT_WITHOUT_LINEAGE + " to " + FORMAT
                     + ", got "
                     + (format instanceof Number || format == null ? String.valueOf(format) : StrictJson.kind(format)));
         }
@@ -322,6 +337,15 @@ public final class RecordJson {
                 throw new InvalidConfigurationException(
                         "expected an ISO-8601 instant such as 2025-01-31T12:00:00Z, got '" + Escaping.escape(v, 64) + "'");
             }
+        }
+    }
+
+    private static LocalDate day(String v) {
+        try {
+            return LocalDate.parse(v);
+        } catch (DateTimeParseException ex) {
+            throw new InvalidConfigurationException("expected an ISO-8601 date such as 2027-06-30, got '"
+                    + Escaping.escape(v, 64) + "'");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.apikey.spi.TestRecords;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ class RecordJsonTest {
         KeyRecord min = TestRecords.record();
         Map<String, Object> json = RecordJson.toJson(min);
         assertThat(json).doesNotContainKeys("tenant", "notBefore", "expires", "rateLimitPolicy", "quota", "credits",
-                "lastUsed", "replaces", "replacedBy", "lineage");
+                "lastUsed", "replaces", "replacedBy", "lineage", "description", "reviewAfter");
         assertThat(RecordJson.fromJson(json, 0)).usingRecursiveComparison().isEqualTo(min);
     }
 
@@ -36,7 +37,7 @@ class RecordJsonTest {
     void documentRoundTripsThroughBytes() {
         List<KeyRecord> records = List.of(TestRecords.full(), TestRecords.record(), TestRecords.record("b", "t"));
         byte[] bytes = RecordJson.writeDocument(records);
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{").contains("\"format\" : 2");
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{").contains("\"format\" : 3");
         assertThat(RecordJson.readDocument(bytes)).usingRecursiveFieldByFieldElementComparator().isEqualTo(records);
     }
 
@@ -68,6 +69,48 @@ class RecordJsonTest {
         assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"format\" : 2")
                 .contains("\"lineage\" : \"" + first.id() + "\"");
         assertThat(RecordJson.readDocument(bytes)).extracting(KeyRecord::lineage).containsExactly(first.id(), first.id());
+    }
+
+    @Test
+    void governanceFieldsAreWrittenInFormat3AndReadBack() {
+        KeyRecord plain = TestRecords.record();
+        KeyRecord described = TestRecords.builder().description("CI deploys").reviewAfter(LocalDate.of(2027, 6, 30))
+                .build();
+
+        byte[] bytes = RecordJson.writeDocument(List.of(plain, described));
+
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"format\" : 3")
+                .contains("\"description\" : \"CI deploys\"").contains("\"reviewAfter\" : \"2027-06-30\"");
+        assertThat(RecordJson.readDocument(bytes)).usingRecursiveFieldByFieldElementComparator()
+                .containsExactly(plain, described);
+    }
+
+    @Test
+    void aFormat2DocumentWrittenBeforeGovernanceFieldsStillLoads() {
+        String old = "{\"format\":2,\"keys\":[{\"id\":\"key_old1\",\"digest\":\"" + TestRecords.randomDigest().encoded()
+                + "\",\"hint\":\"ak_live_x\",\"owner\":\"team-a\",\"environment\":\"live\",\"scopes\":[],"
+                + "\"created\":\"2025-01-15T10:00:00Z\",\"status\":\"ACTIVE\",\"lineage\":\"key_old0\",\"version\":3}]}";
+
+        KeyRecord r = RecordJson.readDocument(old.getBytes(StandardCharsets.UTF_8)).get(0);
+
+        assertThat(r.description()).isNull();
+        assertThat(r.reviewAfter()).isNull();
+        assertThat(r.lineage()).isEqualTo("key_old0");
+    }
+
+    @Test
+    void aDescriptionWithControlCharactersOrABadReviewDayIsRejectedWithTheField() {
+        Map<String, Object> json = RecordJson.toJson(TestRecords.record());
+        json.put("description", "ok\u001b[2Jforged");
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 0)).isInstanceOfSatisfying(RecordFormatException.class,
+                e -> assertThat(e.field()).isEqualTo("description"));
+        json.put("description", "x".repeat(KeyRecord.MAX_DESCRIPTION + 1));
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 0)).isInstanceOfSatisfying(RecordFormatException.class,
+                e -> assertThat(e.field()).isEqualTo("description"));
+        json.remove("description");
+        json.put("reviewAfter", "next spring");
+        assertThatThrownBy(() -> RecordJson.fromJson(json, 0)).isInstanceOfSatisfying(RecordFormatException.class,
+                e -> assertThat(e.field()).isEqualTo("reviewAfter"));
     }
 
     @Test
@@ -185,7 +228,7 @@ class RecordJsonTest {
     @Test
     void wrongFormatNumberIsRejected() throws Exception {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("format", 3);
+        doc.put("format", 4);
         doc.put("keys", List.of());
         assertThatThrownBy(() -> RecordJson.readDocument(JSON.std.asBytes(doc)))
                 .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("format"));

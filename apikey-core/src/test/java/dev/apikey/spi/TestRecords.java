@@ -12,6 +12,7 @@ import dev.apikey.ScopeSet;
 
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
@@ -71,6 +72,8 @@ public final class TestRecords {
                 .quota(Quota.parse("5000/month"))
                 .credits(250L)
                 .labels(Map.of("team", "payments", "ticket", "OPS-12"))
+                .description("Nightly invoice export for the payments team")
+                .reviewAfter(LocalDate.of(2025, 7, 1))
                 .lastUsed(CREATED.plusSeconds(3600).plusNanos(123_000_000))
                 .replaces(KeyIds.newId())
                 .replacedBy(KeyIds.newId())

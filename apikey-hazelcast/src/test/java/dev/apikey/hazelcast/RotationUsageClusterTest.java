@@ -4,7 +4,6 @@ import com.hazelcast.core.EntryView;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
-import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.ClientThrottle;
@@ -141,36 +140,9 @@ class RotationUsageClusterTest {
 
     @Test
     void aRecordStoredBeforeLineageExistedReadsAsItsOwnLineage() {
-        KeyRecord r = Fixtures.record("old-member");
+        KeyRecord r = Fixtures.record("old-member").toBuilder().replaces(KeyIds.newId()).version(3).build();
         // The record as a member without the field wrote it: the same type, every field but lineage.
-        GenericRecord old = GenericRecordBuilder.compact("apikey.SealedRecord")
-                .setString("id", r.id())
-                .setString("digest", r.digest().encoded())
-                .setString("hint", r.hint())
-                .setString("owner", r.owner())
-                .setString("tenant", null)
-                .setString("environment", r.environment().name())
-                .setArrayOfString("scopes", new String[0])
-                .setArrayOfString("allowedCidrs", new String[0])
-                .setNullableInt64("createdSeconds", r.created().getEpochSecond())
-                .setInt32("createdNanos", 0)
-                .setNullableInt64("notBeforeSeconds", null)
-                .setInt32("notBeforeNanos", 0)
-                .setNullableInt64("expiresSeconds", null)
-                .setInt32("expiresNanos", 0)
-                .setString("status", "ACTIVE")
-                .setString("rateLimitPolicy", null)
-                .setString("quota", null)
-                .setNullableInt64("credits", null)
-                .setArrayOfString("labelNames", new String[0])
-                .setArrayOfString("labelValues", new String[0])
-                .setNullableInt64("lastUsedSeconds", null)
-                .setInt32("lastUsedNanos", 0)
-                .setString("replaces", KeyIds.newId())
-                .setString("replacedBy", null)
-                .setInt64("version", 3)
-                .setArrayOfInt8("mac", new byte[32])
-                .build();
+        GenericRecord old = LegacyRecords.of(r, new byte[32], false);
         SerializationService ss = ((SerializationServiceSupport) cluster.member(1)).getSerializationService();
         Data data = ss.toData(old);
 

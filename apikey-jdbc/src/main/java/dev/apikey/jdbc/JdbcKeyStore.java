@@ -30,7 +30,7 @@ import java.util.Optional;
 
 /**
  * A {@link KeyStore} in a relational database, first-class on PostgreSQL: the table {@code apikey_keys} (see
- * {@code db/postgresql/V1__apikey_schema.sql}), read and written through the application's {@link DataSource}.
+ * {@code db/postgresql/V1__apikey_schema.sql} and the later scripts beside it, all of which it needs), read and written through the application's {@link DataSource}.
  * Every node that shares the database shares the keys.
  *
  * <pre>{@code

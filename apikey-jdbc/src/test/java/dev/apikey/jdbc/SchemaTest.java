@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,7 +43,7 @@ class SchemaTest {
         JdbcKeyStore store = JdbcKeyStore.builder(ds).createSchema(true).build();
 
         assertThat(tables(ds)).containsExactlyInAnyOrder("apikey_keys", "apikey_schema_version", "apikey_usage_counters");
-        assertThat(versions(ds)).containsExactly(1, 2, 3);
+        assertThat(versions(ds)).containsExactly(1, 2, 3, 4);
         KeyRecord stored = store.create(TestRecords.record());
         assertThat(store.findByDigest(stored.digest())).contains(stored);
     }
@@ -60,26 +61,44 @@ class SchemaTest {
             st.execute(script());
         }
 
-        assertThat(versions(ds)).containsExactly(1, 2, 3);
+        assertThat(versions(ds)).containsExactly(1, 2, 3, 4);
         assertThat(store.findById(stored.id())).contains(stored);
     }
 
     @Test
-    void aVersion1SchemaIsUpgradedInPlaceKeepingItsRowsGainingTheTriggersAndTheSealColumn() throws Exception {
+    void aVersion1SchemaIsUpgradedInPlaceKeepingItsRowsGainingTheTriggersSealAndGovernanceColumns() throws Exception {
         DataSource ds = DB.freshSchema();
+        KeyRecord old = TestRecords.builder().version(1).build();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.execute(script());
+            // A row as a version-1 deployment wrote it: none of the later columns exist yet.
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO apikey_keys (id, digest, lineage, hint, owner, "
+                    + "environment, scopes, allowed_cidrs, created, status, version) "
+                    + "VALUES (?, ?, ?, ?, ?, 'live', '{billing:read}', '{}', ?, 'ACTIVE', 1)")) {
+                ps.setString(1, old.id());
+                ps.setString(2, old.digest().encoded());
+                ps.setString(3, old.id());
+                ps.setString(4, old.hint());
+                ps.setString(5, old.owner());
+                ps.setObject(6, java.time.OffsetDateTime.ofInstant(old.created(), java.time.ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
         }
-        KeyRecord stored = JdbcKeyStore.builder(ds).build().create(TestRecords.record());
         assertThat(versions(ds)).containsExactly(1);
 
         JdbcKeyStore upgraded = JdbcKeyStore.builder(ds).createSchema(true).build();
 
-        assertThat(versions(ds)).containsExactly(1, 2, 3);
+        assertThat(versions(ds)).containsExactly(1, 2, 3, 4);
         assertThat(column(ds, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'apikey_keys'::regclass ORDER BY tgname"))
                 .containsExactly("apikey_keys_notify", "apikey_keys_notify_truncate");
-        assertThat(upgraded.findById(stored.id())).contains(stored);
-        assertThat(upgraded.findSealed(stored.digest()).orElseThrow().seal()).isEmpty();
+        KeyRecord read = upgraded.findById(old.id()).orElseThrow();
+        assertThat(read).usingRecursiveComparison().isEqualTo(old);
+        assertThat(read.description()).isNull();
+        assertThat(read.reviewAfter()).isNull();
+        assertThat(upgraded.findSealed(old.digest()).orElseThrow().seal()).isEmpty();
+        KeyRecord described = upgraded.update(read.toBuilder().description("billing export")
+                .reviewAfter(java.time.LocalDate.of(2027, 1, 31)).build());
+        assertThat(upgraded.findById(old.id())).contains(described);
     }
 
     @Test
@@ -103,7 +122,7 @@ class SchemaTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(versions(ds)).containsExactly(1, 2, 3);
+        assertThat(versions(ds)).containsExactly(1, 2, 3, 4);
     }
 
     @Test

@@ -50,6 +50,10 @@ final class RecordContent {
                 .field("quota", r.quota())
                 .field("credits", r.credits())
                 .list("labels", labels)
+                // Governance fields: a store writer without the secret must not hide a key from the review (a far
+                // reviewAfter) or relabel its purpose. Null in records written before them, so their MACs still hold.
+                .field("description", r.description())
+                .field("reviewAfter", r.reviewAfter())
                 .field("replaces", r.replaces())
                 .field("replacedBy", r.replacedBy())
                 // Lineage decides whose limits and counters a key spends; a key that starts its own chain leaves it null.

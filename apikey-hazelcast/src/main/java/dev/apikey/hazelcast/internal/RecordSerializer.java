@@ -14,6 +14,7 @@ import dev.apikey.RateLimitPolicy;
 import dev.apikey.ScopeSet;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,6 +41,7 @@ final class RecordSerializer implements CompactSerializer<SealedRecord> {
         }
         String policy = in.readString("rateLimitPolicy");
         String quota = in.readString("quota");
+        String reviewAfter = optionalString(in, "reviewAfter");
         KeyRecord record = KeyRecord.builder()
                 .id(in.readString("id"))
                 .digest(KeyDigest.parse(in.readString("digest")))
@@ -57,11 +59,14 @@ final class RecordSerializer implements CompactSerializer<SealedRecord> {
                 .quota(quota == null ? null : Quota.parse(quota))
                 .credits(in.readNullableInt64("credits"))
                 .labels(labels)
+                // Absent in records written before the governance fields existed: they read as unset.
+                .description(optionalString(in, "description"))
+                .reviewAfter(reviewAfter == null ? null : LocalDate.parse(reviewAfter))
                 .lastUsed(readInstant(in, "lastUsed"))
                 .replaces(in.readString("replaces"))
                 .replacedBy(in.readString("replacedBy"))
                 // Absent in records written before lineage existed: they read as their own lineage.
-                .lineage(in.getFieldKind("lineage") == FieldKind.STRING ? in.readString("lineage") : null)
+                .lineage(optionalString(in, "lineage"))
                 .version(in.readInt64("version"))
                 .build();
         return new SealedRecord(record, in.readArrayOfInt8("mac"));
@@ -87,12 +92,18 @@ final class RecordSerializer implements CompactSerializer<SealedRecord> {
         out.writeNullableInt64("credits", r.credits());
         out.writeArrayOfString("labelNames", r.labels().keySet().toArray(new String[0]));
         out.writeArrayOfString("labelValues", r.labels().values().toArray(new String[0]));
+        out.writeString("description", r.description());
+        out.writeString("reviewAfter", r.reviewAfter() == null ? null : r.reviewAfter().toString());
         writeInstant(out, "lastUsed", r.lastUsed());
         out.writeString("replaces", r.replaces());
         out.writeString("replacedBy", r.replacedBy());
         out.writeString("lineage", r.lineage().equals(r.id()) ? null : r.lineage());
         out.writeInt64("version", r.version());
         out.writeArrayOfInt8("mac", sealed.mac());
+    }
+
+    private static String optionalString(CompactReader in, String name) {
+        return in.getFieldKind(name) == FieldKind.STRING ? in.readString(name) : null;
     }
 
     private static void writeInstant(CompactWriter out, String name, Instant t) {

@@ -3,15 +3,19 @@ package dev.apikey.jaxrs.admin;
 import dev.apikey.Environment;
 import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyIds;
+import dev.apikey.KeyRecord;
 import dev.apikey.KeyRequest;
 import dev.apikey.Text;
 import dev.apikey.json.StrictJson;
+import dev.apikey.review.KeyReview;
 import dev.apikey.spi.KeyQuery;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +47,7 @@ final class AdminRequests {
     private static final int MAX_POLICY_TEXT = 256;
 
     private static final Set<String> CREATE_FIELDS = Set.of("owner", "tenant", "scopes", "environment", "expiresAt",
-            "rateLimit", "quota", "credits", "allowedCidrs", "labels");
+            "rateLimit", "quota", "credits", "allowedCidrs", "labels", "description", "reviewAfter");
     private static final Set<String> ROTATE_FIELDS = Set.of("gracePeriod");
 
     private AdminRequests() {
@@ -92,6 +96,13 @@ final class AdminRequests {
         List<String> cidrs = strings(in, "allowedCidrs", MAX_CIDRS);
         field("allowedCidrs", () -> request.allowedCidrs(cidrs.toArray(new String[0])));
         labels(in).forEach((k, v) -> field("labels", () -> request.label(k, v)));
+        String description = string(in, "description", KeyRecord.MAX_DESCRIPTION);
+        field("description", () -> request.description(description));
+        String reviewAfter = string(in, "reviewAfter", MAX_SHORT_TEXT);
+        if (reviewAfter != null) {
+            LocalDate day = field("reviewAfter", () -> LocalDate.parse(reviewAfter));
+            request.reviewAfter(day);
+        }
         return field(null, request::build);
     }
 
@@ -118,6 +129,31 @@ final class AdminRequests {
                     + Text.safe(limit, MAX_SHORT_TEXT));
         }
         return q.limit(n);
+    }
+
+    /**
+     * The review that {@code ?unusedDays=&expiringDays=} ask for (each 1 to 36500; defaults 90 and 30), on
+     * {@code clock}.
+     */
+    static KeyReview review(String unusedDays, String expiringDays, Clock clock) {
+        KeyReview.Builder b = KeyReview.custom().clock(clock);
+        if (unusedDays != null) {
+            int days = days("unusedDays", unusedDays);
+            field("unusedDays", () -> b.unusedDays(days));
+        }
+        if (expiringDays != null) {
+            int days = days("expiringDays", expiringDays);
+            field("expiringDays", () -> b.expiringDays(days));
+        }
+        return b.build();
+    }
+
+    private static int days(String name, String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw badField(name, name + " must be a whole number of days, got " + Text.safe(text, MAX_SHORT_TEXT));
+        }
     }
 
     /**
@@ -251,6 +287,7 @@ final class AdminRequests {
             throw badField(name, name == null ? e.getMessage() : name + ": " + e.getMessage());
         } catch (DateTimeParseException e) {
             String expected = "gracePeriod".equals(name) ? "an ISO-8601 duration such as PT24H"
+                    : "reviewAfter".equals(name) ? "an ISO-8601 date such as 2030-01-31"
                     : "an ISO-8601 instant such as 2030-01-01T00:00:00Z";
             throw badField(name, name + " '" + Text.safe(e.getParsedString(), MAX_SHORT_TEXT) + "' is not " + expected);
         }

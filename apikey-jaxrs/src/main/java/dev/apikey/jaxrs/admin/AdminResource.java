@@ -9,6 +9,7 @@ import dev.apikey.ProblemRenderer;
 import dev.apikey.RequiresScope;
 import dev.apikey.jaxrs.ApiKeys;
 import dev.apikey.json.StrictJson;
+import dev.apikey.review.KeyReview;
 import dev.apikey.spi.KeyQuery;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -47,12 +48,17 @@ import static dev.apikey.jaxrs.admin.AdminProblems.notFound;
  *   <li>{@code POST /admin/keys} with {@code {"owner": "...", "scopes": ["billing:read"]}} and optionally
  *       {@code tenant}, {@code environment} ({@code live}/{@code test}), {@code expiresAt} (ISO-8601 instant),
  *       {@code rateLimit} ({@code "100/1s burst 20, 10000/1d"}), {@code quota} ({@code "1000/day"}),
- *       {@code credits}, {@code allowedCidrs}, {@code labels}: 201 with the record and {@code key}, the
- *       plaintext, shown this once.</li>
+ *       {@code credits}, {@code allowedCidrs}, {@code labels}, {@code description} (the key's purpose, at most
+ *       512 chars), {@code reviewAfter} (ISO-8601 date): 201 with the record and {@code key}, the plaintext, shown
+ *       this once.</li>
  *   <li>{@code GET /admin/keys[?owner=..|?tenant=..][&limit=..&after=..]}: {@code {"keys": [record, ...]}} in id
  *       order. With {@code limit} (1 to {@value KeyQuery#MAX_LIMIT}) one page, and {@code "next"}: the
  *       {@code after} of the following page, present while a page comes back full.</li>
  *   <li>{@code GET /admin/keys/{id}}: the record.</li>
+ *   <li>{@code GET /admin/keys/review[?owner=..|?tenant=..][&unusedDays=90&expiringDays=30][&limit=..&after=..]}:
+ *       the {@link KeyReview} of one page of keys (default {@value #REVIEW_PAGE} records):
+ *       {@code {"reviewedAt", "unusedDays", "expiringDays", "reviewed", "keys": [{..., "findings": [...]}], "next"}},
+ *       listing only keys with findings; {@code next} as for the list.</li>
  *   <li>{@code POST /admin/keys/{id}/rotate} with {@code {"gracePeriod": "PT24H"}}: 201 with the successor's
  *       record and key; the old key keeps working for the grace period (never past its own expiry; at most the
  *       manager's {@link KeyManager#maxGracePeriod()}, 7 days by default).</li>
@@ -78,6 +84,9 @@ import static dev.apikey.jaxrs.admin.AdminProblems.notFound;
 public final class AdminResource {
     /** The scope the admin API requires. */
     public static final String SCOPE = "apikeys:admin";
+
+    /** Records a review reads when the request names no {@code limit}: a response stays bounded. */
+    public static final int REVIEW_PAGE = 1000;
 
     private final KeyManager manager;
     private final ProblemRenderer problems;
@@ -111,11 +120,7 @@ public final class AdminResource {
                          @Context SecurityContext security) {
         return answer(() -> {
             KeyManager acting = actingManager(security);
-            if (owner != null && tenant != null) {
-                throw badField("tenant", "filter by owner or by tenant, not both");
-            }
-            KeyQuery query = AdminRequests.page(owner != null ? KeyQuery.byOwner(owner)
-                    : tenant != null ? KeyQuery.byTenant(tenant) : KeyQuery.all(), limit, after);
+            KeyQuery query = AdminRequests.page(filter(owner, tenant), limit, after);
             List<KeyRecord> page = call(() -> acting.list(query));
             List<Map<String, Object>> keys = new ArrayList<>();
             for (KeyRecord r : page) {
@@ -125,6 +130,35 @@ public final class AdminResource {
             out.put("keys", keys);
             if (query.isPaged() && page.size() == query.limit()) {
                 out.put("next", page.get(page.size() - 1).id());
+            }
+            return ok(Response.ok(), out);
+        });
+    }
+
+    /** The key review of one page of the keys the calling key may see: only keys with findings are listed. */
+    @GET
+    @Path("review")
+    public Response review(@QueryParam("owner") String owner, @QueryParam("tenant") String tenant,
+                           @QueryParam("unusedDays") String unusedDays, @QueryParam("expiringDays") String expiringDays,
+                           @QueryParam("limit") String limit, @QueryParam("after") String after,
+                           @Context SecurityContext security) {
+        return answer(() -> {
+            KeyManager acting = actingManager(security);
+            KeyReview review = AdminRequests.review(unusedDays, expiringDays, manager.clock());
+            KeyQuery query = AdminRequests.page(filter(owner, tenant), limit == null ? String.valueOf(REVIEW_PAGE) : limit,
+                    after);
+            Instant now = review.now();
+            KeyReview.Page page = call(() -> review.page(acting::list, query, now));
+            List<Map<String, Object>> keys = new ArrayList<>();
+            page.keys().forEach(f -> keys.add(f.toJson()));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("reviewedAt", now.toString());
+            out.put("unusedDays", review.unusedDays());
+            out.put("expiringDays", review.expiringDays());
+            out.put("reviewed", page.reviewed());
+            out.put("keys", keys);
+            if (page.next() != null) {
+                out.put("next", page.next());
             }
             return ok(Response.ok(), out);
         });
@@ -184,6 +218,13 @@ public final class AdminResource {
         });
     }
 
+    private static KeyQuery filter(String owner, String tenant) {
+        if (owner != null && tenant != null) {
+            throw badField("tenant", "filter by owner or by tenant, not both");
+        }
+        return owner != null ? KeyQuery.byOwner(owner) : tenant != null ? KeyQuery.byTenant(tenant) : KeyQuery.all();
+    }
+
     /**
      * The manager acting as the key that authenticated the request. Without one (the resource registered without
      * {@code ApiKeyFeature} in front of it) nothing is allowed.
@@ -237,6 +278,12 @@ public final class AdminResource {
         }
         if (!r.labels().isEmpty()) {
             m.put("labels", r.labels());
+        }
+        if (r.description() != null) {
+            m.put("description", r.description());
+        }
+        if (r.reviewAfter() != null) {
+            m.put("reviewAfter", r.reviewAfter().toString());
         }
         return m;
     }

@@ -21,6 +21,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -38,7 +39,7 @@ public final class RecordRows {
     /** The columns every SELECT reads ({@link #read} reads them by name). */
     public static final String COLUMNS = "id, digest, lineage, hint, owner, tenant, environment, scopes, allowed_cidrs, "
             + "created, not_before, expires, status, rate_limit_policy, quota, credits, labels, last_used, replaces, "
-            + "replaced_by, version";
+            + "replaced_by, description, review_after, version";
 
     /**
      * The versioned content: every column an update replaces. Not id and digest (they never change), lineage
@@ -46,7 +47,7 @@ public final class RecordRows {
      */
     private static final List<String> CONTENT = List.of("hint", "owner", "tenant", "environment", "scopes",
             "allowed_cidrs", "created", "not_before", "expires", "status", "rate_limit_policy", "quota", "credits",
-            "labels", "replaces", "replaced_by");
+            "labels", "replaces", "replaced_by", "description", "review_after");
 
     /** The content columns, comma-separated, for an INSERT's column list. */
     public static final String CONTENT_COLUMNS = String.join(", ", CONTENT);
@@ -109,6 +110,12 @@ public final class RecordRows {
         ps.setString(i++, labelsJson(r.labels()));
         ps.setString(i++, r.replaces());
         ps.setString(i++, r.replacedBy());
+        ps.setString(i++, r.description());
+        if (r.reviewAfter() == null) {
+            ps.setNull(i++, Types.DATE);
+        } else {
+            ps.setObject(i++, r.reviewAfter());
+        }
         return i;
     }
 
@@ -163,6 +170,10 @@ public final class RecordRows {
             b.quota(quota == null ? null : Quota.parse(quota));
             column = "labels";
             b.labels(labels(rs.getString("labels")));
+            column = "description";
+            b.description(rs.getString("description"));
+            column = "review_after";
+            b.reviewAfter(rs.getObject("review_after", LocalDate.class));
             column = "record";
             return b.owner(rs.getString("owner"))
                     .tenant(rs.getString("tenant"))
