@@ -313,6 +313,16 @@ public final class KeyManager {
         throw new VersionConflictException(id, -1, -1);
     }
 
+    /**
+     * Records that key {@code id} was reported found where it should not be (a {@link LifecycleEvent.Action#LEAK}
+     * event by this manager's actor, the reporter); what is done about it is a change of its own.
+     *
+     * @throws KeyNotFoundException if no key has this id (that the actor may see)
+     */
+    public void recordLeak(String id) {
+        audit(LifecycleEvent.Action.LEAK, require(id).id(), null);
+    }
+
     /** Reports a stored change; a failing sink is logged and never undoes the change. */
     private void audit(LifecycleEvent.Action action, String target, String successor) {
         try {

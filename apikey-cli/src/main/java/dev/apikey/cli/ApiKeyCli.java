@@ -8,13 +8,17 @@ import java.io.PrintWriter;
 
 /**
  * The {@code apikey} command: key management against a file store or a cluster, and leak scanning.
- * Exit codes: 0 success; 1 {@code scan} found keys; 2 an error (one line on stderr).
+ * Exit codes: 0 success; 1 {@code scan} found keys; 2 an error (one line on stderr; for {@code scan}, also a file
+ * it could not read).
  */
-@Command(name = "apikey", mixinStandardHelpOptions = true, version = "apikey 0.1.0",
+@Command(name = "apikey", mixinStandardHelpOptions = true, version = "apikey " + ApiKeyCli.VERSION,
         description = "Manage API keys and scan for leaked ones.",
         subcommands = {IssueCommand.class, ListCommand.class, ShowCommand.class, RevokeCommand.class,
-                RotateCommand.class, SuspendCommand.class, ResumeCommand.class, HashCommand.class, ScanCommand.class})
+                RotateCommand.class, SuspendCommand.class, ResumeCommand.class, HashCommand.class, ScanCommand.class,
+                LeakCommand.class})
 public final class ApiKeyCli implements Runnable {
+    /** The CLI's version, as {@code --version} and scan reports show it. */
+    public static final String VERSION = "0.1.0";
     /** Exit code for errors. */
     public static final int ERROR = 2;
 

@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +20,8 @@ class ApiKeyCliTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = ApiKeyCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeEach
@@ -49,7 +41,7 @@ class ApiKeyCliTest {
 
     @Test
     void issueListShowSuspendResumeRotateRevokeAgainstAFileStore() throws Exception {
-        Result issued = run("issue", "--store", store(), "--owner", "billing-app", "-s", "billing:read", "-s", "billing:write",
+        CliRun issued = run("issue", "--store", store(), "--owner", "billing-app", "-s", "billing:read", "-s", "billing:write",
                 "--rate-limit", "100/1s burst 20", "--quota", "1000/day");
         assertThat(issued.code()).isZero();
         String id = field(issued.out(), "id");
@@ -57,17 +49,17 @@ class ApiKeyCliTest {
         assertThat(KeyFormat.ofDefaults().isValid(key)).isTrue();
         assertThat(Files.readString(dir.resolve("keys.json"))).doesNotContain(key);
 
-        Result list = run("list", "--store", store());
+        CliRun list = run("list", "--store", store());
         assertThat(list.code()).isZero();
         assertThat(list.out()).contains(id).contains("billing-app").contains("ACTIVE").doesNotContain(key);
 
-        Result show = run("show", "--store", store(), id);
+        CliRun show = run("show", "--store", store(), id);
         assertThat(show.out()).contains("100/1s burst 20").contains("1000/day").doesNotContain(key).doesNotContain("sha256:");
 
         assertThat(run("suspend", "--store", store(), id).out()).contains("SUSPENDED");
         assertThat(run("resume", "--store", store(), id).out()).contains("ACTIVE");
 
-        Result rotated = run("rotate", "--store", store(), id, "--grace", "PT1H");
+        CliRun rotated = run("rotate", "--store", store(), id, "--grace", "PT1H");
         assertThat(rotated.code()).isZero();
         String next = field(rotated.out(), "id");
         assertThat(run("show", "--store", store(), id).out()).contains("replacedBy:").contains(next);
@@ -78,11 +70,11 @@ class ApiKeyCliTest {
 
     @Test
     void errorsAreOneClearLineAndANonZeroExit() {
-        Result r = run("show", "--store", store(), "key_doesnotexist");
+        CliRun r = run("show", "--store", store(), "key_doesnotexist");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("apikey: error: no key with id key_doesnotexist");
 
-        Result bad = run("issue", "--store", store(), "--owner", "a", "-s", "billing");
+        CliRun bad = run("issue", "--store", store(), "--owner", "a", "-s", "billing");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("resource:action").doesNotContain("Exception").doesNotContain("\tat ");
 
@@ -93,7 +85,7 @@ class ApiKeyCliTest {
     @Test
     void scanOfAPathThatDoesNotExistIsAnErrorNotACleanResult() throws Exception {
         Path missing = dir.resolve("no-such-dir");
-        Result r = run("scan", missing.toString());
+        CliRun r = run("scan", missing.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("apikey: error: " + missing + ": no such file or directory");
         assertThat(r.out()).isEmpty();
@@ -105,7 +97,7 @@ class ApiKeyCliTest {
     @Test
     void aStoreFileThatDoesNotExistIsAnErrorUnlessCreateIsGiven() {
         Path typo = dir.resolve("kyes.json");
-        Result r = run("list", "--store", "file:" + typo);
+        CliRun r = run("list", "--store", "file:" + typo);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("apikey: error: --store file " + typo
                 + " does not exist; pass --create to create it");
@@ -119,11 +111,11 @@ class ApiKeyCliTest {
 
     @Test
     void usageErrorsNameTheCommandOnce() {
-        Result top = run("--no-such-option");
+        CliRun top = run("--no-such-option");
         assertThat(top.code()).isEqualTo(2);
         assertThat(top.err()).contains("Run 'apikey --help' for usage.").doesNotContain("apikey apikey");
 
-        Result sub = run("issue", "--no-such-option");
+        CliRun sub = run("issue", "--no-such-option");
         assertThat(sub.code()).isEqualTo(2);
         assertThat(sub.err()).contains("Run 'apikey issue --help' for usage.");
     }
@@ -133,7 +125,7 @@ class ApiKeyCliTest {
         String key = field(run("issue", "--store", store(), "--owner", "a").out(), "key");
         HashCommand.stdin = new ByteArrayInputStream((key + "\n").getBytes(StandardCharsets.US_ASCII));
         try {
-            Result r = run("hash");
+            CliRun r = run("hash");
             assertThat(r.code()).isZero();
             assertThat(Files.readString(dir.resolve("keys.json"))).contains(r.out().strip());
             HashCommand.stdin = new ByteArrayInputStream("ak_live_nope\n".getBytes(StandardCharsets.US_ASCII));
@@ -155,14 +147,14 @@ class ApiKeyCliTest {
                 + "ak_live_" + "A".repeat(38) + "\n" + "ak_prod_" + live.substring(8) + "\n" + "sk_live_short\n");
         Files.write(dir.resolve("repo/binary.bin"), new byte[] {0, 1, 2, (byte) 0xff, 10});
 
-        Result r = run("scan", dir.resolve("repo").toString());
+        CliRun r = run("scan", dir.resolve("repo").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("app.properties:2: ak_live_\u2026" + live.substring(42))
                 .contains("notes.md:1: acme_test_\u2026" + test.substring(test.length() - 4))
                 .contains("3 keys found")
                 .doesNotContain(live).doesNotContain(test).doesNotContain("lookalikes");
 
-        Result clean = run("scan", dir.resolve("repo/binary.bin").toString());
+        CliRun clean = run("scan", dir.resolve("repo/binary.bin").toString());
         assertThat(clean.code()).isZero();
         assertThat(clean.out()).contains("0 keys found");
     }
@@ -170,12 +162,12 @@ class ApiKeyCliTest {
     @Test
     void scanWithRevokeRevokesTheLiveKeysItFinds() throws Exception {
         String id = field(run("issue", "--store", store(), "--owner", "a").out(), "id");
-        Result issued = run("issue", "--store", store(), "--owner", "b");
+        CliRun issued = run("issue", "--store", store(), "--owner", "b");
         String key = field(issued.out(), "key");
         String otherId = field(issued.out(), "id");
         Files.writeString(dir.resolve("leak.env"), "TOKEN=" + key + "\n");
 
-        Result r = run("scan", dir.resolve("leak.env").toString(), "--revoke", "--store", store());
+        CliRun r = run("scan", dir.resolve("leak.env").toString(), "--revoke", "--store", store());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("revoked: " + otherId).doesNotContain(key);
         assertThat(run("show", "--store", store(), otherId).out()).contains("REVOKED");
@@ -207,7 +199,7 @@ class ApiKeyCliTest {
         audit.addHandler(handler);
         try {
             String id = field(run("issue", "--store", store(), "--owner", "audited", "-s", "billing:read").out(), "id");
-            Result tooLong = run("rotate", "--store", store(), id, "--grace", "P30D");
+            CliRun tooLong = run("rotate", "--store", store(), id, "--grace", "P30D");
             run("revoke", "--store", store(), id);
 
             assertThat(tooLong.code()).isEqualTo(2);

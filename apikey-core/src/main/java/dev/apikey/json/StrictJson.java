@@ -38,7 +38,8 @@ public final class StrictJson {
     public static final class Malformed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Malformed(String message) {
+        /** A message that says why and where, and quotes no input; callers use it for a document of the wrong shape. */
+        public Malformed(String message) {
             super(message, null, false, false);
         }
     }
@@ -48,19 +49,33 @@ public final class StrictJson {
      *
      * @throws Malformed if it is empty, not JSON, not an object, too deep, has a duplicate member or trailing content
      */
+    @SuppressWarnings("unchecked")
     public static Map<String, Object> object(byte[] json) {
+        return (Map<String, Object>) root(json, JsonToken.START_OBJECT, "object");
+    }
+
+    /**
+     * Parses {@code json} (UTF-8) as one JSON array (GitHub's secret-scanning reports are one).
+     *
+     * @throws Malformed if it is empty, not JSON, not an array, too deep, has a duplicate member or trailing content
+     */
+    @SuppressWarnings("unchecked")
+    public static List<Object> array(byte[] json) {
+        return (List<Object>) root(json, JsonToken.START_ARRAY, "array");
+    }
+
+    private static Object root(byte[] json, JsonToken expected, String what) {
         try (JsonParser p = JSON_FACTORY.createParser(json)) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                throw new Malformed("the body is empty; expected a JSON object");
+                throw new Malformed("the body is empty; expected a JSON " + what);
             }
-            if (first != JsonToken.START_OBJECT) {
-                throw new Malformed("the body must be a JSON object, got " + kind(first));
+            if (first != expected) {
+                throw new Malformed("the body must be a JSON " + what + ", got " + kind(first));
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> root = (Map<String, Object>) value(p, first, 1);
+            Object root = value(p, first, 1);
             if (p.nextToken() != null) {
-                throw new Malformed("unexpected content after the JSON object at " + where(p.currentLocation()));
+                throw new Malformed("unexpected content after the JSON " + what + " at " + where(p.currentLocation()));
             }
             return root;
         } catch (JsonProcessingException e) {

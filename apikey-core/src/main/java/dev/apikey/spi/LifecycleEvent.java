@@ -31,7 +31,9 @@ public record LifecycleEvent(Instant time, Action action, String actor, String t
         /** The key was suspended. */
         SUSPEND,
         /** The key was made active again. */
-        RESUME
+        RESUME,
+        /** The key was reported found where it should not be; the actor is the reporter. Nothing changed by it. */
+        LEAK
     }
 
     /** Checks the required fields. */

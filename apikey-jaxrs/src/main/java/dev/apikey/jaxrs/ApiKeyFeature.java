@@ -5,7 +5,9 @@ import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyManager;
 import dev.apikey.RequiresScope;
 import dev.apikey.ScopeRequirement;
+import dev.apikey.jaxrs.admin.AdminLeaksResource;
 import dev.apikey.jaxrs.admin.AdminResource;
+import dev.apikey.leak.LeakAction;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -163,6 +165,7 @@ public final class ApiKeyFeature implements Feature, DynamicFeature {
         }
         if (adminManager != null) {
             context.register(new AdminResource(adminManager, verifier.problems()));
+            context.register(new AdminLeaksResource(adminManager, LeakAction.REVOKE, verifier.problems()));
         }
         return true;
     }

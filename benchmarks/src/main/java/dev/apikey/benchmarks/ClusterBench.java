@@ -124,6 +124,9 @@ public final class ClusterBench {
         }
         // Our recommended member settings (near cache with invalidation, batching off, merge policy) for maps
         // apikey*, so each measurement can take maps of its own.
+        // Bucket4j's own serializers, so that its entry processors cross members without Java serialization, which
+        // the members refuse (ApiKeyHazelcast.configure sets a deserialization filter).
+        io.github.bucket4j.grid.hazelcast.HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), 10_000);
         return ApiKeyHazelcast.configure(config, HazelcastOptions.custom().mapNamePrefix("apikey*").clusterSecret(SECRET).build());
     }
 

@@ -142,6 +142,15 @@ final class AdminRequests {
         return grace;
     }
 
+    /** The strings of a leak report, {@code {"found": [...]}}, at most {@code max}. */
+    static List<String> found(InputStream body, int max) {
+        Map<String, Object> in = object(body, Set.of("found"));
+        if (!in.containsKey("found")) {
+            throw badField("found", "found is required: the list of strings to check");
+        }
+        return strings(in, "found", max);
+    }
+
     private static Map<String, Object> object(InputStream body, Set<String> allowed) {
         byte[] bytes;
         try {
