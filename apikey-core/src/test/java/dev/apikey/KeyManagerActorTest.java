@@ -4,6 +4,7 @@ import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.LifecycleEvent;
+import dev.apikey.spi.LifecycleRecorder;
 import dev.apikey.spi.LifecycleEvent.Action;
 import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,17 +22,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class KeyManagerActorTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final InMemoryKeyStore store = new InMemoryKeyStore();
-    private final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
-    private final KeyManager manager = KeyManager.builder(store).clock(clock).auditSink(new AuditSink() {
-        @Override
-        public void record(AuditEvent event) {
-        }
-
-        @Override
-        public void lifecycle(LifecycleEvent event) {
-            events.add(event);
-        }
-    }).build();
+    private final LifecycleRecorder recorder = new LifecycleRecorder();
+    private final List<LifecycleEvent> events = recorder.events;
+    private final KeyManager manager = KeyManager.builder(store).clock(clock).auditSink(recorder).build();
 
     private KeyManager as(String tenant, String... scopes) {
         KeyRecord admin = manager.issue(KeyRequest.builder().owner("admin").tenant(tenant).scopes(scopes).build()).record();

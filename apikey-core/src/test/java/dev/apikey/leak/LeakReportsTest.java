@@ -8,14 +8,12 @@ import dev.apikey.KeyFormat;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.KeyStatus;
-import dev.apikey.spi.AuditEvent;
-import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.ForwardingKeyStore;
 import dev.apikey.spi.LifecycleEvent;
+import dev.apikey.spi.LifecycleRecorder;
 import dev.apikey.store.InMemoryKeyStore;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,17 +30,9 @@ class LeakReportsTest {
             lookups.incrementAndGet();
         }
     };
-    private final List<LifecycleEvent> events = Collections.synchronizedList(new ArrayList<>());
-    private final KeyManager keys = KeyManager.builder(store).auditSink(new AuditSink() {
-        @Override
-        public void record(AuditEvent event) {
-        }
-
-        @Override
-        public void lifecycle(LifecycleEvent event) {
-            events.add(event);
-        }
-    }).build();
+    private final LifecycleRecorder recorder = new LifecycleRecorder();
+    private final List<LifecycleEvent> events = recorder.events;
+    private final KeyManager keys = KeyManager.builder(store).auditSink(recorder).build();
 
     private LeakReports reports(LeakAction action) {
         return new LeakReports(keys.actingAs(Actor.named("scanner")), action);

@@ -14,9 +14,8 @@ import dev.apikey.jaxrs.ApiKeyFeature;
 import dev.apikey.jaxrs.JerseyServer;
 import dev.apikey.leak.LeakAction;
 import dev.apikey.leak.LeakReports;
-import dev.apikey.spi.AuditEvent;
-import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.LifecycleEvent;
+import dev.apikey.spi.LifecycleRecorder;
 import dev.apikey.store.InMemoryKeyStore;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +39,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,17 +50,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GitHubSecretScanningTest {
     private final InMemoryKeyStore store = new InMemoryKeyStore();
-    private final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
-    private final KeyManager keys = KeyManager.builder(store).auditSink(new AuditSink() {
-        @Override
-        public void record(AuditEvent event) {
-        }
-
-        @Override
-        public void lifecycle(LifecycleEvent event) {
-            events.add(event);
-        }
-    }).build();
+    private final LifecycleRecorder recorder = new LifecycleRecorder();
+    private final List<LifecycleEvent> events = recorder.events;
+    private final KeyManager keys = KeyManager.builder(store).auditSink(recorder).build();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
     private final Map<String, KeyPair> published = new LinkedHashMap<>();
     private final AtomicInteger keyFetches = new AtomicInteger();
