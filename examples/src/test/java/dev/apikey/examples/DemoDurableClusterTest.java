@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,20 +80,6 @@ class DemoDurableClusterTest {
         return DemoServer.start(env()::get, args);
     }
 
-    /** Polls until {@code path} answers {@code status} on {@code client}, for at most 5 s. */
-    private static int awaitStatus(DemoClient client, String key, int status) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        int last;
-        do {
-            last = client.get("/api/invoices", key).statusCode();
-            if (last == status) {
-                return last;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        } while (System.nanoTime() < deadline);
-        return last;
-    }
-
     private static String keyOf(Path keysOut, String name) {
         return DemoClient.keys(keysOut).get(name).get("key").asText();
     }
@@ -126,7 +111,7 @@ class DemoDurableClusterTest {
             assertThat(onA.get("/api/invoices", revoked).statusCode()).isEqualTo(200);
             assertThat(onB.post("/admin/keys/" + revokedId + "/revoke", adminB, null).statusCode()).isEqualTo(200);
             assertThat(onB.get("/api/invoices", revoked).statusCode()).isEqualTo(401);
-            assertThat(awaitStatus(onA, revoked, 401)).as("revoked on B, refused on A").isEqualTo(401);
+            assertThat(onA.awaitStatus("/api/invoices", revoked, 401)).as("revoked on B, refused on A").isEqualTo(401);
 
             paying = created(onA.post("/admin/keys", admin,
                     "{\"owner\":\"payg\",\"scopes\":[\"billing:read\"],\"credits\":3}")).get("key").asText();
@@ -164,7 +149,7 @@ class DemoDurableClusterTest {
         return Path.of(args[List.of(args).indexOf("--keys-out") + 1]);
     }
 
-    private static JsonNode created(java.net.http.HttpResponse<String> response) {
+    private static JsonNode created(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return DemoClient.json(response.body());
     }
