@@ -2,23 +2,14 @@ package dev.apikey.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.hazelcast.core.Hazelcast;
-import com.hazelcast.core.HazelcastInstance;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.apikey.ApiKeyVerifier;
-import dev.apikey.InvalidConfigurationException;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.VerifierBuilder;
-import dev.apikey.hazelcast.ApiKeyHazelcast;
 import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.jaxrs.ApiKeyFeature;
-import dev.apikey.jdbc.JdbcKeyStore;
-import dev.apikey.jdbc.JdbcUsageCounters;
 import dev.apikey.servlet.ApiKeyFilterConfig;
-import dev.apikey.store.FileKeyStore;
-import dev.apikey.store.InMemoryKeyStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
@@ -73,7 +64,8 @@ public final class DemoServer implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     String store;
     @Option(names = "--cluster", description = "Keep keys, revocations and rate limits in an embedded Hazelcast member "
-            + "on 127.0.0.1 that joins the others on the cluster ports; needs " + HazelcastOptions.CLUSTER_SECRET_ENV + ".")
+            + "on 127.0.0.1 that joins the others on the cluster ports; needs " + HazelcastOptions.CLUSTER_SECRET_ENV + ". With "
+            + "--store jdbc:... the cluster's registry, quotas and credits are kept in PostgreSQL.")
     boolean cluster;
     @Option(names = "--cluster-ports", defaultValue = DEFAULT_CLUSTER_PORTS, hidden = true,
             description = "Port range of the embedded members (default: ${DEFAULT-VALUE}).")
@@ -110,10 +102,9 @@ public final class DemoServer implements Callable<Integer> {
             running.close();
             stopped.countDown();
         }, "apikey-demo-shutdown"));
-        // Only the kind of a database store: its URL names the user and host, which the log has no need of.
-        String storeName = cluster ? "cluster" : store.startsWith("jdbc:") ? "postgresql" : store;
+        // Only the kind of store: a database URL names the user and host, which the log has no need of.
         System.out.println("apikey demo ready on http://" + host + ":" + running.port()
-                + " (store: " + storeName + "; demo keys written to " + keysOut.toAbsolutePath() + ")");
+                + " (store: " + running.storeKind() + "; demo keys written to " + keysOut.toAbsolutePath() + ")");
         System.out.flush();
         stopped.await();
         return 0;
@@ -132,43 +123,19 @@ public final class DemoServer implements Callable<Integer> {
     }
 
     private static Running start(DemoServer o, Function<String, String> env) throws Exception {
-        HazelcastInstance hz = null;
-        ApiKeyHazelcast cluster = null;
-        HikariDataSource pool = null;
-        dev.apikey.spi.KeyStore keyStore;
-        if (o.cluster) {
-            if (!o.store.equals("memory")) {
-                throw new InvalidConfigurationException("--cluster keeps keys in the cluster; drop --store");
-            }
-            HazelcastOptions clusterOptions = DemoCluster.options(env);
-            hz = Hazelcast.newHazelcastInstance(DemoCluster.memberConfig(o.clusterPorts, clusterOptions));
-            cluster = ApiKeyHazelcast.from(hz, clusterOptions);
-            keyStore = cluster.keyStore();
-        } else if (o.store.equals("memory")) {
-            keyStore = new InMemoryKeyStore();
-        } else if (o.store.startsWith("file:") && o.store.length() > 5) {
-            keyStore = FileKeyStore.builder(Path.of(o.store.substring(5))).build();
-        } else if (o.store.startsWith("jdbc:")) {
-            pool = DemoDatabase.open(o.store, env);
-            try {
-                keyStore = JdbcKeyStore.builder(pool).createSchema(true).build();
-            } catch (RuntimeException e) {
-                pool.close();
-                throw e;
-            }
-        } else {
-            // Not echoed: whatever it is, it may hold a credential.
-            throw new InvalidConfigurationException("--store must be memory, file:PATH or jdbc:postgresql://HOST[:PORT]/DB?user=U");
+        DemoStores stores = DemoStores.open(o.store, o.cluster, o.clusterPorts, env);
+        try {
+            return serve(o, stores);
+        } catch (Exception | Error e) {
+            stores.close();
+            throw e;
         }
+    }
+
+    private static Running serve(DemoServer o, DemoStores stores) throws Exception {
+        dev.apikey.spi.KeyStore keyStore = stores.keyStore();
         KeyManager manager = KeyManager.builder(keyStore).build();
-        VerifierBuilder vb = ApiKeyVerifier.builder(keyStore).from(manager).realm("apikey-demo");
-        if (cluster != null) {
-            vb.rateLimiter(cluster.rateLimiter()).usageCounters(cluster.usageCounters());
-        }
-        if (pool != null) {
-            // Quotas and credits in the database too; short-window rate limits stay in memory.
-            vb.usageCounters(JdbcUsageCounters.builder(pool).build());
-        }
+        VerifierBuilder vb = stores.applyTo(ApiKeyVerifier.builder(keyStore).from(manager).realm("apikey-demo"));
         ApiKeyVerifier verifier = vb.build();
         writeDemoKeys(manager, o.keysOut);
 
@@ -203,15 +170,10 @@ public final class DemoServer implements Callable<Integer> {
             server.start();
         } catch (Exception e) {
             server.stop();
-            if (hz != null) {
-                hz.shutdown();
-            }
-            if (pool != null) {
-                pool.close();
-            }
+            verifier.close();
             throw e;
         }
-        return new Running(server, connector, verifier, manager, hz, pool);
+        return new Running(server, connector, verifier, manager, stores);
     }
 
     /** Issues the five demo keys and writes them, owner-readable only, to {@code out}. */
@@ -260,17 +222,14 @@ public final class DemoServer implements Callable<Integer> {
         private final ServerConnector connector;
         private final ApiKeyVerifier verifier;
         private final KeyManager manager;
-        private final HazelcastInstance hazelcast;
-        private final HikariDataSource pool;
+        private final DemoStores stores;
 
-        Running(Server server, ServerConnector connector, ApiKeyVerifier verifier, KeyManager manager,
-                HazelcastInstance hazelcast, HikariDataSource pool) {
+        Running(Server server, ServerConnector connector, ApiKeyVerifier verifier, KeyManager manager, DemoStores stores) {
             this.server = server;
             this.connector = connector;
             this.verifier = verifier;
             this.manager = manager;
-            this.hazelcast = hazelcast;
-            this.pool = pool;
+            this.stores = stores;
         }
 
         /** The HTTP port. */
@@ -278,12 +237,17 @@ public final class DemoServer implements Callable<Integer> {
             return connector.getLocalPort();
         }
 
+        /** The kind of store, as the ready line names it ({@code memory}, {@code cluster backed by postgresql}, ...). */
+        public String storeKind() {
+            return stores.kind();
+        }
+
         /** The key manager (tests use it to inspect records). */
         public KeyManager manager() {
             return manager;
         }
 
-        /** Stops HTTP, then the Hazelcast member or the database pool. */
+        /** Stops HTTP, then the Hazelcast member, then the database pool. */
         @Override
         public void close() {
             try {
@@ -292,12 +256,7 @@ public final class DemoServer implements Callable<Integer> {
                 System.err.println("apikey-examples: stopping HTTP failed: " + e.getClass().getSimpleName());
             }
             verifier.close();
-            if (hazelcast != null) {
-                hazelcast.shutdown();
-            }
-            if (pool != null) {
-                pool.close();
-            }
+            stores.close();
         }
     }
 }

@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /** HTTP helpers for the demo-server tests. */
 final class DemoClient {
@@ -27,6 +29,20 @@ final class DemoClient {
             b.header("X-API-Key", key);
         }
         return send(b);
+    }
+
+    /** Polls until {@code path} answers {@code status}, for at most 5 s; returns the last status seen. */
+    int awaitStatus(String path, String key, int status) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int last;
+        do {
+            last = get(path, key).statusCode();
+            if (last == status) {
+                return last;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        } while (System.nanoTime() < deadline);
+        return last;
     }
 
     HttpResponse<String> post(String path, String key, String json) {

@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,20 +53,6 @@ class DemoClusterTest {
         }
     }
 
-    /** Polls until {@code path} answers {@code status} on {@code client}, for at most 5 s. */
-    private static int awaitStatus(DemoClient client, String path, String key, int status) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        int last;
-        do {
-            last = client.get(path, key).statusCode();
-            if (last == status) {
-                return last;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        } while (System.nanoTime() < deadline);
-        return last;
-    }
-
     @Test
     void aKeyIssuedOnOneServerWorksOnTheOtherAndARevocationOnTheOtherReachesTheFirst() {
         DemoClient onA = new DemoClient(a.port());
@@ -85,7 +69,7 @@ class DemoClusterTest {
 
         assertThat(onB.post("/admin/keys/" + id + "/revoke", adminB, null).statusCode()).isEqualTo(200);
         assertThat(onB.get("/api/invoices", key).statusCode()).isEqualTo(401);
-        assertThat(awaitStatus(onA, "/api/invoices", key, 401)).isEqualTo(401);
+        assertThat(onA.awaitStatus("/api/invoices", key, 401)).isEqualTo(401);
     }
 
     @Test
