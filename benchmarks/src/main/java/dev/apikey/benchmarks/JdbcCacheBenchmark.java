@@ -1,0 +1,112 @@
+package dev.apikey.benchmarks;
+
+import dev.apikey.AccessRequest;
+import dev.apikey.ApiKeyVerifier;
+import dev.apikey.ClientThrottle;
+import dev.apikey.Decision;
+import dev.apikey.KeyManager;
+import dev.apikey.KeyRequest;
+import dev.apikey.ScopeRequirement;
+import dev.apikey.jdbc.CacheOptions;
+import dev.apikey.jdbc.JdbcKeyStore;
+import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.KeyStore;
+import dev.apikey.store.InMemoryKeyStore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Valid verify with {@link JdbcKeyStore} behind its per-node cache (a hit: no SQL) against the same verify with
+ * {@link InMemoryKeyStore}: the same verifier settings as {@link VerifyBenchmark#verifyValid} (a scope check, a
+ * local rate limit), 1000 other keys in each store. Needs PostgreSQL (see {@link BenchDatabase}).
+ *
+ * <p>Every fork sets up both stores, whichever it measures, so both measurements run in a JVM with the same heap
+ * and the same threads (the cache's listener, the pool's housekeeping). The cache has its default options
+ * ({@link CacheOptions#ofDefaults()}: a 5 s TTL), so one verify in every 5 s reads the record again, as a node
+ * serving a busy key does; that is about one call in ten million here.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 8, time = 1)
+@Fork(1)
+public class JdbcCacheBenchmark {
+    private static final int KEYS = 1000;
+
+    private BenchDatabase db;
+    private JdbcKeyStore jdbcStore;
+    private ApiKeyVerifier inMemory;
+    private ApiKeyVerifier cachedJdbc;
+    private AccessRequest inMemoryRequest;
+    private AccessRequest cachedJdbcRequest;
+
+    @Setup
+    public void setUp() throws Exception {
+        String unreachable = BenchDatabase.whyUnreachable();
+        if (unreachable != null) {
+            throw new IllegalStateException("JdbcCacheBenchmark needs PostgreSQL: " + unreachable);
+        }
+        db = BenchDatabase.open("apikey_bench_cache");
+        jdbcStore = JdbcKeyStore.builder(db.pool("apikey-bench-cache", 4)).createSchema(true)
+                .cache(CacheOptions.ofDefaults()).build();
+        JdbcBench.awaitListening(jdbcStore);
+        InMemoryKeyStore memoryStore = new InMemoryKeyStore();
+        String[] keys = new String[2];
+        inMemory = verifier(memoryStore, keys, 0);
+        cachedJdbc = verifier(jdbcStore, keys, 1);
+        ScopeRequirement req = ScopeRequirement.all("billing:read");
+        inMemoryRequest = VerifyBenchmark.request(List.of(keys[0]), req);
+        cachedJdbcRequest = VerifyBenchmark.request(List.of(keys[1]), req);
+        // The first verify of the JDBC key reads the database and caches the record; every one after is a hit.
+        for (int i = 0; i < 2; i++) {
+            if (!inMemory.verify(inMemoryRequest).isAllowed() || !cachedJdbc.verify(cachedJdbcRequest).isAllowed()) {
+                throw new IllegalStateException("setup: valid key rejected");
+            }
+        }
+    }
+
+    /** Issues {@value #KEYS} keys and the benchmark's own into {@code store}; its key goes to {@code keys[slot]}. */
+    private static ApiKeyVerifier verifier(KeyStore store, String[] keys, int slot) {
+        KeyManager manager = KeyManager.builder(store).auditSink(AuditSink.NONE).build();
+        for (int i = 0; i < KEYS; i++) {
+            manager.issue(KeyRequest.builder().owner("owner-" + (i % 100)).scopes("billing:read").build());
+        }
+        keys[slot] = manager.issue(KeyRequest.builder().owner("bench").scopes("billing:read", "reports:read")
+                .rateLimit("1000000000/1s").build()).key().reveal();
+        return ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
+                .clientThrottle(ClientThrottle.disabled()).build();
+    }
+
+    @TearDown
+    public void tearDown() throws Exception {
+        inMemory.close();
+        cachedJdbc.close();
+        jdbcStore.close();
+        db.close();
+    }
+
+    /** The baseline: a valid verify against {@link InMemoryKeyStore}. */
+    @Benchmark
+    public Decision verifyInMemory() {
+        return inMemory.verify(inMemoryRequest);
+    }
+
+    /** A valid verify against {@link JdbcKeyStore}, answered by its cache. */
+    @Benchmark
+    public Decision verifyCachedJdbc() {
+        return cachedJdbc.verify(cachedJdbcRequest);
+    }
+}
