@@ -2,15 +2,10 @@ package dev.apikey.benchmarks;
 
 import dev.apikey.AccessRequest;
 import dev.apikey.ApiKeyVerifier;
-import dev.apikey.ClientThrottle;
 import dev.apikey.Decision;
-import dev.apikey.KeyManager;
-import dev.apikey.KeyRequest;
 import dev.apikey.ScopeRequirement;
 import dev.apikey.jdbc.CacheOptions;
 import dev.apikey.jdbc.JdbcKeyStore;
-import dev.apikey.spi.AuditSink;
-import dev.apikey.spi.KeyStore;
 import dev.apikey.store.InMemoryKeyStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Valid verify with {@link JdbcKeyStore} behind its per-node cache (a hit: no SQL) against the same verify with
  * {@link InMemoryKeyStore}: the same verifier settings as {@link VerifyBenchmark#verifyValid} (a scope check, a
- * local rate limit), 1000 other keys in each store. Needs PostgreSQL (see {@link BenchDatabase}).
+ * local rate limit; {@link VerifyBenchmark#keyedVerifier}), 1000 other keys in each store. Needs PostgreSQL (see {@link BenchDatabase}).
  *
  * <p>Every fork sets up both stores, whichever it measures, so both measurements run in a JVM with the same heap
  * and the same threads (the cache's listener, the pool's housekeeping). The cache has its default options
@@ -63,31 +58,19 @@ public class JdbcCacheBenchmark {
         jdbcStore = JdbcKeyStore.builder(db.pool("apikey-bench-cache", 4)).createSchema(true)
                 .cache(CacheOptions.ofDefaults()).build();
         JdbcBench.awaitListening(jdbcStore);
-        InMemoryKeyStore memoryStore = new InMemoryKeyStore();
-        String[] keys = new String[2];
-        inMemory = verifier(memoryStore, keys, 0);
-        cachedJdbc = verifier(jdbcStore, keys, 1);
+        VerifyBenchmark.KeyedVerifier memory = VerifyBenchmark.keyedVerifier(new InMemoryKeyStore(), KEYS);
+        VerifyBenchmark.KeyedVerifier jdbc = VerifyBenchmark.keyedVerifier(jdbcStore, KEYS);
+        inMemory = memory.verifier();
+        cachedJdbc = jdbc.verifier();
         ScopeRequirement req = ScopeRequirement.all("billing:read");
-        inMemoryRequest = VerifyBenchmark.request(List.of(keys[0]), req);
-        cachedJdbcRequest = VerifyBenchmark.request(List.of(keys[1]), req);
+        inMemoryRequest = VerifyBenchmark.request(List.of(memory.key()), req);
+        cachedJdbcRequest = VerifyBenchmark.request(List.of(jdbc.key()), req);
         // The first verify of the JDBC key reads the database and caches the record; every one after is a hit.
         for (int i = 0; i < 2; i++) {
             if (!inMemory.verify(inMemoryRequest).isAllowed() || !cachedJdbc.verify(cachedJdbcRequest).isAllowed()) {
                 throw new IllegalStateException("setup: valid key rejected");
             }
         }
-    }
-
-    /** Issues {@value #KEYS} keys and the benchmark's own into {@code store}; its key goes to {@code keys[slot]}. */
-    private static ApiKeyVerifier verifier(KeyStore store, String[] keys, int slot) {
-        KeyManager manager = KeyManager.builder(store).auditSink(AuditSink.NONE).build();
-        for (int i = 0; i < KEYS; i++) {
-            manager.issue(KeyRequest.builder().owner("owner-" + (i % 100)).scopes("billing:read").build());
-        }
-        keys[slot] = manager.issue(KeyRequest.builder().owner("bench").scopes("billing:read", "reports:read")
-                .rateLimit("1000000000/1s").build()).key().reveal();
-        return ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
-                .clientThrottle(ClientThrottle.disabled()).build();
     }
 
     @TearDown
