@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issues 8 and 28 end to end and writes results/latest.md (about 28 minutes on 2 cores):
+# Runs every benchmark of issues 8 and 28 end to end and writes results/latest.md (about 30 minutes on 2 cores):
 # core JMH with the gc profiler, heap per stored key, HTTP overhead with wrk, the 3-member cluster bench, and the
 # JDBC rows on PostgreSQL.
 # Usage: [THP=1] benchmarks/run.sh [core] [http] [cluster] [jdbc]   (from anywhere; needs JDK 17+, Maven, python3;
