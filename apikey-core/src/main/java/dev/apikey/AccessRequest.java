@@ -31,6 +31,7 @@ public final class AccessRequest {
     private final String method;
     private final String path;
     private final ScopeRequirement requirement;
+    private final Boolean secure;
 
     private AccessRequest(Builder b) {
         this.headers = b.headers;
@@ -41,6 +42,7 @@ public final class AccessRequest {
         this.method = b.method;
         this.path = b.path;
         this.requirement = b.requirement;
+        this.secure = b.secure;
     }
 
     /** A new builder. */
@@ -87,6 +89,14 @@ public final class AccessRequest {
         return requirement;
     }
 
+    /**
+     * Whether the request arrived over TLS on its connection to this server, or {@code null} when the caller did
+     * not say (then {@link CleartextKeys} is not applied: an adapter always says).
+     */
+    public Boolean secure() {
+        return secure;
+    }
+
     /** Builder for {@link AccessRequest}. */
     public static final class Builder {
         private Values headers = NONE;
@@ -96,6 +106,7 @@ public final class AccessRequest {
         private String method = "GET";
         private String path = "/";
         private ScopeRequirement requirement = ScopeRequirement.none();
+        private Boolean secure;
 
         private Builder() {
         }
@@ -147,6 +158,15 @@ public final class AccessRequest {
         /** The scope requirement; default none (any valid key). */
         public Builder requirement(ScopeRequirement requirement) {
             this.requirement = Objects.requireNonNull(requirement, "requirement");
+            return this;
+        }
+
+        /**
+         * Whether the request arrived over TLS on its connection ({@code ServletRequest.isSecure()}); adapters set
+         * it so that keys sent in the clear are refused ({@link CleartextKeys}).
+         */
+        public Builder secure(boolean secure) {
+            this.secure = secure;
             return this;
         }
 

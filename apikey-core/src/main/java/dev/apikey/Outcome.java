@@ -40,6 +40,8 @@ public enum Outcome {
     UNRESOLVED_CLIENT(Problem.INVALID_REQUEST),
     /** The key lacks a required scope. */
     INSUFFICIENT_SCOPE(Problem.INSUFFICIENT_SCOPE),
+    /** The key came over plain HTTP from a client that is not on this host ({@link CleartextKeys}). */
+    CLEARTEXT_KEY(Problem.HTTPS_REQUIRED),
     /** The client address is outside the key's allowed networks. */
     ADDRESS_NOT_ALLOWED(Problem.FORBIDDEN),
     /** A rate limit is exhausted. */

@@ -12,6 +12,8 @@ public enum Problem {
     INVALID_REQUEST(400, "invalid-request", "Invalid request"),
     /** 403: valid key without the required scope. */
     INSUFFICIENT_SCOPE(403, "insufficient-scope", "Insufficient scope"),
+    /** 403: a key sent over plain HTTP from a client that is not on this host ({@link CleartextKeys}). */
+    HTTPS_REQUIRED(403, "https-required", "HTTPS required"),
     /** 403: valid key from a client address that is not allowed. */
     FORBIDDEN(403, "forbidden", "Forbidden"),
     /** 429: rate limit exhausted. */

@@ -175,6 +175,12 @@ public final class VerifierBuilder {
         return this;
     }
 
+    /** See {@link VerifierConfig.Builder#cleartextKeys}. */
+    public VerifierBuilder cleartextKeys(CleartextKeys policy) {
+        config.cleartextKeys(policy);
+        return this;
+    }
+
     /** See {@link VerifierConfig.Builder#lookupTimeout}. */
     public VerifierBuilder lookupTimeout(Duration timeout) {
         config.lookupTimeout(timeout);

@@ -42,6 +42,7 @@ public final class VerifierConfig {
     private final boolean limiterFailOpen;
     private final Duration lookupTimeout;
     private final ClientThrottle clientThrottle;
+    private final CleartextKeys cleartextKeys;
 
     private VerifierConfig(Builder b) {
         this.headerName = b.headerName;
@@ -58,6 +59,7 @@ public final class VerifierConfig {
         this.limiterFailOpen = b.limiterFailOpen;
         this.lookupTimeout = b.lookupTimeout;
         this.clientThrottle = b.clientThrottle;
+        this.cleartextKeys = b.cleartextKeys;
     }
 
     /** Every setting at its default. */
@@ -145,6 +147,11 @@ public final class VerifierConfig {
         return clientThrottle;
     }
 
+    /** What happens to a key sent over plain HTTP from a client that is not on this host. */
+    public CleartextKeys cleartextKeys() {
+        return cleartextKeys;
+    }
+
     @Override
     public String toString() {
         return "VerifierConfig[header=" + headerName + ", realm=" + realm + "]";
@@ -166,6 +173,7 @@ public final class VerifierConfig {
         private boolean limiterFailOpen;
         private Duration lookupTimeout;
         private ClientThrottle clientThrottle = ClientThrottle.ofDefaults();
+        private CleartextKeys cleartextKeys = CleartextKeys.REFUSE;
 
         private Builder() {
         }
@@ -186,6 +194,7 @@ public final class VerifierConfig {
             limiterFailOpen = c.limiterFailOpen;
             lookupTimeout = c.lookupTimeout;
             clientThrottle = c.clientThrottle;
+            cleartextKeys = c.cleartextKeys;
             return this;
         }
 
@@ -317,6 +326,16 @@ public final class VerifierConfig {
         /** Failed-attempt throttling per client address (default {@link ClientThrottle#ofDefaults()}). */
         public Builder clientThrottle(ClientThrottle throttle) {
             this.clientThrottle = Objects.requireNonNull(throttle, "clientThrottle");
+            return this;
+        }
+
+        /**
+         * What happens to a key sent over plain HTTP from a client that is not on this host (default
+         * {@link CleartextKeys#REFUSE}: 403 {@code https-required}). Behind a TLS-terminating proxy, list the proxy in
+         * {@link #trustedProxies} and have it set {@code X-Forwarded-Proto}.
+         */
+        public Builder cleartextKeys(CleartextKeys policy) {
+            this.cleartextKeys = Objects.requireNonNull(policy, "cleartextKeys");
             return this;
         }
 

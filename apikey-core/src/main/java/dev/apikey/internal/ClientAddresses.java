@@ -31,6 +31,8 @@ public final class ClientAddresses {
     public static final int MAX_CHARS = 2048;
     /** The default forwarded header. */
     public static final String X_FORWARDED_FOR = "X-Forwarded-For";
+    /** The de-facto header in which a proxy names the scheme the client used. */
+    public static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
     /** What {@link #resolve} answers for a request whose forwarded header names no client; compare with {@link #isUnresolved}. */
     public static final String UNRESOLVED = new String("unresolved");
 
@@ -67,6 +69,30 @@ public final class ClientAddresses {
         return !trusted.isEmpty() && !request.headers().get(header).isEmpty();
     }
 
+    /**
+     * What a trusted proxy says about the scheme the client used: {@code TRUE} for https, {@code FALSE} for http,
+     * {@code null} when the peer is not a trusted proxy or says nothing usable. The right-most value counts: the
+     * proxy that connected to us set or appended it, while anything left of it may come from the client.
+     */
+    public Boolean forwardedSecure(AccessRequest request) {
+        String peer = trusted.isEmpty() ? null : bare(request.remoteAddress());
+        if (peer == null || !isTrusted(peer)) {
+            return null;
+        }
+        List<String> protos = rfc7239 ? forwardedParam(request.headers().get(header), "proto")
+                : listNodes(request.headers().get(X_FORWARDED_PROTO));
+        if (protos == null || protos.isEmpty()) {
+            return null;
+        }
+        String proto = protos.get(protos.size() - 1);
+        return proto.equalsIgnoreCase("https") ? Boolean.TRUE : proto.equalsIgnoreCase("http") ? Boolean.FALSE : null;
+    }
+
+    /** Whether {@code address} (a bare IP literal) is on this host: 127.0.0.0/8 or ::1. */
+    public static boolean isLoopback(String address) {
+        return address != null && (address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1"));
+    }
+
     /** The client's address, {@code null} when unknown, or {@link #UNRESOLVED}. */
     public String resolve(AccessRequest request) {
         String peer = bare(request.remoteAddress());
@@ -78,7 +104,7 @@ public final class ClientAddresses {
             // The proxy's own request, or one it forwards without saying for whom: the proxy is the client.
             return peer;
         }
-        List<String> nodes = rfc7239 ? forwardedNodes(values) : listNodes(values);
+        List<String> nodes = rfc7239 ? forwardedParam(values, "for") : listNodes(values);
         if (nodes == null) {
             return UNRESOLVED;
         }
@@ -140,17 +166,17 @@ public final class ClientAddresses {
     }
 
     /**
-     * The {@code for=} value of each element of RFC 7239 {@code Forwarded} headers (an empty string for an element
-     * without one), or {@code null} when the header is over the bounds or does not parse. A syntax error anywhere
+     * The {@code param} value ({@code for}, {@code proto}) of each element of RFC 7239 {@code Forwarded} headers (an
+     * empty string for an element without one), or {@code null} when the header is over the bounds or does not parse. A syntax error anywhere
      * refuses the whole header: an open quote can swallow a comma and shift which element is the right-most.
      */
-    private static List<String> forwardedNodes(List<String> values) {
+    private static List<String> forwardedParam(List<String> values, String param) {
         String all = values.size() == 1 ? values.get(0) : String.join(",", values);
         if (all.length() > MAX_CHARS) {
             return null;
         }
         List<String> nodes = new ArrayList<>(4);
-        String forValue = "";
+        String paramValue = "";
         int i = 0;
         int n = all.length();
         while (true) {
@@ -189,13 +215,13 @@ public final class ClientAddresses {
                 }
                 value = all.substring(valueStart, i);
             }
-            if (name.equals("for")) {
-                forValue = value;
+            if (name.equals(param)) {
+                paramValue = value;
             }
             i = skipSpaces(all, i);
             if (i == n || all.charAt(i) == ',') {
-                nodes.add(forValue);
-                forValue = "";
+                nodes.add(paramValue);
+                paramValue = "";
                 if (nodes.size() > MAX_ENTRIES) {
                     return null;
                 }

@@ -1,6 +1,7 @@
 package dev.apikey.hardening;
 
 import dev.apikey.ApiKeyVerifier;
+import dev.apikey.CleartextKeys;
 import dev.apikey.ClientThrottle;
 import dev.apikey.Environment;
 import dev.apikey.KeyManager;
@@ -43,7 +44,8 @@ import java.util.List;
  * {@code GET /whoami} (any key), and the same under {@code /down} (a store that {@link #faults} can make throw or
  * hang; lookups bounded to {@link #LOOKUP_TIMEOUT}) and {@code /throttled} (a client throttle of 2 failures per hour,
  * one verifier per adapter, behind a trusted proxy: 127.0.0.1, so a test names the client in
- * {@code X-Forwarded-For}, and a request without it is the proxy's own).
+ * {@code X-Forwarded-For}, and a request without it is the proxy's own), and {@code /guarded} (the same proxy, and
+ * {@link CleartextKeys#SUSPEND} for keys sent over plain HTTP).
  */
 final class TwoApps implements AutoCloseable {
     static final String REALM = "hardening";
@@ -70,13 +72,15 @@ final class TwoApps implements AutoCloseable {
         ApiKeyVerifier jerseyDown = base(faults).lookupTimeout(LOOKUP_TIMEOUT).build();
         ApiKeyVerifier servletThrottled = base(store).clientThrottle(throttle()).trustedProxies(List.of(PROXY)).build();
         ApiKeyVerifier jerseyThrottled = base(store).clientThrottle(throttle()).trustedProxies(List.of(PROXY)).build();
-        owned = List.of(jerseyVerifier, servletDown, jerseyDown, servletThrottled, jerseyThrottled);
+        ApiKeyVerifier servletGuarded = base(store).trustedProxies(List.of(PROXY)).cleartextKeys(CleartextKeys.SUSPEND).build();
+        ApiKeyVerifier jerseyGuarded = base(store).trustedProxies(List.of(PROXY)).cleartextKeys(CleartextKeys.SUSPEND).build();
+        owned = List.of(jerseyVerifier, servletDown, jerseyDown, servletThrottled, jerseyThrottled, servletGuarded, jerseyGuarded);
 
         WebAppContext app = new WebAppContext(webappDir().toString(), "/");
         app.setParentLoaderPriority(true);
         app.setAttribute(ApiKeyFilterConfig.STORE_ATTRIBUTE, store);
         servletServer.setHandler(new ContextHandlerCollection(app, servletContext("/down", servletDown),
-                servletContext("/throttled", servletThrottled)));
+                servletContext("/throttled", servletThrottled), servletContext("/guarded", servletGuarded)));
         servletPort = start(servletServer);
 
         ServletContextHandler jersey = new ServletContextHandler("/");
@@ -88,6 +92,7 @@ final class TwoApps implements AutoCloseable {
         jersey.addServlet(jerseyServlet(new ApiKeyFeature(jerseyVerifier).withAdmin(keys)), "/*");
         jersey.addServlet(jerseyServlet(new ApiKeyFeature(jerseyDown)), "/down/*");
         jersey.addServlet(jerseyServlet(new ApiKeyFeature(jerseyThrottled)), "/throttled/*");
+        jersey.addServlet(jerseyServlet(new ApiKeyFeature(jerseyGuarded)), "/guarded/*");
         jerseyServer.setHandler(jersey);
         jerseyPort = start(jerseyServer);
     }

@@ -154,7 +154,9 @@ public final class ApiKeyFeature implements Feature, DynamicFeature {
     public boolean configure(FeatureContext context) {
         if (!addressSourceNamed) {
             LOG.log(System.Logger.Level.WARNING, "ApiKeyFeature has no client address source: failed attempts cannot be"
-                    + " throttled per client and keys with an IP allowlist are refused, unless a filter sets the request"
+                    + " throttled per client, keys with an IP allowlist are refused, and keys sent over plain HTTP are refused"
+                    + " even from this host (403 https-required: only a known loopback client may use plain HTTP), unless a"
+                    + " filter sets the request"
                     + " property " + REMOTE_ADDRESS_PROPERTY + " (then register the feature with"
                     + " withRemoteAddress(ApiKeyFeature.fromRequestProperty())) or withRemoteAddress(...) is given the"
                     + " container's own function; see docs/jaxrs.md");

@@ -51,6 +51,7 @@ final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFil
                     return v == null ? List.of() : v;
                 })
                 .remoteAddressFrom(reader)
+                .secure(request.getSecurityContext().isSecure())
                 .method(request.getMethod())
                 .path(request.getUriInfo().getRequestUri().getRawPath())
                 .requirement(requirement)

@@ -156,6 +156,7 @@ public class ApiKeyFilter implements Filter {
                 .headers(reader)
                 .queryParameters(name -> queryValues(request.getQueryString(), name))
                 .remoteAddressFrom(reader)
+                .secure(request.isSecure())
                 .method(method)
                 .path(path)
                 .requirement(access.requirement())

@@ -68,6 +68,14 @@ public final class ApiKeyFilterConfig {
      */
     public static final String PRIVATE_CACHE_CONTROL = "private-cache-control";
     /**
+     * What happens to a key sent over plain HTTP by a client that is not on this host: {@code refuse} (default;
+     * 403 {@code https-required} before any lookup), {@code flag} (refused after the lookup, so that the audit
+     * event names the key), {@code suspend} (flagged, and the key suspended) or {@code allow}. The transport is
+     * {@code ServletRequest.isSecure()}, or a {@link #TRUSTED_PROXIES trusted proxy}'s {@code X-Forwarded-Proto}
+     * (the {@code proto} of its {@code Forwarded} element when that is the {@link #FORWARDED_HEADER}).
+     */
+    public static final String CLEARTEXT_KEYS = "cleartext-keys";
+    /**
      * Whether allowed responses' {@code Vary} names the key header, after the application's own values:
      * {@code true} (default) or {@code false}.
      */

@@ -1,6 +1,7 @@
 package dev.apikey.servlet;
 
 import dev.apikey.ApiKeyVerifier;
+import dev.apikey.CleartextKeys;
 import dev.apikey.ClientThrottle;
 import dev.apikey.Environment;
 import dev.apikey.InvalidConfigurationException;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import static dev.apikey.servlet.ApiKeyFilterConfig.CLEARTEXT_KEYS;
 import static dev.apikey.servlet.ApiKeyFilterConfig.CREATE_SCHEMA;
 import static dev.apikey.servlet.ApiKeyFilterConfig.CREATE_STORE;
 import static dev.apikey.servlet.ApiKeyFilterConfig.DEFAULT_RATE_LIMIT;
@@ -48,7 +50,7 @@ final class InitParams {
     /** Init-params that configure the verifier. */
     static final Set<String> VERIFIER = Set.of(STORE, CREATE_STORE, CREATE_SCHEMA, HEADER_NAME, REALM, QUERY_PARAMETER, TRUSTED_PROXIES,
             DEFAULT_RATE_LIMIT, RATE_LIMIT_HEADERS, RATE_LIMIT_FAIL_OPEN, FAILURE_THROTTLE, KEY_PREFIX, ENVIRONMENTS,
-            FORWARDED_HEADER, PRIVATE_CACHE_CONTROL, VARY_ON_KEY_HEADER);
+            FORWARDED_HEADER, PRIVATE_CACHE_CONTROL, VARY_ON_KEY_HEADER, CLEARTEXT_KEYS);
     /** Init-params that configure the rules. */
     static final Set<String> RULES = Set.of(PUBLIC_PATHS, SCOPE_RULES);
     private static final Set<String> FILTER = Set.of(HIDE_CREDENTIAL);
@@ -131,8 +133,18 @@ final class InitParams {
         with(RATE_LIMIT_FAIL_OPEN, v -> c.rateLimiterFailOpen(bool(v)));
         with(FAILURE_THROTTLE, v -> c.clientThrottle(v.strip().equals("off") ? ClientThrottle.disabled()
                 : new ClientThrottle(true, RateLimit.parse(v.strip()), ClientThrottle.ofDefaults().maxTracked(), List.of())));
+        with(CLEARTEXT_KEYS, v -> c.cleartextKeys(cleartextKeys(v)));
         with(ENVIRONMENTS, v -> c.environments(split(v).stream().map(Environment::parse).toArray(Environment[]::new)));
         return c.build();
+    }
+
+    private static CleartextKeys cleartextKeys(String v) {
+        for (CleartextKeys k : CleartextKeys.values()) {
+            if (k.name().equalsIgnoreCase(v.strip())) {
+                return k;
+            }
+        }
+        throw new InvalidConfigurationException("must be one of refuse, flag, suspend, allow, got '" + Text.safe(v, 64) + "'");
     }
 
     /** The rules of {@value ApiKeyFilterConfig#PUBLIC_PATHS} and {@value ApiKeyFilterConfig#SCOPE_RULES}. */

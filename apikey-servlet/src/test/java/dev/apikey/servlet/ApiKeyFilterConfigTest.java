@@ -1,6 +1,7 @@
 package dev.apikey.servlet;
 
 import dev.apikey.ApiKeyVerifier;
+import dev.apikey.CleartextKeys;
 import dev.apikey.ClientThrottle;
 import dev.apikey.Environment;
 import dev.apikey.InvalidConfigurationException;
@@ -85,6 +86,8 @@ class ApiKeyFilterConfigTest {
         assertThatThrownBy(() -> init(Map.of("private-cache-control", "no"))).hasMessageContaining("init-param 'private-cache-control'");
         assertThatThrownBy(() -> init(Map.of("vary-on-key-header", "off"))).hasMessageContaining("init-param 'vary-on-key-header'");
         assertThatThrownBy(() -> init(Map.of("forwarded-header", "X Forwarded"))).hasMessageContaining("init-param 'forwarded-header'");
+        assertThatThrownBy(() -> init(Map.of("cleartext-keys", "warn")))
+                .hasMessageContaining("init-param 'cleartext-keys'").hasMessageContaining("refuse, flag, suspend, allow");
         assertThatThrownBy(() -> init(Map.of("scope-rules", "GET /billing/* billing:*")))
                 .hasMessageContaining("init-param 'scope-rules'").hasMessageContaining("GET /billing/* billing:*");
     }
@@ -168,6 +171,7 @@ class ApiKeyFilterConfigTest {
         all.put(ApiKeyFilterConfig.PUBLIC_PATHS, "/health\nGET /docs/*");
         all.put(ApiKeyFilterConfig.SCOPE_RULES, "GET /a/* a:read\n* /b b:x|b:y");
         all.put(ApiKeyFilterConfig.HIDE_CREDENTIAL, "true");
+        all.put(ApiKeyFilterConfig.CLEARTEXT_KEYS, "flag");
 
         init(all);
         all.put(ApiKeyFilterConfig.STORE, "file:" + dir.resolve("keys.json"));
@@ -228,12 +232,13 @@ class ApiKeyFilterConfigTest {
                 Map.entry(ApiKeyFilterConfig.RATE_LIMIT_HEADERS, "false"),
                 Map.entry(ApiKeyFilterConfig.RATE_LIMIT_FAIL_OPEN, "true"),
                 Map.entry(ApiKeyFilterConfig.FAILURE_THROTTLE, "off"),
+                Map.entry(ApiKeyFilterConfig.CLEARTEXT_KEYS, " Suspend "),
                 Map.entry(ApiKeyFilterConfig.ENVIRONMENTS, "test"))).config();
         VerifierConfig fromCode = VerifierConfig.custom().headerName("X-Key").realm("shop").queryParameter("k")
                 .trustedProxies(List.of("10.0.0.0/8", "192.0.2.1/32")).forwardedHeader("Forwarded")
                 .privateCacheControl(false).varyOnKeyHeader(false).defaultRateLimit(RateLimitPolicy.parse("10/1s"))
                 .rateLimitHeaders(false).rateLimiterFailOpen(true).clientThrottle(ClientThrottle.disabled())
-                .environments(Environment.TEST).build();
+                .environments(Environment.TEST).cleartextKeys(CleartextKeys.SUSPEND).build();
         assertThat(fromParams).usingRecursiveComparison().isEqualTo(fromCode);
         assertThat(new InitParams(Map.of()).config()).usingRecursiveComparison().isEqualTo(VerifierConfig.ofDefaults());
         assertThat(fromParams).usingRecursiveComparison().isNotEqualTo(VerifierConfig.ofDefaults());

@@ -1,10 +1,13 @@
 package dev.apikey.internal.pipeline;
 
 import dev.apikey.AccessRequest;
+import dev.apikey.Actor;
 import dev.apikey.ApiKeyPrincipal;
+import dev.apikey.CleartextKeys;
 import dev.apikey.Decision;
 import dev.apikey.KeyFormat;
 import dev.apikey.KeyHasher;
+import dev.apikey.KeyManager;
 import dev.apikey.Outcome;
 import dev.apikey.VerifierConfig;
 import dev.apikey.internal.ClientAddresses;
@@ -29,6 +32,7 @@ public final class Pipeline implements AutoCloseable {
     private final Responses responses;
     private final Stage forwardedClient;
     private final Stage credential;
+    private final TransportStage transport;
     private final Stage parse;
     private final LookupStage lookup;
     private final Stage validity;
@@ -51,6 +55,10 @@ public final class Pipeline implements AutoCloseable {
         this.responses = new Responses(config);
         this.forwardedClient = new ForwardedClientStage(responses);
         this.credential = new CredentialStage(config, responses);
+        this.transport = new TransportStage(config.cleartextKeys(), clients, responses,
+                config.cleartextKeys() != CleartextKeys.SUSPEND ? null
+                        : KeyManager.builder(parts.store()).format(parts.format()).hasher(parts.hasher()).clock(parts.clock())
+                        .auditSink(parts.audit()).build().actingAs(Actor.named("cleartext-guard")));
         this.parse = new ParseStage(parts.format(), responses);
         this.lookup = new LookupStage(parts.store(), parts.hasher(), responses, config.lookupTimeout(),
                 lookupThreads, lookupQueue);
@@ -87,6 +95,9 @@ public final class Pipeline implements AutoCloseable {
             d = credential.check(a);            // exactly one credential: else 401 missing, 400 ambiguous or bad
         }
         if (d == null) {
+            d = transport.beforeLookup(a);      // sent over HTTPS or from this host: else 403 (CleartextKeys.REFUSE)
+        }
+        if (d == null) {
             d = parse.check(a);                 // a key of the format, before any hashing: else 401 malformed
         }
         if (d == null) {
@@ -94,6 +105,9 @@ public final class Pipeline implements AutoCloseable {
         }
         if (d == null) {
             d = validity.check(a);              // active, within its validity, accepted environment: else 401
+        }
+        if (d == null) {
+            d = transport.afterValidity(a);     // as above, naming the key (CleartextKeys.FLAG, SUSPEND)
         }
         if (d == null) {
             d = allowlist.check(a);             // from an allowed network: else 403

@@ -59,6 +59,8 @@ final class Responses {
                 + " path parameters or empty segments, which are not accepted.", null);
         fix(Outcome.UNRESOLVED_CLIENT, "The request came through a trusted proxy whose "
                 + config.forwardedHeader() + " header does not name the client.", null);
+        fix(Outcome.CLEARTEXT_KEY, "API keys must be sent over HTTPS. This one came over plain HTTP and may have"
+                + " been read on the way: send it over HTTPS, and rotate it.", null);
         fix(Outcome.ADDRESS_NOT_ALLOWED, "This API key may not be used from this address.", null);
         String unavailable = "API keys cannot be checked right now; retry later.";
         HttpHeader retry = new HttpHeader("Retry-After", "1");
