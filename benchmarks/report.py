@@ -168,14 +168,20 @@ for adapter, label in (("servlet", "servlet + ApiKeyFilter (web.xml)"), ("jersey
         rows.append(f"| control, {adapter}: the floor filter (benchmarks `Floor.java`: the contract's minimum) vs without, throughput; p99 | {w_rps:.0f} req/s; {w_p99:.2f} ms | {o_rps:.0f} req/s; {o_p99:.2f} ms | {tr:.2f}× ({tf}); {lr:.2f}× ({lf}) | (control, no target) | — |")
 
 # ---- cluster
-c = {}
-for line in open(os.path.join(raw, "cluster.txt")):
-    parts = line.split()
-    if len(parts) == 2:
-        try:
-            c[parts[0]] = float(parts[1])
-        except ValueError:
-            pass
+def kv(path):
+    """name -> value of a file of `name value` lines (ClusterBench, JdbcBench)."""
+    out = {}
+    for line in open(path):
+        parts = line.split()
+        if len(parts) == 2:
+            try:
+                out[parts[0]] = float(parts[1])
+            except ValueError:
+                pass
+    return out
+
+
+c = kv(os.path.join(raw, "cluster.txt"))
 rows.append("| **Cluster: 3 embedded Hazelcast members, one JVM, loopback** | | | | | |")
 rows.append(f"| revocation propagation p50 / p99 over {int(c['revocation.count'])} revocations | {c['revocation.p50.ms']:.1f} / {c['revocation.p99.ms']:.1f} ms | — | — | p99 ≤ 50 ms | {'met' if c['revocation.p99.ms'] <= 50 else '**not met**'} |")
 rows.append(f"| exact mode p50 (p99) vs bare EntryProcessor round trip | {c['exact.p50.us']:.0f} ({c['exact.p99.us']:.0f}) µs | {c['bare.p50.us']:.0f} ({c['bare.p99.us']:.0f}) µs | {c['exact.p50.us']/c['bare.p50.us']:.2f}× | ≤ 1.2× | {'met' if c['exact.p50.us']/c['bare.p50.us'] <= 1.2 else '**not met**'} |")
@@ -184,6 +190,49 @@ rows.append(f"| lease mode over-admission, 100/1s from 3 members for 2 s | {c['l
 rows.append(f"| lease mode p50 (p99) | {c['lease.p50.us']:.1f} ({c['lease.p99.us']:.0f}) µs | — | — | (no target) | — |")
 rows.append(f"| exact mode throughput; over-admission | {c['exact.ops']:.0f} ops/s; {c['exact.over.pct']:.1f} % ({int(c['exact.admitted'])} admitted) | {c['bare.ops']:.0f} ops/s (bare EP) | {c['exact.ops']/c['bare.ops']:.2f}× | (no target) | — |")
 rows.append(f"| Bucket4j HazelcastProxyManager (entry processor): p50 (p99); throughput; over-admission | {c['bucket4j.p50.us']:.0f} ({c['bucket4j.p99.us']:.0f}) µs; {c['bucket4j.ops']:.0f} ops/s; {c['bucket4j.over.pct']:.1f} % ({int(c['bucket4j.admitted'])} admitted) | {c['bare.p50.us']:.0f} µs; {c['bare.ops']:.0f} ops/s (bare EP) | {c['bucket4j.p50.us']/c['bare.p50.us']:.2f}× (p50) | (comparison) | — |")
+
+
+# ---- JDBC (run.sh jdbc): PostgreSQL on this host, or rows that say why not
+jdbc_figures = [
+    ("valid verify, JdbcKeyStore behind its per-node cache (a hit) vs InMemoryKeyStore", "≤ 1.1× (both)"),
+    ("valid verify on a cache miss vs a bare `SELECT` of the row by primary key, same HikariCP pool: p50; p99", "(no target)"),
+    ("revocation between two nodes through NOTIFY (two caching JdbcKeyStores, a pool each): from node A's revoke returning to node B refusing, p50 / p99", "p99 ≤ 100 ms"),
+    ("admin write on 3 Hazelcast members, registry backed by JdbcKeyStore (MapStore, write-through) vs the same cluster without: issue, p50 (p99)", "(measured)"),
+    ("the same: revoke, p50 (p99)", "(measured)"),
+]
+rows.append("| **JDBC: PostgreSQL (`run.sh jdbc`; the server apikey-jdbc's tests use)** | | | | | |")
+jdbc_skipped = os.path.join(raw, "jdbc-skipped.txt")
+jdbc_txt = os.path.join(raw, "jdbc.txt")
+jdbc_pairs = {}
+for path in glob.glob(os.path.join(raw, "jdbc-pair-*-*.json")):
+    i = int(re.search(r"jdbc-pair-(\d+)-", path).group(1))
+    jdbc_pairs.setdefault(i, {}).update(jmh_results(path))
+hit_name, base_name = ("JdbcCacheBenchmark.verifyCachedJdbc", ""), ("JdbcCacheBenchmark.verifyInMemory", "")
+jdbc_pairs = [p for _, p in sorted(jdbc_pairs.items()) if hit_name in p and base_name in p]
+if os.path.exists(jdbc_skipped) or not os.path.exists(jdbc_txt) or not jdbc_pairs:
+    # One row for all of them: what they are, and why none was measured.
+    why = open(jdbc_skipped).read().strip() if os.path.exists(jdbc_skipped) else "not measured in this run"
+    rows.append(f"| the JDBC rows: verify on a cache hit vs InMemoryKeyStore, on a miss vs a bare `SELECT`, revocation through NOTIFY, admin writes through the MapStore | {why} | | | ≤ 1.1×; p99 ≤ 100 ms | **not measured** |")
+else:
+    hit_ratios = [p[hit_name][0] / p[base_name][0] for p in jdbc_pairs]
+    hit_fast = [p[hit_name][3] / p[base_name][3] for p in jdbc_pairs]
+    hit = (statistics.median(p[hit_name][0] for p in jdbc_pairs), max(p[hit_name][1] for p in jdbc_pairs))
+    mem = (statistics.median(p[base_name][0] for p in jdbc_pairs), max(p[base_name][1] for p in jdbc_pairs))
+    hr, hf = statistics.median(hit_ratios), statistics.median(hit_fast)
+    n = len(jdbc_pairs)
+    spread = f" ({n} pairs of forks: {min(hit_ratios):.2f}-{max(hit_ratios):.2f})" if n > 1 else ""
+    figure, target = jdbc_figures[0]
+    rows.append(f"| {figure} (medians over {n} pair{'s' if n > 1 else ''} of forks, each pair back to back, which goes first alternating; ± the largest error of one fork) | {fmt(hit)} ns | {fmt(mem)} ns | {hr:.2f}×{spread}; fastest iterations {hf:.2f}× | {target} | {'met' if max(hr, hf) <= 1.1 else '**not met**'} |")
+    d = kv(jdbc_txt)
+    us = lambda x: f"{x:.0f} µs" if x >= 100 else f"{x:.1f} µs"
+    figure, target = jdbc_figures[1]
+    rows.append(f"| {figure} | {us(d['miss.p50.us'])}; {us(d['miss.p99.us'])} | {us(d['select.p50.us'])}; {us(d['select.p99.us'])} | {d['miss.p50.us'] / d['select.p50.us']:.2f}×; {d['miss.p99.us'] / d['select.p99.us']:.2f}× | {target} | — |")
+    figure, target = jdbc_figures[2]
+    p99 = d["notify.p99.us"] / 1000
+    rows.append(f"| {figure}, over {int(d['notify.count'])} revocations | {d['notify.p50.us'] / 1000:.1f} / {p99:.1f} ms | — | — | {target} | {'met' if p99 <= 100 else '**not met**'} |")
+    for (figure, target), op in zip(jdbc_figures[3:], ("issue", "revoke")):
+        w, o = f"write.{op}.store", f"write.{op}.plain"
+        rows.append(f"| {figure} | {d[w + '.p50.us'] / 1000:.1f} ({d[w + '.p99.us'] / 1000:.1f}) ms | {d[o + '.p50.us'] / 1000:.1f} ({d[o + '.p99.us'] / 1000:.1f}) ms | {d[w + '.p50.us'] / d[o + '.p50.us']:.2f}× (p50); {d[w + '.p99.us'] / d[o + '.p99.us']:.2f}× (p99) | {target} | — |")
 
 cpu = "unknown"
 try:
@@ -203,7 +252,7 @@ with open(out, "w") as f:
         files = glob.glob(os.path.join(raw, pattern))
         return datetime.fromtimestamp(max(map(os.path.getmtime, files)), timezone.utc).strftime('%Y-%m-%d %H:%M UTC') if files else None
     when = {part: w for part, w in (("core", finished("heap.txt")), ("HTTP", finished("wrk-*-*-*.txt")),
-                                    ("cluster", finished("cluster.txt"))) if w}
+                                    ("cluster", finished("cluster.txt")), ("JDBC", finished("jdbc*.txt"))) if w}
     # Always said: a part rerun alone within the same hour (run.sh core, say) is otherwise indistinguishable.
     f.write(" Each part finished: " + ", ".join(f"{p} {w}" for p, w in when.items()) + ".")
     f.write("\n\n")

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issue 8 end to end and writes results/latest.md (about 25 minutes on 2 cores):
-# core JMH with the gc profiler, heap per stored key, HTTP overhead with wrk, and the 3-member cluster bench.
-# Usage: [THP=1] benchmarks/run.sh [core] [http] [cluster]   (from anywhere; needs JDK 17+, Maven, python3; installs wrk
-# if missing). With no argument every part runs; with some, only those, and the report reuses the raw outputs
-# of the other parts from the last run that made them.
+# Runs every benchmark of issues 8 and 28 end to end and writes results/latest.md (about 30 minutes on 2 cores):
+# core JMH with the gc profiler, heap per stored key, HTTP overhead with wrk, the 3-member cluster bench, and the
+# JDBC rows on PostgreSQL.
+# Usage: [THP=1] benchmarks/run.sh [core] [http] [cluster] [jdbc]   (from anywhere; needs JDK 17+, Maven, python3;
+# installs wrk if missing). With no argument every part runs; with some, only those, and the report reuses the raw
+# outputs of the other parts from the last run that made them. The jdbc part finds PostgreSQL as apikey-jdbc's
+# tests do (APIKEY_JDBC_URL, APIKEY_JDBC_USER, APIKEY_JDBC_PASSWORD); without APIKEY_JDBC_URL it first sources
+# .ci/postgres.sh, which starts the local server and creates its role and database (APIKEY_JDBC_USER, APIKEY_JDBC_DB
+# and APIKEY_JDBC_PASSWORD_FILE choose them). With no server reachable, the JDBC rows say why and the rest runs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -23,12 +27,17 @@ if ! [[ "$VERIFY_PAIRS" =~ ^[1-9][0-9]*$ ]]; then
   echo "VERIFY_PAIRS must be a whole number of at least 1, got '$VERIFY_PAIRS'" >&2
   exit 2
 fi
+JDBC_PAIRS=${JDBC_PAIRS:-3}
+if ! [[ "$JDBC_PAIRS" =~ ^[1-9][0-9]*$ ]]; then
+  echo "JDBC_PAIRS must be a whole number of at least 1, got '$JDBC_PAIRS'" >&2
+  exit 2
+fi
 echo "== build (-Pbenchmarks)"
 mvn -B -q package -Pbenchmarks -pl benchmarks -am -DskipTests
 jar="$here/target/benchmarks.jar"
 cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 
-parts=" ${*:-core http cluster} "
+parts=" ${*:-core http cluster jdbc} "
 if [[ "$parts" == *" core "* ]]; then
 echo "== core JMH (gc profiler)"
 java -jar "$jar" 'VerifyBenchmark.(checksumFloor|clockFloor|rejectMalformed|rejectUnknown)$|StoreSizeBenchmark' -prof gc -rf json -rff "$raw/jmh.json" > "$raw/jmh.txt" 2>&1
@@ -139,6 +148,42 @@ fi
 if [[ "$parts" == *" cluster "* ]]; then
 echo "== cluster (3 embedded members, loopback)"
 java -Xmx2g -cp "$cp" dev.apikey.benchmarks.ClusterBench 1000 2>/dev/null | tee "$raw/cluster.txt"
+fi
+
+if [[ "$parts" == *" jdbc "* ]]; then
+echo "== JDBC (PostgreSQL)"
+rm -f "$raw"/jdbc-* "$raw/jdbc.txt"
+# The same server as apikey-jdbc's tests. postgres.sh exits its shell when it cannot start a server (no sudo, no
+# package), so it is tried in a subshell first and sourced (for its exports) only if that worked.
+if [ -z "${APIKEY_JDBC_URL:-}" ]; then
+  if ( . "$root/.ci/postgres.sh" ) > "$raw/jdbc-postgres.log" 2>&1; then
+    . "$root/.ci/postgres.sh" > /dev/null
+  fi
+fi
+check=$(java -cp "$cp" dev.apikey.benchmarks.JdbcBench check 2>/dev/null || echo "skipped: JdbcBench check failed")
+if [[ "$check" == skipped:* ]]; then
+  echo "$check" | tee "$raw/jdbc-skipped.txt"
+else
+  # The cache-hit target is a ratio of two verifies of a few hundred ns, so it is measured as valid verify is: in
+  # JDBC_PAIRS pairs of forks back to back (which goes first alternates); the report takes the median of the pairs'
+  # ratios. Both forks of a pair set up both stores (see JdbcCacheBenchmark).
+  echo "== cached JdbcKeyStore verify vs InMemoryKeyStore verify: $JDBC_PAIRS pairs of forks"
+  # A failure here (the server going away mid-run) skips the JDBC rows with the reason, not the report.
+  jdbc_failed() { echo "skipped: $1 failed, see benchmarks/results/raw/$2" | tee "$raw/jdbc-skipped.txt"; }
+  for i in $(seq 1 "$JDBC_PAIRS"); do
+    if [ $((i % 2)) = 1 ]; then order="verifyInMemory verifyCachedJdbc"; else order="verifyCachedJdbc verifyInMemory"; fi
+    for b in $order; do
+      if ! java -jar "$jar" "JdbcCacheBenchmark.$b\$" -foe true -prof gc -rf json -rff "$raw/jdbc-pair-$i-$b.json" > "$raw/jdbc-pair-$i-$b.txt" 2>&1; then
+        jdbc_failed "JdbcCacheBenchmark.$b" "jdbc-pair-$i-$b.txt"; break 2
+      fi
+      grep -E "^JdbcCacheBenchmark.$b " "$raw/jdbc-pair-$i-$b.txt" | sed "s/^/pair $i: /" || true
+    done
+  done
+  if [ ! -e "$raw/jdbc-skipped.txt" ]; then
+    echo "== cache miss vs bare SELECT, revocation through NOTIFY, admin writes through the MapStore"
+    java -Xmx2g -cp "$cp" dev.apikey.benchmarks.JdbcBench 2> "$raw/jdbc.log" | tee "$raw/jdbc.txt" || jdbc_failed JdbcBench jdbc.log
+  fi
+fi
 fi
 
 python3 "$here/report.py" "$raw" "$out/latest.md"

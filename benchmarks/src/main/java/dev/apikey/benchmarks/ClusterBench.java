@@ -61,7 +61,10 @@ public final class ClusterBench {
     public static void main(String[] args) throws Exception {
         int revocations = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         java.util.logging.Logger.getLogger("com.hazelcast").setLevel(java.util.logging.Level.WARNING);
-        List<HazelcastInstance> members = startCluster(3);
+        // Our recommended member settings (near cache with invalidation, batching off, merge policy) for maps
+        // apikey*, so each measurement can take maps of its own.
+        List<HazelcastInstance> members = startCluster(3, 5951,
+                HazelcastOptions.custom().mapNamePrefix("apikey*").clusterSecret(SECRET).build());
         try {
             // 0 revocations runs the rate-limit part alone (for profiling it).
             if (revocations > 0) {
@@ -76,16 +79,19 @@ public final class ClusterBench {
 
     // ---- cluster -------------------------------------------------------------------------------------------
 
-    private static List<HazelcastInstance> startCluster(int size) {
+    /**
+     * {@code size} members on 127.0.0.1 from port {@code first} up, each configured by
+     * {@link ApiKeyHazelcast#configure} with {@code options}; returns once all of them see the whole cluster.
+     */
+    static List<HazelcastInstance> startCluster(int size, int first, HazelcastOptions options) {
         String name = "apikey-bench-" + UUID.randomUUID().toString().substring(0, 8);
-        int first = 5951;
         List<HazelcastInstance> members = new ArrayList<>();
         List<Thread> starters = new ArrayList<>();
-        members.add(Hazelcast.newHazelcastInstance(memberConfig(name, first, size)));
+        members.add(Hazelcast.newHazelcastInstance(memberConfig(name, first, first, size, options)));
         HazelcastInstance[] rest = new HazelcastInstance[size - 1];
         for (int i = 1; i < size; i++) {
             int idx = i;
-            Thread t = new Thread(() -> rest[idx - 1] = Hazelcast.newHazelcastInstance(memberConfig(name, first + idx, size)));
+            Thread t = new Thread(() -> rest[idx - 1] = Hazelcast.newHazelcastInstance(memberConfig(name, first + idx, first, size, options)));
             t.start();
             starters.add(t);
         }
@@ -103,7 +109,7 @@ public final class ClusterBench {
         return members;
     }
 
-    private static Config memberConfig(String clusterName, int port, int size) {
+    private static Config memberConfig(String clusterName, int port, int first, int size, HazelcastOptions options) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -120,18 +126,16 @@ public final class ClusterBench {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true);
         for (int i = 0; i < size; i++) {
-            join.getTcpIpConfig().addMember("127.0.0.1:" + (5951 + i));
+            join.getTcpIpConfig().addMember("127.0.0.1:" + (first + i));
         }
-        // Our recommended member settings (near cache with invalidation, batching off, merge policy) for maps
-        // apikey*, so each measurement can take maps of its own.
         // Bucket4j's own serializers, so that its entry processors cross members without Java serialization, which
         // the members refuse (ApiKeyHazelcast.configure sets a deserialization filter).
         io.github.bucket4j.grid.hazelcast.HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), 10_000);
-        return ApiKeyHazelcast.configure(config, HazelcastOptions.custom().mapNamePrefix("apikey*").clusterSecret(SECRET).build());
+        return ApiKeyHazelcast.configure(config, options);
     }
 
     /** The members' cluster secret (a fixed one: the benchmark's members live in one JVM on loopback). */
-    private static final byte[] SECRET = "apikey benchmark cluster secret, 32+ bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static final byte[] SECRET = "apikey benchmark cluster secret, 32+ bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private static HazelcastOptions options(String prefix, RateLimitMode mode) {
         return HazelcastOptions.custom().mapNamePrefix(prefix).rateLimitMode(mode).clusterSecret(SECRET).build();
@@ -319,7 +323,7 @@ public final class ClusterBench {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
-    private static void print(String name, double value) {
+    static void print(String name, double value) {
         System.out.println(name + " " + (value == Math.rint(value) ? String.valueOf((long) value) : String.format("%.3f", value)));
         System.out.flush();
     }

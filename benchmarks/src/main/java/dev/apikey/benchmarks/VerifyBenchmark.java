@@ -10,6 +10,7 @@ import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.ScopeRequirement;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.KeyStore;
 import dev.apikey.store.InMemoryKeyStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,15 +59,9 @@ public class VerifyBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        InMemoryKeyStore store = new InMemoryKeyStore();
-        KeyManager manager = KeyManager.builder(store).auditSink(AuditSink.NONE).build();
-        for (int i = 0; i < keys; i++) {
-            manager.issue(KeyRequest.builder().owner("owner-" + (i % 100)).scopes("billing:read").build());
-        }
-        String key = manager.issue(KeyRequest.builder().owner("bench").scopes("billing:read", "reports:read")
-                .rateLimit("1000000000/1s").build()).key().reveal();
-        verifier = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
-                .clientThrottle(ClientThrottle.disabled()).build();
+        KeyedVerifier kv = keyedVerifier(new InMemoryKeyStore(), keys);
+        verifier = kv.verifier();
+        String key = kv.key();
         ScopeRequirement req = ScopeRequirement.all("billing:read");
         List<String> validHeader = List.of(key);
         valid = request(validHeader, req);
@@ -78,6 +73,25 @@ public class VerifyBenchmark {
         if (!verifier.verify(valid).isAllowed()) {
             throw new IllegalStateException("setup: valid key rejected");
         }
+    }
+
+    /** A verifier and the key it is measured with. */
+    record KeyedVerifier(ApiKeyVerifier verifier, String key) {
+    }
+
+    /**
+     * Issues {@code keys} keys into {@code store}, then the benchmark's own (two scopes, a local rate limit that
+     * never refuses), and returns it with a verifier over {@code store}: auditing and the failure throttle off.
+     */
+    static KeyedVerifier keyedVerifier(KeyStore store, int keys) {
+        KeyManager manager = KeyManager.builder(store).auditSink(AuditSink.NONE).build();
+        for (int i = 0; i < keys; i++) {
+            manager.issue(KeyRequest.builder().owner("owner-" + (i % 100)).scopes("billing:read").build());
+        }
+        String key = manager.issue(KeyRequest.builder().owner("bench").scopes("billing:read", "reports:read")
+                .rateLimit("1000000000/1s").build()).key().reveal();
+        return new KeyedVerifier(ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
+                .clientThrottle(ClientThrottle.disabled()).build(), key);
     }
 
     static AccessRequest request(List<String> value, ScopeRequirement req) {
