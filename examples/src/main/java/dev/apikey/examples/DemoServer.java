@@ -2,6 +2,7 @@ package dev.apikey.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.apikey.Actor;
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
@@ -9,6 +10,9 @@ import dev.apikey.KeyRequest;
 import dev.apikey.VerifierBuilder;
 import dev.apikey.hazelcast.HazelcastOptions;
 import dev.apikey.jaxrs.ApiKeyFeature;
+import dev.apikey.jaxrs.github.GitHubSecretScanning;
+import dev.apikey.leak.LeakAction;
+import dev.apikey.leak.LeakReports;
 import dev.apikey.servlet.ApiKeyFilterConfig;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -70,6 +74,9 @@ public final class DemoServer implements Callable<Integer> {
     @Option(names = "--cluster-ports", defaultValue = DEFAULT_CLUSTER_PORTS, hidden = true,
             description = "Port range of the embedded members (default: ${DEFAULT-VALUE}).")
     String clusterPorts;
+    @Option(names = "--github-keys-url", defaultValue = "https://api.github.com/meta/public_keys/secret_scanning",
+            description = "Where GitHub's secret-scanning signing keys are published (default: ${DEFAULT-VALUE}).")
+    java.net.URI githubKeysUrl;
 
     // Held strongly: java.util.logging forgets the level of a logger nobody references.
     private static final java.util.logging.Logger JETTY_LOG = java.util.logging.Logger.getLogger("org.eclipse.jetty");
@@ -158,6 +165,9 @@ public final class DemoServer implements Callable<Integer> {
         webapp.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));
         ResourceConfig app = new ResourceConfig(DemoResource.class)
                 .register(new ApiKeyFeature(verifier).withRemoteAddress(ApiKeyFeature.fromRequestProperty()).withAdmin(manager))
+                // GitHub's secret-scanning partner endpoint, POST /secret-scanning/github: revokes reported keys of ours.
+                .register(GitHubSecretScanning.builder(new LeakReports(manager.actingAs(Actor.named("github-secret-scanning")),
+                        LeakAction.REVOKE)).keysUrl(o.githubKeysUrl).problems(verifier.problems()).build())
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true);
         ServletHolder jersey = new ServletHolder("jersey", new ServletContainer(app));
         jersey.setInitOrder(1);
