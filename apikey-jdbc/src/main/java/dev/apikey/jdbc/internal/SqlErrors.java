@@ -46,16 +46,22 @@ public final class SqlErrors {
         return false;
     }
 
-    /** The SQLState and, for value-free classes, the first line of the driver's message. */
+    /**
+     * The SQLState and, for value-free classes and for exceptions without a SQLState (raised by the pool or the driver,
+     * not the server), the first line of the message, escaped and cut at 300 chars.
+     */
     static String describe(SQLException e) {
         String state = e.getSQLState();
         StringBuilder out = new StringBuilder("SQLState ").append(state == null ? "unknown" : state);
         String text = e.getMessage();
-        if (state != null && state.length() >= 2 && VALUE_FREE_CLASSES.contains(state.substring(0, 2)) && text != null) {
+        // Without a SQLState the exception never came from the server, so it quotes no row: it is the pool or the
+        // driver about itself ("Cannot load JDBC driver class ...", a pool timeout), which is what the user must read.
+        boolean valueFree = state == null || state.length() >= 2 && VALUE_FREE_CLASSES.contains(state.substring(0, 2));
+        if (valueFree && text != null) {
             int eol = text.indexOf('\n');
             String firstLine = (eol < 0 ? text : text.substring(0, eol)).strip();
             if (!firstLine.isEmpty()) {
-                out.append(": ").append(firstLine.length() > 300 ? firstLine.substring(0, 300) + "..." : firstLine);
+                out.append(": ").append(dev.apikey.Text.safe(firstLine, 300));
             }
         }
         return out.toString();
