@@ -20,6 +20,13 @@ public final class AccessRequest {
         List<String> get(String name);
     }
 
+    /** The {@linkplain Builder#adapter adapter name} of the servlet filter ({@code apikey-servlet}). */
+    public static final String SERVLET = "servlet";
+    /** The {@linkplain Builder#adapter adapter name} of the JAX-RS filter ({@code apikey-jaxrs}). */
+    public static final String JAXRS = "jaxrs";
+    /** The {@linkplain Builder#adapter adapter name} of a request built without one. */
+    public static final String OTHER = "other";
+
     private static final Values NONE = name -> List.of();
 
     private final Values headers;
@@ -31,6 +38,7 @@ public final class AccessRequest {
     private final String method;
     private final String path;
     private final ScopeRequirement requirement;
+    private final String adapter;
     private final Boolean secure;
 
     private AccessRequest(Builder b) {
@@ -42,6 +50,7 @@ public final class AccessRequest {
         this.method = b.method;
         this.path = b.path;
         this.requirement = b.requirement;
+        this.adapter = b.adapter;
         this.secure = b.secure;
     }
 
@@ -97,6 +106,11 @@ public final class AccessRequest {
         return secure;
     }
 
+    /** The adapter that built this request ({@link #SERVLET}, {@link #JAXRS}, default {@link #OTHER}), for metrics. */
+    public String adapter() {
+        return adapter;
+    }
+
     /** Builder for {@link AccessRequest}. */
     public static final class Builder {
         private Values headers = NONE;
@@ -106,6 +120,7 @@ public final class AccessRequest {
         private String method = "GET";
         private String path = "/";
         private ScopeRequirement requirement = ScopeRequirement.none();
+        private String adapter = OTHER;
         private Boolean secure;
 
         private Builder() {
@@ -167,6 +182,15 @@ public final class AccessRequest {
          */
         public Builder secure(boolean secure) {
             this.secure = secure;
+            return this;
+        }
+
+        /**
+         * Which adapter this request comes through, as {@link dev.apikey.spi.DecisionObserver}s see it (default
+         * {@link AccessRequest#OTHER}). Pass a constant: metrics keep one series per name.
+         */
+        public Builder adapter(String adapter) {
+            this.adapter = Objects.requireNonNull(adapter, "adapter");
             return this;
         }
 

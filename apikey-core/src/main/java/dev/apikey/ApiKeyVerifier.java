@@ -3,6 +3,7 @@ package dev.apikey;
 import dev.apikey.internal.LastUsedRecorder;
 import dev.apikey.internal.pipeline.Pipeline;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.DecisionObserver;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.RateLimiter;
 import dev.apikey.spi.UsageCounters;
@@ -49,7 +50,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
     private final Pipeline pipeline;
 
     ApiKeyVerifier(KeyStore store, KeySettings settings, VerifierConfig config, RateLimiter rateLimiter,
-                   UsageCounters counters, AuditSink audit, Executor lastUsedExecutor) {
+                   UsageCounters counters, AuditSink audit, Executor lastUsedExecutor, DecisionObserver observer) {
         this.store = store;
         this.settings = settings;
         this.config = config;
@@ -66,7 +67,7 @@ public final class ApiKeyVerifier implements AutoCloseable {
             this.ownedExecutor = null;
         }
         this.pipeline = new Pipeline(config, new Pipeline.Parts(store, settings.format(), settings.hasher(), settings.clock(),
-                rateLimiter, counters, audit, new LastUsedRecorder(store, lastUsedExecutor)), LOOKUP_THREADS, LOOKUP_QUEUE);
+                rateLimiter, counters, audit, new LastUsedRecorder(store, lastUsedExecutor), observer), LOOKUP_THREADS, LOOKUP_QUEUE);
     }
 
     /** A builder; only the store is required. */

@@ -4,6 +4,7 @@ import dev.apikey.local.LocalRateLimiter;
 import dev.apikey.local.LocalUsageCounters;
 import dev.apikey.local.LoggingAuditSink;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.DecisionObserver;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.RateLimiter;
 import dev.apikey.spi.UsageCounters;
@@ -25,6 +26,7 @@ public final class VerifierBuilder {
     private RateLimiter rateLimiter;
     private UsageCounters counters;
     private AuditSink audit = new LoggingAuditSink();
+    private DecisionObserver observer;
     private Executor lastUsedExecutor;
     private VerifierConfig.Builder config = VerifierConfig.custom();
 
@@ -88,6 +90,12 @@ public final class VerifierBuilder {
     /** Where audit events go (default {@link LoggingAuditSink}). */
     public VerifierBuilder auditSink(AuditSink audit) {
         this.audit = Objects.requireNonNull(audit, "auditSink");
+        return this;
+    }
+
+    /** Who sees every decision, for metrics (default none; see {@link DecisionObserver}). */
+    public VerifierBuilder decisionObserver(DecisionObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
         return this;
     }
 
@@ -192,6 +200,6 @@ public final class VerifierBuilder {
         KeySettings keySettings = settings.build();
         return new ApiKeyVerifier(store, keySettings, config.build(),
                 rateLimiter != null ? rateLimiter : new LocalRateLimiter(),
-                counters != null ? counters : new LocalUsageCounters(keySettings.clock()), audit, lastUsedExecutor);
+                counters != null ? counters : new LocalUsageCounters(keySettings.clock()), audit, lastUsedExecutor, observer);
     }
 }

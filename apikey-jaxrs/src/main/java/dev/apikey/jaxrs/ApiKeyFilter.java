@@ -45,6 +45,7 @@ final class ApiKeyFilter implements ContainerRequestFilter, ContainerResponseFil
     public void filter(ContainerRequestContext request) {
         Reader reader = new Reader(request, remoteAddress);
         Decision decision = verifier.verify(AccessRequest.builder()
+                .adapter(AccessRequest.JAXRS)
                 .headers(reader)
                 .queryParameters(name -> {
                     List<String> v = request.getUriInfo().getQueryParameters().get(name);

@@ -138,6 +138,7 @@ public class ApiKeyFilter implements Filter {
         if (isAmbiguous(uri, true) || !isTail(path, uri) && isAmbiguous(path, false)) {
             // The raw URI, escaped by the audit line, is what an investigator needs to see here.
             write(verifier.rejectInvalidPath(AccessRequest.builder()
+                    .adapter(AccessRequest.SERVLET)
                     .headers(name -> values(request.getHeaders(name)))
                     .remoteAddress(request.getRemoteAddr())
                     .method(request.getMethod())
@@ -153,6 +154,7 @@ public class ApiKeyFilter implements Filter {
         }
         Reader reader = new Reader(request);
         Decision d = verifier.verify(AccessRequest.builder()
+                .adapter(AccessRequest.SERVLET)
                 .headers(reader)
                 .queryParameters(name -> queryValues(request.getQueryString(), name))
                 .remoteAddressFrom(reader)

@@ -13,6 +13,7 @@ import dev.apikey.VerifierConfig;
 import dev.apikey.internal.ClientAddresses;
 import dev.apikey.internal.LastUsedRecorder;
 import dev.apikey.spi.AuditSink;
+import dev.apikey.spi.DecisionObserver;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.RateLimiter;
 import dev.apikey.spi.UsageCounters;
@@ -41,11 +42,14 @@ public final class Pipeline implements AutoCloseable {
     private final Stage scope;
     private final FailureThrottleStage failureThrottle;
     private final AuditStage audit;
+    /** Null when none is set, so a verifier without metrics pays one null check. */
+    private final DecisionObserver observer;
     private final LastUsedRecorder lastUsed;
 
     /** The parts a pipeline works with, besides its configuration. */
     public record Parts(KeyStore store, KeyFormat format, KeyHasher hasher, Clock clock, RateLimiter rateLimiter,
-                        UsageCounters counters, AuditSink audit, LastUsedRecorder lastUsed) {
+                        UsageCounters counters, AuditSink audit, LastUsedRecorder lastUsed,
+                        DecisionObserver observer) {
     }
 
     /** A pipeline; with a lookup timeout, lookups run on {@code lookupThreads} threads with {@code lookupQueue} places. */
@@ -69,6 +73,7 @@ public final class Pipeline implements AutoCloseable {
         this.scope = new ScopeStage(responses);
         this.failureThrottle = new FailureThrottleStage(config.clientThrottle(), responses);
         this.audit = new AuditStage(parts.audit());
+        this.observer = parts.observer();
         this.lastUsed = parts.lastUsed();
     }
 
@@ -86,7 +91,18 @@ public final class Pipeline implements AutoCloseable {
             d = responses.of(Outcome.STORE_UNAVAILABLE);
         }
         audit.record(a, d);
+        if (observer != null) {
+            observe(a, d);
+        }
         return d;
+    }
+
+    private void observe(Attempt a, Decision d) {
+        try {
+            observer.decided(a.request().adapter(), d.outcome(), a.record == null ? null : a.record.id(), a.elapsedNanos());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "decision observer failed: " + e.getClass().getName());
+        }
     }
 
     private Decision decide(Attempt a) {
@@ -129,7 +145,11 @@ public final class Pipeline implements AutoCloseable {
     /** The 400 answer for a request whose path an adapter refuses to match against its rules; audited, no key read. */
     public Decision rejectInvalidPath(AccessRequest request) {
         Decision d = responses.of(Outcome.INVALID_PATH);
-        audit.record(new Attempt(request, clock, clients), d);
+        Attempt a = new Attempt(request, clock, clients);
+        audit.record(a, d);
+        if (observer != null) {
+            observe(a, d);
+        }
         return d;
     }
 

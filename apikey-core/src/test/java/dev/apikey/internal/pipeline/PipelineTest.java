@@ -56,7 +56,7 @@ class PipelineTest {
 
     private Pipeline pipeline(VerifierConfig config) {
         return new Pipeline(config, new Pipeline.Parts(store, FORMAT, KeyHasher.sha256(), clock, limiter,
-                new LocalUsageCounters(clock), events::add, new LastUsedRecorder(store, Runnable::run)), 1, 1);
+                new LocalUsageCounters(clock), events::add, new LastUsedRecorder(store, Runnable::run), null), 1, 1);
     }
 
     private final Pipeline pipeline = pipeline(VerifierConfig.custom().defaultRateLimit(RateLimitPolicy.parse("100/1m"))
