@@ -30,7 +30,8 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * KeyReview review = KeyReview.custom().unusedDays(60).clock(manager.clock()).build();
- * review.walk(manager::list, KeyQuery.all(), f -> System.out.println(f.key().id() + " " + f.findings().keySet()));
+ * List<KeyFindings> flagged = new ArrayList<>();
+ * review.walk(manager::list, KeyQuery.all(), flagged::add);   // or hand each one to a logger, a ticket, a mail
  * }</pre>
  */
 public final class KeyReview {

@@ -1,15 +1,12 @@
 package dev.apikey.jaxrs.admin;
 
-import dev.apikey.ApiKeyPrincipal;
 import dev.apikey.KeyManager;
 import dev.apikey.ProblemRenderer;
 import dev.apikey.RequiresScope;
-import dev.apikey.jaxrs.ApiKeys;
 import dev.apikey.json.StrictJson;
 import dev.apikey.leak.LeakAction;
 import dev.apikey.leak.LeakReports;
 import dev.apikey.leak.LeakResult;
-import dev.apikey.Actor;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -57,10 +54,8 @@ public final class AdminLeaksResource {
     public Response report(InputStream body, @Context SecurityContext security) {
         try {
             List<String> found = AdminRequests.found(body, LeakReports.MAX_TOKENS);
-            ApiKeyPrincipal caller = ApiKeys.principal(security).orElseThrow(
-                    () -> AdminProblems.forbidden("the admin API needs a request authenticated by an API key"));
             List<Map<String, Object>> results = new ArrayList<>();
-            for (LeakResult r : new LeakReports(manager.actingAs(Actor.of(caller)), action).handle(found)) {
+            for (LeakResult r : new LeakReports(AdminResource.actingManager(manager, security), action).handle(found)) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("ours", r.verdict().ours());
                 if (r.keyId() != null) {

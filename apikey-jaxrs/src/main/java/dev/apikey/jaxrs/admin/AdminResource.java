@@ -230,6 +230,11 @@ public final class AdminResource {
      * {@code ApiKeyFeature} in front of it) nothing is allowed.
      */
     private KeyManager actingManager(SecurityContext security) {
+        return actingManager(manager, security);
+    }
+
+    /** {@code manager} acting as the key that authenticated the request (403 when none did). */
+    static KeyManager actingManager(KeyManager manager, SecurityContext security) {
         ApiKeyPrincipal key = ApiKeys.principal(security).orElseThrow(
                 () -> AdminProblems.forbidden("the admin API needs a request authenticated by an API key"));
         return manager.actingAs(Actor.of(key));
