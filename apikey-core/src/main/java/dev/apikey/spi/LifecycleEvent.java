@@ -17,8 +17,12 @@ import java.util.Objects;
  * @param target    the id of the changed key
  * @param successor for {@link Action#ROTATE}, the new key's id; for a {@link Action#REVOKE} that followed the
  *                  revocation of a later key of the same rotation chain, that key's id; else {@code null}
+ * @param detail    a short machine-readable note of {@code name=value} pairs for the actions that carry one
+ *                  ({@link Action#UPDATE}: the fields changed; {@link Action#ANOMALY}: the signal and figures;
+ *                  {@link Action#EXPIRING}: the expiry), else {@code null}; never a key or digest
  */
-public record LifecycleEvent(Instant time, Action action, String actor, String target, String successor) {
+public record LifecycleEvent(Instant time, Action action, String actor, String target, String successor,
+                             String detail) {
 
     /** What was done to the key. */
     public enum Action {
@@ -33,7 +37,21 @@ public record LifecycleEvent(Instant time, Action action, String actor, String t
         /** The key was made active again. */
         RESUME,
         /** The key was reported found where it should not be; the actor is the reporter. Nothing changed by it. */
-        LEAK
+        LEAK,
+        /** Some of the key's settings (scopes, limits, labels, ...) were changed in place; the detail names them. */
+        UPDATE,
+        /**
+         * Traffic on the key looked unusual to this node (an anomaly signal); the detail names the signal. Nothing
+         * changed by it unless a policy then suspends the key, which is a separate {@link #SUSPEND} event.
+         */
+        ANOMALY,
+        /** The key expires soon (a reminder, not a change); the detail holds the expiry. */
+        EXPIRING
+    }
+
+    /** An event without a detail. */
+    public LifecycleEvent(Instant time, Action action, String actor, String target, String successor) {
+        this(time, action, actor, target, successor, null);
     }
 
     /** Checks the required fields. */
@@ -57,6 +75,9 @@ public record LifecycleEvent(Instant time, Action action, String actor, String t
                 .append(" target=").append(Escaping.escape(target, 64));
         if (successor != null) {
             b.append(" successor=").append(Escaping.escape(successor, 64));
+        }
+        if (detail != null) {
+            b.append(" detail=").append(Escaping.escape(detail, 200));
         }
         return b.toString();
     }
