@@ -36,7 +36,7 @@ public final class KeyManager {
     private final AuditSink audit;
     private final Actor actor;
 
-    private KeyManager(Builder b) {
+    KeyManager(KeyManagerBuilder b) {
         this.store = b.store;
         this.settings = b.settings.build();
         this.maxGracePeriod = b.maxGracePeriod;
@@ -53,8 +53,8 @@ public final class KeyManager {
     }
 
     /** A builder; only the store is required. */
-    public static Builder builder(KeyStore store) {
-        return new Builder(store);
+    public static KeyManagerBuilder builder(KeyStore store) {
+        return new KeyManagerBuilder(store);
     }
 
     /** The store this manager writes to. */
@@ -110,8 +110,14 @@ public final class KeyManager {
      */
     public IssuedKey issue(KeyRequest request) {
         Objects.requireNonNull(request, "request");
-        String tenant = actor.tenantFor(request.tenant());
-        actor.checkMayGrant(request.scopes(), "issue a key with");
+        String tenant;
+        try {
+            tenant = actor.tenantFor(request.tenant());
+            actor.checkMayGrant(request.scopes(), "issue a key with");
+        } catch (NotPermittedException e) {
+            audit(LifecycleEvent.Action.DENIED, "-", null, "action=issue");
+            throw e;
+        }
         Instant now = settings.clock().instant();
         Instant expires = request.expiresAt(now);
         if (expires != null && !expires.isAfter(now)) {
@@ -138,7 +144,7 @@ public final class KeyManager {
                 .reviewAfter(request.reviewAfter())
                 .build();
         KeyRecord stored = store.create(record);
-        audit(LifecycleEvent.Action.ISSUE, stored.id(), null);
+        audit(LifecycleEvent.Action.ISSUE, stored.id(), null, null);
         return new IssuedKey(key, stored);
     }
 
@@ -158,8 +164,8 @@ public final class KeyManager {
         if (gracePeriod.compareTo(maxGracePeriod) > 0) {
             throw new InvalidConfigurationException("gracePeriod must be at most " + maxGracePeriod + ", got " + gracePeriod);
         }
-        KeyRecord old = require(id);
-        actor.checkMayGrant(old.scopes(), "rotate " + old.id() + ", which holds");
+        KeyRecord old = require(id, "rotate");
+        checkMayGrant(old.scopes(), "rotate " + old.id() + ", which holds", old.id(), "rotate");
         checkRotatable(old);
         Instant now = settings.clock().instant();
         ApiKey key = settings.format().generate(old.environment());
@@ -189,7 +195,7 @@ public final class KeyManager {
             modify(stored.id(), r -> r.toBuilder().status(KeyStatus.REVOKED).build());
             throw e;
         }
-        audit(LifecycleEvent.Action.ROTATE, old.id(), stored.id());
+        audit(LifecycleEvent.Action.ROTATE, old.id(), stored.id(), null);
         return new IssuedKey(key, stored);
     }
 
@@ -214,15 +220,15 @@ public final class KeyManager {
      * @throws KeyNotFoundException if no key has this id (that the actor may see)
      */
     public KeyRecord revoke(String id) {
-        KeyRecord revoked = modify(id, KeyManager::revoked, LifecycleEvent.Action.REVOKE, null);
+        KeyRecord revoked = modify(id, "revoke", KeyManager::revoked, LifecycleEvent.Action.REVOKE, null);
         Set<String> seen = new HashSet<>();
         seen.add(revoked.id());
         for (String previous = revoked.replaces(); previous != null && seen.add(previous); ) {
-            Optional<KeyRecord> predecessor = get(previous);
+            Optional<KeyRecord> predecessor = visible(previous, null);
             if (predecessor.isEmpty()) {
                 break;
             }
-            modify(previous, KeyManager::revoked, LifecycleEvent.Action.REVOKE, revoked.id());
+            modify(previous, "revoke", KeyManager::revoked, LifecycleEvent.Action.REVOKE, revoked.id());
             previous = predecessor.get().replaces();
         }
         return revoked;
@@ -239,7 +245,7 @@ public final class KeyManager {
      * @throws KeyStateException    if the key is revoked
      */
     public KeyRecord suspend(String id) {
-        return modify(id, r -> switch (r.status()) {
+        return modify(id, "suspend", r -> switch (r.status()) {
             case SUSPENDED -> null;
             case REVOKED -> throw new KeyStateException("key " + r.id() + " is revoked and cannot be suspended");
             case ACTIVE -> r.toBuilder().status(KeyStatus.SUSPENDED).build();
@@ -254,20 +260,90 @@ public final class KeyManager {
      * @throws KeyStateException     if the key is revoked
      */
     public KeyRecord resume(String id) {
-        actor.checkMayGrant(require(id).scopes(), "resume " + id + ", which holds");
-        return modify(id, r -> switch (r.status()) {
+        checkMayGrant(require(id, "resume").scopes(), "resume " + id + ", which holds", id, "resume");
+        return modify(id, "resume", r -> switch (r.status()) {
             case ACTIVE -> null;
             case REVOKED -> throw new KeyStateException("key " + r.id() + " is revoked and cannot be resumed");
             case SUSPENDED -> r.toBuilder().status(KeyStatus.ACTIVE).build();
         }, LifecycleEvent.Action.RESUME, null);
     }
 
-    /** The record with this id, if any (and if the actor may see it: a tenant-bound actor sees its tenant's keys only). */
+    /**
+     * Changes a key's settings in place, if its stored version is still {@code expectedVersion} (the version the
+     * caller read; the admin API's {@code If-Match}), and audits one {@link LifecycleEvent.Action#UPDATE} naming the
+     * changed fields. An update may hand out again what the key holds, so the actor must hold the key's scopes
+     * before and after it, as for {@link #resume}.
+     *
+     * @throws VersionConflictException      if the key's version is not {@code expectedVersion}: it changed since
+     * @throws KeyNotFoundException          if no key has this id (that the actor may see)
+     * @throws NotPermittedException         if the actor does not hold every scope of the key, before or after
+     * @throws KeyStateException             if the key is revoked, or was rotated (update its successor instead)
+     * @throws InvalidConfigurationException if the update is empty, sets an expiry not in the future, or makes an
+     *                                       invalid record
+     */
+    public KeyRecord update(String id, long expectedVersion, KeyUpdate update) {
+        Objects.requireNonNull(update, "update");
+        if (update.isEmpty()) {
+            throw new InvalidConfigurationException("the update changes nothing; set at least one field");
+        }
+        KeyRecord current = require(id, "update");
+        if (current.version() != expectedVersion) {
+            throw new VersionConflictException(id, expectedVersion, current.version());
+        }
+        checkMayGrant(current.scopes(), "update " + id + ", which holds", id, "update");
+        checkMayGrant(update.scopesAfter(current), "give " + id + " the scopes", id, "update");
+        if (current.status() == KeyStatus.REVOKED) {
+            throw new KeyStateException("key " + id + " is revoked and cannot be updated");
+        }
+        if (current.replacedBy() != null) {
+            throw new KeyStateException("key " + id + " was rotated to " + current.replacedBy()
+                    + " and ends with its grace period; update the successor instead");
+        }
+        Instant expires = update.expiresAt();
+        if (expires != null && !expires.isAfter(settings.clock().instant())) {
+            throw new InvalidConfigurationException("expiresAt must be in the future");
+        }
+        KeyRecord stored = store.update(update.applyTo(current));
+        audit(LifecycleEvent.Action.UPDATE, id, null, "fields=" + String.join(",", update.fields()));
+        return stored;
+    }
+
+    /**
+     * {@link #update(String, long, KeyUpdate)} on whatever the current version is, retried if the key changes
+     * meanwhile: for callers that do not hold a version they read (the CLI without {@code --if-version}).
+     */
+    public KeyRecord update(String id, KeyUpdate update) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            try {
+                return update(id, require(id, "update").version(), update);
+            } catch (VersionConflictException e) {
+                Thread.onSpinWait();
+            }
+        }
+        throw new VersionConflictException(id, -1, -1);
+    }
+
+    /**
+     * The record with this id, if any (and if the actor may see it: a tenant-bound actor sees its tenant's keys only;
+     * asking for another tenant's key is audited as {@link LifecycleEvent.Action#DENIED}).
+     */
     public Optional<KeyRecord> get(String id) {
+        return visible(id, "read");
+    }
+
+    /** The record if the actor may see it; a hidden one is audited as denied {@code attempted} unless that is null. */
+    private Optional<KeyRecord> visible(String id, String attempted) {
         if (!KeyIds.isValid(id)) {
             return Optional.empty();
         }
-        return store.findById(id).filter(actor::sees);
+        Optional<KeyRecord> found = store.findById(id);
+        if (found.isPresent() && !actor.sees(found.get())) {
+            if (attempted != null) {
+                audit(LifecycleEvent.Action.DENIED, id, null, "action=" + attempted + " reason=tenant");
+            }
+            return Optional.empty();
+        }
+        return found;
     }
 
     /** Records matching {@code query} (that the actor may see), in id order; one page of them if it is paged. */
@@ -289,13 +365,14 @@ public final class KeyManager {
      * {@code change} returns {@code null} for "nothing to do".
      */
     private KeyRecord modify(String id, UnaryOperator<KeyRecord> change) {
-        return modify(id, change, null, null);
+        return modify(id, null, change, null, null);
     }
 
     /** {@link #modify(String, UnaryOperator)} that audits {@code action} when it stored a change. */
-    private KeyRecord modify(String id, UnaryOperator<KeyRecord> change, LifecycleEvent.Action action, String successor) {
+    private KeyRecord modify(String id, String attempted, UnaryOperator<KeyRecord> change, LifecycleEvent.Action action,
+                             String successor) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            KeyRecord current = require(id);
+            KeyRecord current = require(id, attempt == 0 ? attempted : null);
             KeyRecord next = change.apply(current);
             if (next == null) {
                 return current;
@@ -308,7 +385,7 @@ public final class KeyManager {
                 continue;
             }
             if (action != null) {
-                audit(action, stored.id(), successor);
+                audit(action, stored.id(), successor, null);
             }
             return stored;
         }
@@ -322,83 +399,30 @@ public final class KeyManager {
      * @throws KeyNotFoundException if no key has this id (that the actor may see)
      */
     public void recordLeak(String id) {
-        audit(LifecycleEvent.Action.LEAK, require(id).id(), null);
+        audit(LifecycleEvent.Action.LEAK, require(id, "report").id(), null, null);
     }
 
-    /** Reports a stored change; a failing sink is logged and never undoes the change. */
-    private void audit(LifecycleEvent.Action action, String target, String successor) {
+    /** {@link Actor#checkMayGrant}, auditing a refusal as denied {@code attempted} on {@code target}. */
+    private void checkMayGrant(ScopeSet scopes, String what, String target, String attempted) {
         try {
-            audit.lifecycle(new LifecycleEvent(settings.clock().instant(), action, actor.id(), target, successor));
+            actor.checkMayGrant(scopes, what);
+        } catch (NotPermittedException e) {
+            audit(LifecycleEvent.Action.DENIED, target, null, "action=" + attempted + " reason=scopes");
+            throw e;
+        }
+    }
+
+    /** Reports a stored change (or a refusal); a failing sink is logged and never undoes the change. */
+    private void audit(LifecycleEvent.Action action, String target, String successor, String detail) {
+        try {
+            audit.lifecycle(new LifecycleEvent(settings.clock().instant(), action, actor.id(), target, successor, detail));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "audit sink failed: " + e.getClass().getName());
         }
     }
 
-    private KeyRecord require(String id) {
-        return get(id).orElseThrow(() -> new KeyNotFoundException(id));
-    }
-
-    /** Builder for {@link KeyManager}. */
-    public static final class Builder {
-        private final KeyStore store;
-        private KeySettings.Builder settings = KeySettings.custom();
-        private Duration maxGracePeriod = DEFAULT_MAX_GRACE_PERIOD;
-        private AuditSink audit = new LoggingAuditSink();
-
-        private Builder(KeyStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-        }
-
-        /** The format, hasher and clock, replacing those set before; share the value with the verifier. */
-        public Builder settings(KeySettings settings) {
-            this.settings = KeySettings.from(settings);
-            return this;
-        }
-
-        /** See {@link KeySettings.Builder#format}. */
-        public Builder format(KeyFormat format) {
-            settings.format(format);
-            return this;
-        }
-
-        /** See {@link KeySettings.Builder#hasher}. */
-        public Builder hasher(KeyHasher hasher) {
-            settings.hasher(hasher);
-            return this;
-        }
-
-        /** See {@link KeySettings.Builder#clock}. */
-        public Builder clock(Clock clock) {
-            settings.clock(clock);
-            return this;
-        }
-
-        /**
-         * The longest grace period a rotation may give the old key (default 7 days, {@link #DEFAULT_MAX_GRACE_PERIOD}):
-         * a rotation is usually a reaction to a leak, and a long grace keeps the leaked key alive.
-         *
-         * @throws InvalidConfigurationException if it is negative
-         */
-        public Builder maxGracePeriod(Duration maxGracePeriod) {
-            if (maxGracePeriod == null || maxGracePeriod.isNegative()) {
-                throw new InvalidConfigurationException("maxGracePeriod must be zero or positive, got " + maxGracePeriod);
-            }
-            this.maxGracePeriod = maxGracePeriod;
-            return this;
-        }
-
-        /**
-         * Where lifecycle changes are reported ({@link AuditSink#lifecycle}); default {@link LoggingAuditSink}, one
-         * INFO line per change on {@value LoggingAuditSink#LIFECYCLE_LOGGER_NAME}.
-         */
-        public Builder auditSink(AuditSink audit) {
-            this.audit = Objects.requireNonNull(audit, "auditSink");
-            return this;
-        }
-
-        /** Builds the manager. */
-        public KeyManager build() {
-            return new KeyManager(this);
-        }
+    /** The record the actor may see, else {@link KeyNotFoundException}; a hidden one is audited as denied. */
+    private KeyRecord require(String id, String attempted) {
+        return visible(id, attempted).orElseThrow(() -> new KeyNotFoundException(id));
     }
 }

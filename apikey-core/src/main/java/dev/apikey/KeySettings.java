@@ -7,7 +7,7 @@ import java.util.Objects;
  * What issuing and verifying keys must agree on: the {@link KeyFormat} keys are written in, the {@link KeyHasher}
  * whose digests the store holds, and the {@link Clock} expiry and grace periods are judged by. Immutable. Build it
  * once with {@link #ofDefaults()}, {@link #custom()} or {@link #from(KeySettings)} and give the same value to
- * {@link KeyManager.Builder#settings} and {@link VerifierBuilder#settings}, so the two cannot drift apart.
+ * {@link KeyManagerBuilder#settings} and {@link VerifierBuilder#settings}, so the two cannot drift apart.
  */
 public final class KeySettings {
     private static final KeySettings DEFAULTS = custom().build();

@@ -70,7 +70,7 @@ class KeyManagerActorTest {
             assertThatThrownBy(() -> admin.issue(request)).isInstanceOf(NotPermittedException.class)
                     .hasMessageContaining(granted).hasMessageContaining("does not hold");
             assertThat(manager.list(KeyQuery.byOwner("x"))).isEmpty();
-            assertThat(events).isEmpty();
+            assertThat(events).extracting(LifecycleEvent::action).containsExactly(Action.DENIED);
         }
     }
 
@@ -108,10 +108,40 @@ class KeyManagerActorTest {
             assertThatThrownBy(() -> acme.suspend(id)).isInstanceOf(KeyNotFoundException.class);
             assertThatThrownBy(() -> acme.resume(id)).isInstanceOf(KeyNotFoundException.class);
             assertThatThrownBy(() -> acme.rotate(id, Duration.ZERO)).isInstanceOf(KeyNotFoundException.class);
+            assertThatThrownBy(() -> acme.update(id, KeyUpdate.builder().description("x").build()))
+                    .isInstanceOf(KeyNotFoundException.class);
             assertThat(manager.get(id)).contains(hidden);
         }
-        assertThat(events).isEmpty();
+        // Nothing changed, and every refused attempt on another tenant's key is in the audit trail.
+        assertThat(events).extracting(LifecycleEvent::action).containsOnly(Action.DENIED);
+        assertThat(events).extracting(LifecycleEvent::detail).containsExactly(
+                "action=read reason=tenant", "action=revoke reason=tenant", "action=suspend reason=tenant",
+                "action=resume reason=tenant", "action=rotate reason=tenant", "action=update reason=tenant",
+                "action=read reason=tenant", "action=revoke reason=tenant", "action=suspend reason=tenant",
+                "action=resume reason=tenant", "action=rotate reason=tenant", "action=update reason=tenant");
+        assertThat(events).extracting(LifecycleEvent::target)
+                .containsOnly(other.id(), shared.id()).allMatch(t -> !t.equals(own.id()));
         assertThat(manager.list(KeyQuery.all())).hasSize(4);
+    }
+
+    @Test
+    void refusedGrantsAreAuditedAsDeniedAndChangeNothing() {
+        KeyManager admin = as(null, "apikeys:admin", "billing:read");
+        KeyRecord root = issue(null, "*");
+
+        assertThatThrownBy(() -> admin.issue(KeyRequest.builder().owner("a").scopes("reports:read").build()))
+                .isInstanceOf(NotPermittedException.class);
+        assertThatThrownBy(() -> admin.resume(root.id())).isInstanceOf(NotPermittedException.class);
+        assertThatThrownBy(() -> admin.update(root.id(), KeyUpdate.builder().description("x").build()))
+                .isInstanceOf(NotPermittedException.class);
+
+        assertThat(events).extracting(LifecycleEvent::action, LifecycleEvent::target, LifecycleEvent::detail)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Action.DENIED, "-", "action=issue"),
+                        org.assertj.core.groups.Tuple.tuple(Action.DENIED, root.id(), "action=resume reason=scopes"),
+                        org.assertj.core.groups.Tuple.tuple(Action.DENIED, root.id(), "action=update reason=scopes"));
+        assertThat(events).extracting(LifecycleEvent::actor).containsOnly(admin.actor().id());
+        assertThat(manager.list(KeyQuery.all())).hasSize(2);
     }
 
     @Test

@@ -46,7 +46,13 @@ public record LifecycleEvent(Instant time, Action action, String actor, String t
          */
         ANOMALY,
         /** The key expires soon (a reminder, not a change); the detail holds the expiry. */
-        EXPIRING
+        EXPIRING,
+        /**
+         * An actor was refused a change or a read of the key: it lacks the key's scopes, or the key belongs to
+         * another tenant (the caller got 403 or 404). Nothing changed; the detail names the attempted action and
+         * the reason. For a refused issue there is no key yet, and the target is {@code -}.
+         */
+        DENIED
     }
 
     /** An event without a detail. */
