@@ -135,7 +135,8 @@ public final class ApiKeyFeature implements Feature, DynamicFeature {
     }
 
     /**
-     * A copy that also registers the admin API ({@link AdminResource}, {@code /admin/keys}, guarded by
+     * A copy that also registers the admin API ({@link AdminResource}, {@code /admin/keys}, and
+     * {@code /admin/leaks}; each endpoint needs its own scope, see {@link dev.apikey.jaxrs.admin.AdminScopes}, or
      * {@code apikeys:admin}) backed by {@code manager}, which must write to the verifier's store.
      *
      * @throws InvalidConfigurationException if the manager writes to another store

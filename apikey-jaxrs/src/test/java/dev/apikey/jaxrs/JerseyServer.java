@@ -93,6 +93,12 @@ public final class JerseyServer implements AutoCloseable {
         return send(b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** PATCH of a JSON body with header name/value pairs. */
+    public HttpResponse<String> patch(String path, String json, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     private HttpRequest.Builder request(String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
         for (int i = 0; i < headers.length; i += 2) {

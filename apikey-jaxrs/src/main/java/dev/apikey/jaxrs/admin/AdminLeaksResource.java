@@ -30,11 +30,11 @@ import java.util.Objects;
  * ({@link LeakReports}): only well-formed keys are looked up, keys of ours are revoked (or as configured), and the
  * answer is {@code {"results": [{"ours": true, "keyId": "key_...", "result": "revoked"}, {"ours": false,
  * "result": "malformed"}, ...]}} in the order sent, never echoing a string. The calling key is the reporter in the
- * audit trail, and a key with a tenant finds only its tenant's keys (others are not ours to it). Guarded by
- * {@value AdminResource#SCOPE}.
+ * audit trail, and a key with a tenant finds only its tenant's keys (others are not ours to it). Needs
+ * {@value AdminScopes#REVOKE} (or {@value AdminScopes#ALL}).
  */
 @Path("admin/leaks")
-@RequiresScope(AdminResource.SCOPE)
+@RequiresScope(value = {AdminScopes.REVOKE, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
 @Produces(MediaType.APPLICATION_JSON)
 public final class AdminLeaksResource {
     private final KeyManager manager;

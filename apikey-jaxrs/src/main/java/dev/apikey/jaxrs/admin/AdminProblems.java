@@ -59,6 +59,22 @@ final class AdminProblems {
         }
     }
 
+    /**
+     * {@link #call} for a change made against the version the caller read: a version conflict is 412, whether the
+     * key had already changed or changed while this request stored it.
+     */
+    static <T> T callAtVersion(long version, Supplier<T> operation) {
+        return call(() -> {
+            try {
+                return operation.get();
+            } catch (VersionConflictException e) {
+                throw new Failure(412, "precondition-failed", "Precondition failed",
+                        "the key changed since version " + version + " was read; GET it again and retry with its ETag",
+                        null);
+            }
+        });
+    }
+
     /** 400 naming {@code field} (or no field for the body as a whole). */
     static Failure badField(String field, String detail) {
         return new Failure(400, "invalid-request", "Invalid request", detail,

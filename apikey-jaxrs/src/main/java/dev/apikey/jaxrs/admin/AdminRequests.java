@@ -5,6 +5,7 @@ import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyIds;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyRequest;
+import dev.apikey.KeyUpdate;
 import dev.apikey.Text;
 import dev.apikey.json.StrictJson;
 import dev.apikey.review.KeyReview;
@@ -49,6 +50,7 @@ final class AdminRequests {
     private static final Set<String> CREATE_FIELDS = Set.of("owner", "tenant", "scopes", "environment", "expiresAt",
             "rateLimit", "quota", "credits", "allowedCidrs", "labels", "description", "reviewAfter");
     private static final Set<String> ROTATE_FIELDS = Set.of("gracePeriod");
+    private static final Set<String> UPDATE_FIELDS = Set.copyOf(KeyUpdate.FIELDS);
 
     private AdminRequests() {
     }
@@ -104,6 +106,82 @@ final class AdminRequests {
             request.reviewAfter(day);
         }
         return field(null, request::build);
+    }
+
+    /**
+     * The change a PATCH body asks for: the fields it names, each set to a value, or to {@code null} to remove it
+     * (scopes, labels and allowedCidrs take an empty list or object instead). A field left out stays as it is.
+     */
+    static KeyUpdate update(InputStream body) {
+        Map<String, Object> in = object(body, UPDATE_FIELDS);
+        if (in.isEmpty()) {
+            throw badField(null, "the body changes nothing; set at least one of " + KeyUpdate.FIELDS);
+        }
+        KeyUpdate.Builder update = KeyUpdate.builder();
+        if (in.containsKey("scopes")) {
+            if (in.get("scopes") == null) {
+                throw badField("scopes", "scopes must be a list such as [\"billing:read\"] (may be empty), not null");
+            }
+            List<String> scopes = strings(in, "scopes", MAX_SCOPES);
+            field("scopes", () -> update.scopes(scopes));
+        }
+        if (in.containsKey("rateLimit")) {
+            String rateLimit = string(in, "rateLimit", MAX_POLICY_TEXT);
+            field("rateLimit", () -> update.rateLimit(rateLimit));
+        }
+        if (in.containsKey("quota")) {
+            String quota = string(in, "quota", MAX_SHORT_TEXT);
+            field("quota", () -> update.quota(quota));
+        }
+        if (in.containsKey("credits")) {
+            Long credits = integer(in, "credits");
+            field("credits", () -> update.credits(credits));
+        }
+        if (in.containsKey("labels")) {
+            Map<String, String> labels = labels(in);
+            field("labels", () -> update.labels(labels));
+        }
+        if (in.containsKey("description")) {
+            String description = string(in, "description", KeyRecord.MAX_DESCRIPTION);
+            field("description", () -> update.description(description));
+        }
+        if (in.containsKey("reviewAfter")) {
+            String text = string(in, "reviewAfter", MAX_SHORT_TEXT);
+            LocalDate day = text == null ? null : field("reviewAfter", () -> LocalDate.parse(text));
+            update.reviewAfter(day);
+        }
+        if (in.containsKey("expiresAt")) {
+            String text = string(in, "expiresAt", MAX_SHORT_TEXT);
+            Instant at = text == null ? null : field("expiresAt", () -> Instant.parse(text));
+            update.expiresAt(at);
+        }
+        if (in.containsKey("allowedCidrs")) {
+            List<String> cidrs = strings(in, "allowedCidrs", MAX_CIDRS);
+            field("allowedCidrs", () -> update.allowedCidrs(cidrs));
+        }
+        return update.build();
+    }
+
+    /**
+     * The record version an {@code If-Match} header names: one strong ETag, {@code "7"}, as {@code GET} and
+     * {@code PATCH} return it. Without the header the change is refused with 428, since an update that does not say
+     * which version it read could silently undo someone else's.
+     */
+    static long version(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            throw new AdminProblems.Failure(428, "precondition-required", "Precondition required",
+                    "send If-Match with the ETag of the record you read (GET /admin/keys/{id}), e.g. If-Match: \"7\"",
+                    null);
+        }
+        String t = ifMatch.trim();
+        if (t.length() >= 3 && t.length() <= 21 && t.charAt(0) == '"' && t.charAt(t.length() - 1) == '"') {
+            String digits = t.substring(1, t.length() - 1);
+            if (digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return Long.parseLong(digits);
+            }
+        }
+        throw badField("If-Match", "If-Match must be one strong ETag such as \"7\", as GET /admin/keys/{id} returns it, got "
+                + Text.safe(ifMatch, MAX_SHORT_TEXT));
     }
 
     /**

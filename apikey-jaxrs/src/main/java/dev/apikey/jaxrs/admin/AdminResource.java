@@ -5,6 +5,7 @@ import dev.apikey.ApiKeyPrincipal;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRecord;
+import dev.apikey.KeyUpdate;
 import dev.apikey.ProblemRenderer;
 import dev.apikey.RequiresScope;
 import dev.apikey.jaxrs.ApiKeys;
@@ -13,12 +14,16 @@ import dev.apikey.review.KeyReview;
 import dev.apikey.spi.KeyQuery;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -41,7 +46,8 @@ import static dev.apikey.jaxrs.admin.AdminProblems.call;
 import static dev.apikey.jaxrs.admin.AdminProblems.notFound;
 
 /**
- * The admin API for keys, guarded by the scope {@value #SCOPE}. Register it with
+ * The admin API for keys; each endpoint needs its own scope ({@link AdminScopes}: {@code apikeys:read},
+ * {@code apikeys:issue}, {@code apikeys:update}, {@code apikeys:revoke}) or {@value #SCOPE}. Register it with
  * {@code new ApiKeyFeature(verifier).withAdmin(manager)} or {@code register(new AdminResource(manager))}.
  *
  * <ul>
@@ -54,7 +60,11 @@ import static dev.apikey.jaxrs.admin.AdminProblems.notFound;
  *   <li>{@code GET /admin/keys[?owner=..|?tenant=..][&limit=..&after=..]}: {@code {"keys": [record, ...]}} in id
  *       order. With {@code limit} (1 to {@value KeyQuery#MAX_LIMIT}) one page, and {@code "next"}: the
  *       {@code after} of the following page, present while a page comes back full.</li>
- *   <li>{@code GET /admin/keys/{id}}: the record.</li>
+ *   <li>{@code GET /admin/keys/{id}}: the record, its {@code version} also as the {@code ETag}.</li>
+ *   <li>{@code PATCH /admin/keys/{id}} with {@code If-Match: "7"} and the fields to change ({@code scopes},
+ *       {@code rateLimit}, {@code quota}, {@code credits}, {@code labels}, {@code description}, {@code reviewAfter},
+ *       {@code expiresAt}, {@code allowedCidrs}; {@code null} removes one): 200 with the record and its new ETag;
+ *       428 without {@code If-Match}, 412 if the key changed since that version ({@link KeyManager#update}).</li>
  *   <li>{@code GET /admin/keys/review[?owner=..|?tenant=..][&unusedDays=90&expiringDays=30][&limit=..&after=..]}:
  *       the {@link KeyReview} of one page of keys (default {@value #REVIEW_PAGE} records):
  *       {@code {"reviewedAt", "unusedDays", "expiringDays", "reviewed", "keys": [{..., "findings": [...]}], "next"}},
@@ -79,11 +89,10 @@ import static dev.apikey.jaxrs.admin.AdminProblems.notFound;
  * JSON is read and written by the resource itself, so no JSON provider is needed.
  */
 @Path("admin/keys")
-@RequiresScope(AdminResource.SCOPE)
 @Produces(MediaType.APPLICATION_JSON)
 public final class AdminResource {
-    /** The scope the admin API requires. */
-    public static final String SCOPE = "apikeys:admin";
+    /** The scope that holds every admin right ({@link AdminScopes#ALL}); each endpoint also takes its own, see {@link AdminScopes}. */
+    public static final String SCOPE = AdminScopes.ALL;
 
     /** Records a review reads when the request names no {@code limit}: a response stays bounded. */
     public static final int REVIEW_PAGE = 1000;
@@ -103,6 +112,7 @@ public final class AdminResource {
     }
 
     /** Issues a key: 201 with the record and the plaintext {@code key}. */
+    @RequiresScope(value = {AdminScopes.ISSUE, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(InputStream body, @Context SecurityContext security, @Context UriInfo uriInfo) {
@@ -114,6 +124,7 @@ public final class AdminResource {
     }
 
     /** Lists the records the calling key may see, optionally of one owner or one tenant. */
+    @RequiresScope(value = {AdminScopes.READ, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
     @GET
     public Response list(@QueryParam("owner") String owner, @QueryParam("tenant") String tenant,
                          @QueryParam("limit") String limit, @QueryParam("after") String after,
@@ -136,6 +147,7 @@ public final class AdminResource {
     }
 
     /** The key review of one page of the keys the calling key may see: only keys with findings are listed. */
+    @RequiresScope(value = {AdminScopes.READ, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
     @GET
     @Path("review")
     public Response review(@QueryParam("owner") String owner, @QueryParam("tenant") String tenant,
@@ -164,18 +176,39 @@ public final class AdminResource {
         });
     }
 
-    /** One record. */
+    /** One record, with its version as the {@code ETag} that {@link #update} takes in {@code If-Match}. */
+    @RequiresScope(value = {AdminScopes.READ, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
     @GET
     @Path("{id}")
     public Response get(@PathParam("id") String id, @Context SecurityContext security) {
         return answer(() -> {
             KeyManager acting = actingManager(security);
             KeyRecord r = call(() -> acting.get(id)).orElseThrow(() -> notFound(id));
-            return ok(Response.ok(), render(r));
+            return ok(Response.ok().tag(etag(r)), render(r));
+        });
+    }
+
+    /**
+     * Changes a key in place ({@link AdminRequests#update}): needs {@code If-Match} with the version read, else 428;
+     * 412 if the key changed since; 200 with the record and its new {@code ETag}.
+     */
+    @RequiresScope(value = {AdminScopes.UPDATE, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                           InputStream body, @Context SecurityContext security) {
+        return answer(() -> {
+            KeyManager acting = actingManager(security);
+            long version = AdminRequests.version(ifMatch);
+            KeyUpdate update = AdminRequests.update(body);
+            KeyRecord r = AdminProblems.callAtVersion(version, () -> acting.update(id, version, update));
+            return ok(Response.ok().tag(etag(r)), render(r));
         });
     }
 
     /** Revokes a key for good, and the keys it replaced by rotation. */
+    @RequiresScope(value = {AdminScopes.REVOKE, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
     @POST
     @Path("{id}/revoke")
     public Response revoke(@PathParam("id") String id, @Context SecurityContext security) {
@@ -186,6 +219,7 @@ public final class AdminResource {
     }
 
     /** Suspends a key until it is resumed. */
+    @RequiresScope(value = {AdminScopes.UPDATE, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
     @POST
     @Path("{id}/suspend")
     public Response suspend(@PathParam("id") String id, @Context SecurityContext security) {
@@ -196,6 +230,7 @@ public final class AdminResource {
     }
 
     /** Makes a suspended key active again. */
+    @RequiresScope(value = {AdminScopes.UPDATE, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
     @POST
     @Path("{id}/resume")
     public Response resume(@PathParam("id") String id, @Context SecurityContext security) {
@@ -206,6 +241,7 @@ public final class AdminResource {
     }
 
     /** Rotates a key: 201 with the successor's record and plaintext {@code key}. */
+    @RequiresScope(value = {AdminScopes.ISSUE, AdminScopes.ALL}, mode = RequiresScope.Mode.ANY)
     @POST
     @Path("{id}/rotate")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -267,6 +303,7 @@ public final class AdminResource {
         m.put("replaces", r.replaces());
         m.put("replacedBy", r.replacedBy());
         m.put("lastUsed", text(r.lastUsed()));
+        m.put("version", r.version());
         if (r.notBefore() != null) {
             m.put("notBefore", text(r.notBefore()));
         }
@@ -291,6 +328,11 @@ public final class AdminResource {
             m.put("reviewAfter", r.reviewAfter().toString());
         }
         return m;
+    }
+
+    /** A record's version as a strong entity tag. */
+    private static EntityTag etag(KeyRecord r) {
+        return new EntityTag(Long.toString(r.version()));
     }
 
     private static String text(Instant i) {

@@ -251,13 +251,13 @@ class AdminResourceTest {
     }
 
     @Test
-    void adminApiNeedsTheAdminScope() {
+    void adminApiNeedsTheEndpointsScopeAndSaysWhichInTheChallenge() {
         String reader = MANAGER.issue(KeyRequest.builder().owner("reader").scopes("billing:read").build()).key().reveal();
 
         Problems.assertProblem(server.get("/admin/keys"), 401, "missing-key");
         HttpResponse<String> r = server.post("/admin/keys", "{\"owner\":\"x\",\"scopes\":[]}", "X-API-Key", reader);
         Problems.assertProblem(r, 403, "insufficient-scope", reader);
-        assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow()).endsWith("scope=\"apikeys:admin\"");
+        assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow()).endsWith("scope=\"apikeys:issue apikeys:admin\"");
     }
 
     // ---- the review's attacks (issue 26, items 5 and 7) ----------------------------------------------------
