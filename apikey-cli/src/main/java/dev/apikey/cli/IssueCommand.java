@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code apikey issue}: issues a key and prints it once. */
@@ -46,6 +48,10 @@ final class IssueCommand implements Callable<Integer> {
     @Option(names = "--allow-cidr", paramLabel = "CIDR", description = "Network the key may be used from; repeat for more.")
     List<String> cidrs = new ArrayList<>();
 
+    @Option(names = "--label", paramLabel = "NAME=VALUE",
+            description = "Free-form metadata the application reads from the principal (e.g. plan=gold); repeat for more.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
     @Option(names = "--description", paramLabel = "TEXT",
             description = "What the key is for (its purpose), at most 512 chars; the key review reports keys without one.")
     String description;
@@ -67,6 +73,7 @@ final class IssueCommand implements Callable<Integer> {
         if (credits != null) {
             b.credits(credits);
         }
+        labels.forEach(b::label);
         IssuedKey issued = store.manager().issue(b.build());
         printIssued(spec.commandLine().getOut(), issued);
         return 0;

@@ -100,6 +100,19 @@ class ReviewCommandTest {
     }
 
     @Test
+    void issueTakesLabelsThatShowLists() {
+        Result issued = run("issue", "--store", store(), "--create", "--owner", "exports", "-s", "billing:read",
+                "--label", "plan=gold", "--label", "customer=C-42");
+        assertThat(issued.code()).as(issued.err()).isZero();
+        String id = issued.out().lines().filter(l -> l.startsWith("id:")).findFirst().orElseThrow().substring(4).trim();
+
+        assertThat(run("show", "--store", store(), id).out()).contains("plan=gold").contains("customer=C-42");
+        Result bad = run("issue", "--store", store(), "--owner", "x", "--label", "plan");
+        assertThat(bad.code()).isEqualTo(ApiKeyCli.ERROR);
+        assertThat(bad.err()).contains("--label");
+    }
+
+    @Test
     void theTableListsEachFindingOfEachKeyAndASummary() {
         fill(FileKeyStore.builder(dir.resolve("keys.json")).build());
 

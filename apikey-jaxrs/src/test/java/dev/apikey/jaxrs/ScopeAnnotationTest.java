@@ -141,6 +141,20 @@ class ScopeAnnotationTest {
     }
 
     @Test
+    void resourceReadsOwnerTenantAndLabelsFromTheSecurityContext() {
+        String key = MANAGER.issue(KeyRequest.builder().owner("acme").tenant("eu-1").scopes("billing:read")
+                .label("plan", "gold").label("customer", "C-42").build()).key().reveal();
+
+        JsonNode body = JerseyServer.json(server.get("/api/whoami", "X-API-Key", key));
+
+        assertThat(body.path("owner").asText()).isEqualTo("acme");
+        assertThat(body.path("tenant").asText()).isEqualTo("eu-1");
+        assertThat(body.path("plan").asText()).isEqualTo("gold");
+        assertThat(body.path("labels").path("customer").asText()).isEqualTo("C-42");
+        assertThat(body.path("labels").size()).isEqualTo(2);
+    }
+
+    @Test
     void rolesAllowedIsAnsweredWithScopesThroughIsUserInRole() {
         assertThat(status("/roles", key("billing:read"))).isEqualTo(200);
         assertThat(status("/roles", key("billing:*"))).isEqualTo(200);

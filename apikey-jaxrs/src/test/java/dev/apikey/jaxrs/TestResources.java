@@ -55,6 +55,9 @@ public final class TestResources {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", key.id());
             m.put("owner", key.owner());
+            m.put("tenant", key.tenant());
+            m.put("labels", key.labels());
+            m.put("plan", key.label("plan"));
             m.put("scopes", key.scopes().names());
             m.put("environment", key.environment().token());
             m.put("scheme", security.getAuthenticationScheme());

@@ -206,6 +206,18 @@ class ApiKeyFilterRulesTest {
     }
 
     @Test
+    void downstreamServletReadsOwnerTenantAndLabelsOfTheKey() {
+        String key = server.issue(dev.apikey.KeyRequest.builder().owner("acme").tenant("eu-1")
+                .scopes("billing:read").label("plan", "gold").label("customer", "C-42"));
+
+        Map<String, String> seen = server.get("/billing/invoices", "X-API-Key", key).echo();
+
+        assertThat(seen).containsEntry("owner", "acme").containsEntry("tenant", "eu-1")
+                .containsEntry("label.plan", "gold").containsEntry("label.customer", "C-42");
+        assertThat(server.get("/health").echo()).doesNotContainKeys("owner", "tenant", "label.plan");
+    }
+
+    @Test
     void downstreamServletSeesThePrincipalAndScopeRoles() {
         TestServer.Response r = server.get("/billing/invoices?role=billing:read&role=billing:write&role=not-a-scope",
                 "X-API-Key", reader);

@@ -25,9 +25,11 @@ public class EchoServlet extends HttpServlet {
         b.append("method=").append(req.getMethod()).append('\n');
         b.append("path=").append(req.getServletPath()).append(req.getPathInfo() == null ? "" : req.getPathInfo()).append('\n');
         b.append("principal=").append(p == null ? "-" : p.getName()).append('\n');
-        if (p instanceof ApiKeyPrincipal k) {
+        ApiKeys.principal(req).ifPresent(k -> {
             b.append("owner=").append(k.owner()).append('\n');
-        }
+            b.append("tenant=").append(k.tenant()).append('\n');
+            k.labels().forEach((name, value) -> b.append("label.").append(name).append('=').append(value).append('\n'));
+        });
         b.append("remoteUser=").append(req.getRemoteUser()).append('\n');
         b.append("authType=").append(req.getAuthType()).append('\n');
         b.append("attribute=").append(attr instanceof ApiKeyPrincipal k ? k.id() : "-").append('\n');
