@@ -4,15 +4,18 @@ import com.hazelcast.core.EntryView;
 import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import com.hazelcast.internal.serialization.impl.SerializationConstants;
+import dev.apikey.AccessRequest;
 import dev.apikey.ApiKeyVerifier;
 import dev.apikey.ClientThrottle;
 import dev.apikey.Decision;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
+import dev.apikey.KeyUpdate;
 import dev.apikey.Outcome;
 import dev.apikey.Quota;
 import dev.apikey.RateLimitPolicy;
+import dev.apikey.ScopeRequirement;
 import dev.apikey.hazelcast.internal.ClusterKeys;
 import dev.apikey.hazelcast.internal.CounterProcessor;
 import dev.apikey.hazelcast.internal.PutIfAbsentProcessor;
@@ -22,6 +25,7 @@ import dev.apikey.hazelcast.internal.GcraProcessor;
 import dev.apikey.hazelcast.internal.HazelcastRateLimiter;
 import dev.apikey.hazelcast.internal.UpdateRecordProcessor;
 import dev.apikey.spi.RateLimiter;
+import dev.apikey.spi.VersionConflictException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Three real members on loopback: revocation propagation, distributed rate limits and quotas. */
 class ClusterBehaviourTest {
@@ -99,6 +104,32 @@ class ClusterBehaviourTest {
         System.out.printf("revocation propagation over %d revocations (3 members): p50=%d us, p99=%d us, max=%d us%n",
                 rounds, p50, p99, micros[rounds - 1]);
         assertThat(p99).isLessThan(1_000_000);
+    }
+
+    @Test
+    void anUpdateInPlaceOnOneMemberIsSeenOnEveryMemberAndAStaleVersionLoses() {
+        List<ApiKeyHazelcast> hz = onEveryMember(TestCluster.freshMaps().build());
+        KeyManager a = KeyManager.builder(hz.get(0).keyStore()).build();
+        KeyManager b = KeyManager.builder(hz.get(1).keyStore()).build();
+        ApiKeyVerifier c = verifier(hz.get(2));
+        IssuedKey issued = a.issue(KeyRequest.builder().owner("update").scopes("billing:read").build());
+        String key = issued.key().reveal();
+        AccessRequest billing = AccessRequest.builder()
+                .headers(name -> name.equalsIgnoreCase("X-API-Key") ? List.of(key) : List.of())
+                .remoteAddress("127.0.0.1").requirement(ScopeRequirement.all("billing:read")).build();
+        assertThat(c.verify(billing).status()).isEqualTo(200);
+        long read = issued.record().version();
+
+        a.update(issued.record().id(), read, KeyUpdate.builder().scopes("reports:read").build());
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (c.verify(billing).outcome() != Outcome.INSUFFICIENT_SCOPE) {
+            assertThat(System.nanoTime()).as("member C answers with the updated scopes").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        assertThatThrownBy(() -> b.update(issued.record().id(), read, KeyUpdate.builder().scopes("*").build()))
+                .isInstanceOf(VersionConflictException.class);
+        assertThat(b.get(issued.record().id()).orElseThrow().scopes().names()).containsExactly("reports:read");
     }
 
     /** 32 threads spread over the members' verifiers, all on one key; returns how many were allowed. */

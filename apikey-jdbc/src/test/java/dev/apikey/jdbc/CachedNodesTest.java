@@ -7,9 +7,11 @@ import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyRequest;
+import dev.apikey.KeyUpdate;
 import dev.apikey.ScopeRequirement;
 import dev.apikey.ScopeSet;
 import dev.apikey.spi.TestRecords;
+import dev.apikey.spi.VersionConflictException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
@@ -173,6 +176,24 @@ class CachedNodesTest {
 
         System.out.println("[CachedNodesTest] scope change seen on node B after " + millis(latency));
         cachedOnB(key, ScopeRequirement.all("reports:read"));
+    }
+
+    @Test
+    void anUpdateInPlaceOnOneNodeIsSeenOnTheOtherAndAStaleVersionLosesOnBoth() {
+        IssuedKey key = issue();
+        ScopeRequirement billing = ScopeRequirement.all("billing:read");
+        cachedOnB(key, billing);
+        KeyManager managerB = KeyManager.builder(storeB).build();
+        long read = key.record().version();
+
+        nodeA.update(key.record().id(), read, KeyUpdate.builder().scopes("reports:read").rateLimit("5/1s").build());
+        long latency = awaitTrue("node B answers with the updated scopes", () -> statusOnB(key, billing) == 403);
+
+        System.out.println("[CachedNodesTest] update seen on node B after " + millis(latency));
+        cachedOnB(key, ScopeRequirement.all("reports:read"));
+        assertThatThrownBy(() -> managerB.update(key.record().id(), read, KeyUpdate.builder().scopes("*").build()))
+                .isInstanceOf(VersionConflictException.class);
+        assertThat(storeB.findById(key.record().id()).orElseThrow().scopes().names()).containsExactly("reports:read");
     }
 
     @Test
