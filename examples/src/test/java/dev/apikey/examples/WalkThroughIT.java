@@ -29,6 +29,7 @@ class WalkThroughIT {
             "200 200 200 200 200 429",
             "retry-after:",
             "\n200\n",
+            "\n200\n412\n",
             "\n401\n");
 
     @TempDir
