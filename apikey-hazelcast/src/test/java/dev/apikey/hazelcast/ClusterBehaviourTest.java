@@ -132,6 +132,19 @@ class ClusterBehaviourTest {
         assertThat(b.get(issued.record().id()).orElseThrow().scopes().names()).containsExactly("reports:read");
     }
 
+    @Test
+    void aWriteRunTwiceIsNotADuplicateButAnotherValueUnderTheSameKeyIs() {
+        ClusterKeys keys = ClusterKeys.of(TestCluster.SECRET);
+        com.hazelcast.map.IMap<String, Object> ids = cluster.member(0).getMap("apikey-test-put-if-absent");
+        String digest = Fixtures.randomDigest().encoded();
+
+        assertThat(ids.executeOnKey("key_retried", PutIfAbsentProcessor.of(keys, "key_retried", digest))).isTrue();
+        assertThat(ids.executeOnKey("key_retried", PutIfAbsentProcessor.of(keys, "key_retried", digest))).isTrue();
+        assertThat(ids.executeOnKey("key_retried", PutIfAbsentProcessor.of(keys, "key_retried",
+                Fixtures.randomDigest().encoded()))).isFalse();
+        assertThat(ids.get("key_retried")).isEqualTo(digest);
+    }
+
     /** 32 threads spread over the members' verifiers, all on one key; returns how many were allowed. */
     private static int hammer(List<ApiKeyVerifier> verifiers, String key, int attemptsPerThread) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(32);

@@ -5,7 +5,8 @@ import com.hazelcast.map.EntryProcessor;
 import java.util.Map;
 
 /**
- * Stores a value (a sealed key record, or an id's digest) only if the key is free; returns true if it did. An
+ * Stores a value (a sealed key record, or an id's digest) only if the key is free; returns true if it did, or if the
+ * key already holds this very value (so a retried write is not mistaken for a duplicate). An
  * entry processor because this IMap offers no asynchronous put-if-absent, and every call must be bounded.
  * Tagged; a record must moreover carry a valid MAC for this key and be a first version.
  */
@@ -45,7 +46,9 @@ public final class PutIfAbsentProcessor extends Authorised<String, Object, Boole
     public Boolean process(Map.Entry<String, Object> entry) {
         ClusterKeys keys = authorise(entry.getKey());
         if (entry.getValue() != null) {
-            return Boolean.FALSE;
+            // The very value this write would store means the write already happened: Hazelcast ran it again (a
+            // retried invocation), or a backing store loaded the row it wrote through. Any other value is a duplicate.
+            return entry.getValue().equals(value);
         }
         if (value instanceof SealedRecord s && (!s.verify(keys, entry.getKey()) || s.record().version() != 1)) {
             throw new WriteRefusedException("a new registry record must be a sealed first version");

@@ -5,6 +5,7 @@ import dev.apikey.KeyNotFoundException;
 import dev.apikey.KeyStateException;
 import dev.apikey.NotPermittedException;
 import dev.apikey.ProblemRenderer;
+import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.StoreUnavailableException;
 import dev.apikey.spi.VersionConflictException;
 import jakarta.ws.rs.core.Response;
@@ -52,6 +53,9 @@ final class AdminProblems {
         } catch (VersionConflictException e) {
             throw new Failure(409, "conflict", "Conflict",
                     "the key kept changing while this request tried to change it; retry", null);
+        } catch (DuplicateKeyException e) {
+            throw new Failure(409, "conflict", "Conflict", "the new key could not be stored (its id or digest is"
+                    + " already taken); nothing was issued, retry", null);
         } catch (InvalidConfigurationException e) {
             throw badField(null, e.getMessage());
         } catch (StoreUnavailableException e) {

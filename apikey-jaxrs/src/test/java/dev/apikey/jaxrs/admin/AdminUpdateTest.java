@@ -141,6 +141,27 @@ class AdminUpdateTest {
         assertThat(LIFECYCLE.events).extracting(LifecycleEvent::target).containsExactly(id, root);
     }
 
+    @Test
+    void aKeyTheStoreCannotTakeIsA409NotA500() throws Exception {
+        InMemoryKeyStore backing = new InMemoryKeyStore();
+        dev.apikey.spi.KeyStore refusing = new dev.apikey.spi.ForwardingKeyStore(backing) {
+            @Override
+            public dev.apikey.KeyRecord create(dev.apikey.KeyRecord record) {
+                if (record.owner().equals("clash")) {
+                    throw new dev.apikey.spi.DuplicateKeyException(record.id());
+                }
+                return super.create(record);
+            }
+        };
+        KeyManager manager = KeyManager.builder(refusing).build();
+        String admin = manager.issue(KeyRequest.builder().owner("ops").scopes(AdminScopes.ISSUE).build()).key().reveal();
+        try (ApiKeyVerifier v = ApiKeyVerifier.builder(refusing).from(manager).auditSink(e -> { }).build();
+             JerseyServer s = JerseyServer.start(new ResourceConfig().register(new ApiKeyFeature(v).withAdmin(manager)))) {
+            Problems.assertProblem(s.post("/admin/keys", "{\"owner\":\"clash\",\"scopes\":[]}", "X-API-Key", admin),
+                    409, "conflict", admin);
+        }
+    }
+
     private static String field(HttpResponse<String> r) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         JsonNode f = JerseyServer.json(r).path("field");
