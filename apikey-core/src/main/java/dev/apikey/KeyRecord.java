@@ -79,6 +79,10 @@ public record KeyRecord(
         scopes = scopes == null ? ScopeSet.empty() : SCOPE_SETS.intern(scopes);
         owner = NAMES.intern(owner);
         tenant = NAMES.intern(tenant);
+        if (tenant == null && (rateLimitPolicy != null && rateLimitPolicy.counts(Per.TENANT)
+                || quota != null && quota.per() == Per.TENANT)) {
+            throw new InvalidConfigurationException("a limit counted per tenant needs a key with a tenant");
+        }
         // Keys share a few plans: one policy instance per plan keeps the limiter's and the RateLimit headers'
         // identity checks hits, and the verify path off a million copies spread over the heap.
         rateLimitPolicy = POLICIES.intern(rateLimitPolicy);

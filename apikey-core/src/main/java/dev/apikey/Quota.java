@@ -7,12 +7,14 @@ import java.util.Locale;
 
 /**
  * A quota: at most {@code limit} requests per calendar {@code period} (UTC). Text form {@code 1000/day}
- * or {@code 50000/month}.
+ * or {@code 50000/month}, optionally followed by {@code per owner} or {@code per tenant} ({@link Per}) to count
+ * every key of the owner or tenant together.
  *
  * @param limit  requests per period, at least 1
  * @param period day or month
+ * @param per    whose requests the quota counts together
  */
-public record Quota(long limit, Period period) {
+public record Quota(long limit, Period period, Per per) {
     /** The calendar period of a quota, in UTC. */
     public enum Period {
         /** A UTC calendar day. */
@@ -29,6 +31,14 @@ public record Quota(long limit, Period period) {
         if (period == null) {
             throw new InvalidConfigurationException("quota period must be day or month");
         }
+        if (per == null) {
+            throw new InvalidConfigurationException("quota per must be key, owner or tenant");
+        }
+    }
+
+    /** A quota counted per key. */
+    public Quota(long limit, Period period) {
+        this(limit, period, Per.KEY);
     }
 
     /**
@@ -38,22 +48,28 @@ public record Quota(long limit, Period period) {
      */
     public static Quota parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        Per per = Per.KEY;
+        String[] words = t.split("\\s+");
+        if (words.length == 3 && words[1].equals("per") && Per.of(words[2]) != null) {
+            per = Per.of(words[2]);
+            t = words[0];
+        }
         int slash = t.indexOf('/');
         if (slash > 0 && slash <= 15 && t.substring(0, slash).chars().allMatch(c -> c >= '0' && c <= '9')) {
             long n = Long.parseLong(t.substring(0, slash));
             switch (t.substring(slash + 1)) {
                 case "day", "d" -> {
-                    return new Quota(n, Period.DAY);
+                    return new Quota(n, Period.DAY, per);
                 }
                 case "month", "mo" -> {
-                    return new Quota(n, Period.MONTH);
+                    return new Quota(n, Period.MONTH, per);
                 }
                 default -> {
                 }
             }
         }
         throw new InvalidConfigurationException(
-                "quota '" + Text.safe(text) + "' must look like N/day or N/month, e.g. 1000/day");
+                "quota '" + Text.safe(text) + "' must look like N/day or N/month [per key|owner|tenant], e.g. 1000/day");
     }
 
     /** Start of the period that contains {@code now}. */
@@ -73,6 +89,7 @@ public record Quota(long limit, Period period) {
     /** The text form, which {@link #parse} reads back. */
     @Override
     public String toString() {
-        return limit + "/" + period.name().toLowerCase(Locale.ROOT);
+        String base = limit + "/" + period.name().toLowerCase(Locale.ROOT);
+        return per == Per.KEY ? base : base + " per " + per.word();
     }
 }

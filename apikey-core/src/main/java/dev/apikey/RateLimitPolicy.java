@@ -27,6 +27,37 @@ public record RateLimitPolicy(List<RateLimit> limits) {
         }
     }
 
+    /** True if some limit is counted per owner or per tenant rather than per key. */
+    public boolean isShared() {
+        for (RateLimit l : limits) {
+            if (l.per() != Per.KEY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if some limit is counted per {@code per}. */
+    public boolean counts(Per per) {
+        for (RateLimit l : limits) {
+            if (l.per() == per) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The limits counted per {@code per}, as a policy of their own, or {@code null} if there are none. */
+    public RateLimitPolicy only(Per per) {
+        List<RateLimit> out = new ArrayList<>(limits.size());
+        for (RateLimit l : limits) {
+            if (l.per() == per) {
+                out.add(l);
+            }
+        }
+        return out.isEmpty() ? null : out.size() == limits.size() ? this : new RateLimitPolicy(out);
+    }
+
     /** A policy of the given limits. */
     public static RateLimitPolicy of(RateLimit... limits) {
         return new RateLimitPolicy(List.of(limits));

@@ -286,8 +286,17 @@ public final class VerifierConfig {
             return this;
         }
 
-        /** The policy for keys that have none (default: no limit). */
+        /**
+         * The policy for keys that have none (default: no limit). It may count per key or per owner, not per
+         * tenant: it also applies to keys without a tenant.
+         *
+         * @throws InvalidConfigurationException if a limit counts per tenant
+         */
         public Builder defaultRateLimit(RateLimitPolicy policy) {
+            if (policy != null && policy.counts(Per.TENANT)) {
+                throw new InvalidConfigurationException("the default rate limit applies to keys without a tenant too,"
+                        + " so it cannot count per tenant; give the keys of a tenant their own policy instead");
+            }
             this.defaultPolicy = policy;
             return this;
         }
