@@ -147,12 +147,18 @@ class ClusterBehaviourTest {
 
     /** 32 threads spread over the members' verifiers, all on one key; returns how many were allowed. */
     private static int hammer(List<ApiKeyVerifier> verifiers, String key, int attemptsPerThread) throws Exception {
+        return hammer(verifiers, List.of(key), attemptsPerThread);
+    }
+
+    /** 32 threads spread over the members' verifiers and over {@code keys}; returns how many were allowed. */
+    private static int hammer(List<ApiKeyVerifier> verifiers, List<String> keys, int attemptsPerThread) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(32);
         AtomicInteger allowed = new AtomicInteger();
         try {
             List<Callable<Void>> tasks = new ArrayList<>();
             for (int t = 0; t < 32; t++) {
                 ApiKeyVerifier v = verifiers.get(t % verifiers.size());
+                String key = keys.get(t % keys.size());
                 tasks.add(() -> {
                     for (int i = 0; i < attemptsPerThread; i++) {
                         Decision d = v.verify(Fixtures.request(key));
@@ -199,6 +205,42 @@ class ClusterBehaviourTest {
                 .issue(KeyRequest.builder().owner("lease").rateLimit(policy).build());
         int allowed = hammer(hz.stream().map(ClusterBehaviourTest::verifier).toList(), issued.key().reveal(), 20);
         System.out.printf("lease mode: %d of 640 requests allowed with limit %d, lease size %d%n", allowed, limit, lease);
+        assertThat(allowed).isLessThanOrEqualTo(limit).isGreaterThanOrEqualTo(limit - MEMBERS * (lease - 1));
+    }
+
+    /** Seven keys of one owner (7 and 3 members: every key meets every member), each asked for the owner's limit. */
+    private static List<String> ownersKeys(ApiKeyHazelcast hz, RateLimitPolicy policy) {
+        KeyManager manager = KeyManager.builder(hz.keyStore()).build();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            keys.add(manager.issue(KeyRequest.builder().owner("shared-" + policy).tenant("t").rateLimit(policy).build())
+                    .key().reveal());
+        }
+        return keys;
+    }
+
+    @Test
+    void aLimitPerOwnerHoldsForAllItsKeysAcrossMembersInExactMode() throws Exception {
+        List<ApiKeyHazelcast> hz = onEveryMember(TestCluster.freshMaps().build());
+        int limit = 100;
+        List<String> keys = ownersKeys(hz.get(0), RateLimitPolicy.parse(limit + "/1d per owner"));
+        int allowed = hammer(hz.stream().map(ClusterBehaviourTest::verifier).toList(), keys, 10);
+        System.out.printf("exact mode, per owner: %d of 320 requests on 7 keys allowed with limit %d%n", allowed, limit);
+        assertThat(allowed).isEqualTo(limit);
+    }
+
+    @Test
+    void aLimitPerTenantInLeaseModeKeepsThePerKeyBound() throws Exception {
+        int k = 20;
+        HazelcastOptions options = TestCluster.freshMaps().rateLimitMode(RateLimitMode.LEASE).leasePermits(k)
+                .leaseDuration(Duration.ofSeconds(5)).build();
+        List<ApiKeyHazelcast> hz = onEveryMember(options);
+        int limit = 200;
+        RateLimitPolicy policy = RateLimitPolicy.parse(limit + "/1d per tenant");
+        int lease = HazelcastRateLimiter.leaseSize(policy, k);
+        int allowed = hammer(hz.stream().map(ClusterBehaviourTest::verifier).toList(), ownersKeys(hz.get(0), policy), 20);
+        System.out.printf("lease mode, per tenant: %d of 640 requests on 7 keys allowed with limit %d, lease %d%n",
+                allowed, limit, lease);
         assertThat(allowed).isLessThanOrEqualTo(limit).isGreaterThanOrEqualTo(limit - MEMBERS * (lease - 1));
     }
 

@@ -151,6 +151,30 @@ class JdbcUsageCountersTest {
         assertThat(restarted.verify(request(key)).outcome()).isEqualTo(Outcome.CREDITS_EXHAUSTED);
     }
 
+    @Test
+    void anOwnersQuotaIsOneBudgetForItsKeysOnTwoNodes() {
+        KeyManager manager = KeyManager.builder(JdbcKeyStore.builder(DB.dataSource()).build()).clock(clock).build();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            keys.add(manager.issue(KeyRequest.builder().owner("acme").quota("5/day per owner").build()).key().reveal());
+        }
+        String other = manager.issue(KeyRequest.builder().owner("globex").quota("5/day per owner").build()).key().reveal();
+        ApiKeyVerifier[] nodes = {verifier(), verifier()};
+
+        int admitted = 0;
+        for (int round = 0; round < 3; round++) {
+            for (int k = 0; k < keys.size(); k++) {
+                admitted += nodes[(round + k) % 2].verify(request(keys.get(k))).isAllowed() ? 1 : 0;
+            }
+        }
+
+        assertThat(admitted).as("12 requests of 4 keys of one owner, spread over two nodes").isEqualTo(5);
+        assertThat(nodes[1].verify(request(keys.get(0))).outcome()).isEqualTo(Outcome.QUOTA_EXCEEDED);
+        assertThat(nodes[0].verify(request(other)).isAllowed()).as("another owner's budget").isTrue();
+        clock.advance(Duration.ofDays(1));
+        assertThat(nodes[1].verify(request(keys.get(3))).isAllowed()).as("the next day").isTrue();
+    }
+
     /** A verifier as a freshly started node builds it: its own pool, store, key manager and counters. */
     private ApiKeyVerifier verifier() {
         JdbcKeyStore store = JdbcKeyStore.builder(DB.dataSource()).build();

@@ -99,6 +99,18 @@ class AdminUpdateTest {
     }
 
     @Test
+    void aLimitSharedPerOwnerCanBeSetInPlace() {
+        String id = billingKey().record().id();
+
+        HttpResponse<String> r = patch(id, "\"1\"", "{\"rateLimit\":\"10/1s, 1000/1h per owner\",\"quota\":\"5000/month per owner\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JerseyServer.json(r).path("rateLimit").asText()).isEqualTo("10/1s, 1000/1h per owner");
+        assertThat(JerseyServer.json(r).path("quota").asText()).isEqualTo("5000/month per owner");
+        assertThat(field(patch(id, "\"2\"", "{\"quota\":\"5000/month per tenant\"}"))).isNull();
+    }
+
+    @Test
     void aStaleIfMatchIs412AndAMissingOneIs428AndNeitherChangesAnything() {
         String id = billingKey().record().id();
         assertThat(patch(id, "\"1\"", "{\"description\":\"first\"}").statusCode()).isEqualTo(200);
