@@ -139,6 +139,7 @@ public final class KeyManager {
                 .rateLimitPolicy(request.rateLimitPolicy())
                 .quota(request.quota())
                 .credits(request.credits())
+                .creditsPer(request.creditsPer())
                 .labels(request.labels())
                 .description(request.description())
                 .reviewAfter(request.reviewAfter())

@@ -28,6 +28,8 @@ import java.util.TreeMap;
  * @param rateLimitPolicy the key's limits, or {@code null} to use the deployment's default policy
  * @param quota           requests per calendar day or month, or {@code null}
  * @param credits         total uses allowed over the key's life, or {@code null} for unlimited
+ * @param creditsPer      whose uses the credits count: the key's own ({@link Per#KEY}, also for {@code null}), or
+ *                        every key of its owner or tenant, which then share one lifetime balance
  * @param labels          free-form metadata (at most 32 entries)
  * @param description     what the key is for (its purpose), 1-{@value #MAX_DESCRIPTION} printable chars, or
  *                        {@code null}; the key review reports a live key without one
@@ -57,6 +59,7 @@ public record KeyRecord(
         RateLimitPolicy rateLimitPolicy,
         Quota quota,
         Long credits,
+        Per creditsPer,
         Map<String, String> labels,
         String description,
         LocalDate reviewAfter,
@@ -79,8 +82,9 @@ public record KeyRecord(
         scopes = scopes == null ? ScopeSet.empty() : SCOPE_SETS.intern(scopes);
         owner = NAMES.intern(owner);
         tenant = NAMES.intern(tenant);
+        creditsPer = creditsPer == null || credits == null ? Per.KEY : creditsPer;
         if (tenant == null && (rateLimitPolicy != null && rateLimitPolicy.counts(Per.TENANT)
-                || quota != null && quota.per() == Per.TENANT)) {
+                || quota != null && quota.per() == Per.TENANT || creditsPer == Per.TENANT)) {
             throw new InvalidConfigurationException("a limit counted per tenant needs a key with a tenant");
         }
         // Keys share a few plans: one policy instance per plan keeps the limiter's and the RateLimit headers'
@@ -203,6 +207,7 @@ public record KeyRecord(
         private RateLimitPolicy rateLimitPolicy;
         private Quota quota;
         private Long credits;
+        private Per creditsPer;
         private Map<String, String> labels = Map.of();
         private String description;
         private LocalDate reviewAfter;
@@ -231,6 +236,7 @@ public record KeyRecord(
             rateLimitPolicy = r.rateLimitPolicy;
             quota = r.quota;
             credits = r.credits;
+            creditsPer = r.creditsPer;
             labels = r.labels;
             description = r.description;
             reviewAfter = r.reviewAfter;
@@ -331,6 +337,12 @@ public record KeyRecord(
             return this;
         }
 
+        /** Sets whose uses the credits count (null: the key's own). */
+        public Builder creditsPer(Per v) {
+            creditsPer = v;
+            return this;
+        }
+
         /** Sets the labels. */
         public Builder labels(Map<String, String> v) {
             labels = v;
@@ -382,7 +394,7 @@ public record KeyRecord(
         /** Builds and validates the record. */
         public KeyRecord build() {
             return new KeyRecord(id, digest, hint, owner, tenant, environment, scopes, allowedCidrs, created,
-                    notBefore, expires, status, rateLimitPolicy, quota, credits, labels, description, reviewAfter,
+                    notBefore, expires, status, rateLimitPolicy, quota, credits, creditsPer, labels, description, reviewAfter,
                     lastUsed, replaces, replacedBy, lineage, version);
         }
     }

@@ -25,6 +25,7 @@ public final class KeyRequest {
     private final RateLimitPolicy rateLimitPolicy;
     private final Quota quota;
     private final Long credits;
+    private final Per creditsPer;
     private final Map<String, String> labels;
     private final String description;
     private final LocalDate reviewAfter;
@@ -41,6 +42,7 @@ public final class KeyRequest {
         this.rateLimitPolicy = b.rateLimitPolicy;
         this.quota = b.quota;
         this.credits = b.credits;
+        this.creditsPer = b.creditsPer;
         this.labels = Map.copyOf(b.labels);
         this.description = b.description;
         this.reviewAfter = b.reviewAfter;
@@ -94,6 +96,10 @@ public final class KeyRequest {
         return credits;
     }
 
+    Per creditsPer() {
+        return creditsPer;
+    }
+
     Map<String, String> labels() {
         return labels;
     }
@@ -119,6 +125,7 @@ public final class KeyRequest {
         private RateLimitPolicy rateLimitPolicy;
         private Quota quota;
         private Long credits;
+        private Per creditsPer = Per.KEY;
         private final Map<String, String> labels = new LinkedHashMap<>();
         private String description;
         private LocalDate reviewAfter;
@@ -217,6 +224,16 @@ public final class KeyRequest {
                 throw new InvalidConfigurationException("credits must be >= 1, got " + credits);
             }
             this.credits = credits;
+            return this;
+        }
+
+        /**
+         * Total uses over the life of every key of the key's owner or tenant together ({@link Per}): one balance
+         * that all of them spend, and that no new key refills. {@code per} {@link Per#KEY} is {@link #credits(long)}.
+         */
+        public Builder credits(long credits, Per per) {
+            credits(credits);
+            this.creditsPer = java.util.Objects.requireNonNull(per, "per");
             return this;
         }
 

@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  */
 public final class KeyUpdate {
     /** The names of the fields, as {@link #fields()}, the admin API's JSON and the audit detail spell them. */
-    public static final List<String> FIELDS = List.of("scopes", "rateLimit", "quota", "credits", "labels",
-            "description", "reviewAfter", "expiresAt", "allowedCidrs");
+    public static final List<String> FIELDS = List.of("scopes", "rateLimit", "quota", "credits", "creditsPer",
+            "labels", "description", "reviewAfter", "expiresAt", "allowedCidrs");
 
     private final Map<String, Consumer<KeyRecord.Builder>> changes;
     private final ScopeSet scopes;
@@ -129,7 +129,18 @@ public final class KeyUpdate {
             if (credits != null && credits < 1) {
                 throw new InvalidConfigurationException("credits must be >= 1, got " + credits);
             }
-            changes.put("credits", b -> b.credits(credits));
+            changes.put("credits", b -> b.credits(credits).creditsPer(Per.KEY));
+            return this;
+        }
+
+        /**
+         * Replaces the credits with a balance shared by every key of the owner or tenant ({@link Per}); see
+         * {@link KeyRequest.Builder#credits(long, Per)}.
+         */
+        public Builder credits(long credits, Per per) {
+            credits(credits);
+            Objects.requireNonNull(per, "per");
+            changes.put("credits", b -> b.credits(credits).creditsPer(per));
             return this;
         }
 

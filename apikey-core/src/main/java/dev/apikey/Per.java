@@ -25,6 +25,19 @@ public enum Per {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The value whose {@link #word()} is {@code word}.
+     *
+     * @throws InvalidConfigurationException for anything but {@code key}, {@code owner} or {@code tenant}
+     */
+    public static Per parse(String word) {
+        Per p = of(word);
+        if (p == null) {
+            throw new InvalidConfigurationException("expected key, owner or tenant, got '" + Text.safe(word) + "'");
+        }
+        return p;
+    }
+
     /** The value whose {@link #word()} is {@code word}, or {@code null} if none is. */
     static Per of(String word) {
         for (Per p : values()) {

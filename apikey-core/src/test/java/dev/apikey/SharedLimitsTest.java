@@ -132,6 +132,24 @@ class SharedLimitsTest {
     }
 
     @Test
+    void creditsPerOwnerAreOneLifetimeBalanceThatANewKeyDoesNotRefill() {
+        String a = key("acme", null, Environment.LIVE, KeyRequest.builder().credits(3, Per.OWNER));
+        assertThat(passing(2, a)).isEqualTo(2);
+        String b = key("acme", null, Environment.LIVE, KeyRequest.builder().credits(3, Per.OWNER));
+        String own = key("acme", null, Environment.LIVE, KeyRequest.builder().credits(3));
+
+        assertThat(passing(2, b)).isEqualTo(1);
+        Decision d = call(a);
+        assertThat(d.outcome()).isEqualTo(Outcome.CREDITS_EXHAUSTED);
+        assertThat(d.body()).contains("owner's credits");
+        assertThat(passing(4, own)).as("a key with credits of its own").isEqualTo(3);
+        clock.advance(Duration.ofDays(400));
+        assertThat(call(b).outcome()).as("a lifetime balance never resets").isEqualTo(Outcome.CREDITS_EXHAUSTED);
+        assertThatThrownBy(() -> manager.issue(KeyRequest.builder().owner("o").credits(3, Per.TENANT).build()))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("tenant");
+    }
+
+    @Test
     void noChoiceOfNamesMakesTwoPartiesShareABucket() {
         Set<String> buckets = new HashSet<>();
         String[][] parties = {{"a:b", "c"}, {"a", "b:c"}, {"a", null}, {null, "a"}, {"1:a", "b"}, {"-", "x"}, {null, "-:x"}};

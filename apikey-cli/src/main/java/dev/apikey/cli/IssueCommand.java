@@ -1,8 +1,10 @@
 package dev.apikey.cli;
 
 import dev.apikey.Environment;
+import dev.apikey.InvalidConfigurationException;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyRequest;
+import dev.apikey.Per;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,6 +47,9 @@ final class IssueCommand implements Callable<Integer> {
     String quota;
     @Option(names = "--credits", description = "Total uses allowed.")
     Long credits;
+    @Option(names = "--credits-per", paramLabel = "PARTY",
+            description = "owner or tenant: the credits are one balance for every key of the key's owner or tenant.")
+    String creditsPer;
     @Option(names = "--allow-cidr", paramLabel = "CIDR", description = "Network the key may be used from; repeat for more.")
     List<String> cidrs = new ArrayList<>();
 
@@ -71,7 +76,9 @@ final class IssueCommand implements Callable<Integer> {
             b.expiresAt(expiresAt);
         }
         if (credits != null) {
-            b.credits(credits);
+            b.credits(credits, creditsPer == null ? Per.KEY : Per.parse(creditsPer));
+        } else if (creditsPer != null) {
+            throw new InvalidConfigurationException("--credits-per needs --credits");
         }
         labels.forEach(b::label);
         IssuedKey issued = store.manager().issue(b.build());

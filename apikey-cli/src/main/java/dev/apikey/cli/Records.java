@@ -1,6 +1,7 @@
 package dev.apikey.cli;
 
 import dev.apikey.KeyRecord;
+import dev.apikey.Per;
 import dev.apikey.Text;
 
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ final class Records {
         line(out, "expires", r.expires());
         line(out, "rateLimit", r.rateLimitPolicy());
         line(out, "quota", r.quota());
-        line(out, "credits", r.credits());
+        line(out, "credits", r.credits() == null || r.creditsPer() == Per.KEY ? r.credits()
+                : r.credits() + " per " + r.creditsPer().word());
         line(out, "labels", r.labels().isEmpty() ? null : r.labels());
         line(out, "description", r.description() == null ? null : Text.safe(r.description(), KeyRecord.MAX_DESCRIPTION));
         line(out, "reviewAfter", r.reviewAfter());

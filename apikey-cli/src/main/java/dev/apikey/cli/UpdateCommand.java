@@ -4,6 +4,7 @@ import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyUpdate;
+import dev.apikey.Per;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,6 +35,9 @@ final class UpdateCommand extends RecordCommand {
     boolean noQuota;
     @Option(names = "--credits", description = "Replaces the total uses allowed (uses already counted stay counted).")
     Long credits;
+    @Option(names = "--credits-per", paramLabel = "PARTY",
+            description = "With --credits: owner or tenant makes them one balance for every key of that party.")
+    String creditsPer;
     @Option(names = "--no-credits", description = "Removes the cap on total uses.")
     boolean noCredits;
     @Option(names = "--label", paramLabel = "NAME=VALUE", description = "Replaces the labels; repeat for more.")
@@ -80,7 +84,13 @@ final class UpdateCommand extends RecordCommand {
             u.quota(quota);
         }
         if (set("--credits", credits, noCredits)) {
-            u.credits(credits);
+            if (credits != null && creditsPer != null) {
+                u.credits(credits, Per.parse(creditsPer));
+            } else {
+                u.credits(credits);
+            }
+        } else if (creditsPer != null) {
+            throw new InvalidConfigurationException("--credits-per needs --credits");
         }
         if (set("--label", labels, noLabels)) {
             u.labels(labels == null ? Map.of() : new LinkedHashMap<>(labels));

@@ -54,6 +54,24 @@ class UpdateCommandTest {
     }
 
     @Test
+    void sharedLimitsAndCreditsAreGivenAtIssueAndInPlace() {
+        CliRun issued = CliRun.of("issue", "--store", store(), "--owner", "billing-app", "--rate-limit",
+                "10/1s, 1000/1h per owner", "--quota", "5000/month per owner", "--credits", "100", "--credits-per", "owner");
+        assertThat(issued.code()).as(issued.err()).isZero();
+        String shown = CliRun.of("show", "--store", store(), field(issued.out(), "id")).out();
+        assertThat(field(shown, "rateLimit")).isEqualTo("10/1s, 1000/1h per owner");
+        assertThat(field(shown, "quota")).isEqualTo("5000/month per owner");
+        assertThat(field(shown, "credits")).isEqualTo("100 per owner");
+
+        assertThat(CliRun.of("update", "--store", store(), id, "--credits", "50", "--credits-per", "owner").code()).isZero();
+        assertThat(field(CliRun.of("show", "--store", store(), id).out(), "credits")).isEqualTo("50 per owner");
+        CliRun bad = CliRun.of("update", "--store", store(), id, "--credits-per", "everyone", "--credits", "5");
+        assertThat(bad.code()).isEqualTo(ApiKeyCli.ERROR);
+        assertThat(bad.err()).contains("owner or tenant");
+        assertThat(CliRun.of("update", "--store", store(), id, "--credits-per", "owner").code()).isEqualTo(ApiKeyCli.ERROR);
+    }
+
+    @Test
     void aStaleVersionExitsWithAnErrorAndChangesNothing() {
         assertThat(CliRun.of("update", "--store", store(), id, "--description", "first").code()).isZero();
 

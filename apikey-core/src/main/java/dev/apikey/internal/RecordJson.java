@@ -11,6 +11,7 @@ import dev.apikey.KeyDigest;
 import dev.apikey.KeyIds;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyStatus;
+import dev.apikey.Per;
 import dev.apikey.Quota;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.ScopeSet;
@@ -38,13 +39,16 @@ import java.util.Set;
  * own id). A document is written in format 1 while no record needs the field, so versions that know only format
  * 1 keep reading it, and refuse a document that has the field with a clear format error instead of an unknown
  * field. Format 3 adds {@code description} and {@code reviewAfter} (a day, {@code 2027-06-30}) in the same way: a
- * document is written in format 3 only while some record has one of them.
+ * document is written in format 3 only while some record has one of them. Format 4 adds limits shared by a key's
+ * owner or tenant: {@code creditsPer} ({@code owner} or {@code tenant}), and {@code per owner|tenant} in the text of
+ * {@code rateLimitPolicy} and {@code quota}, which an older reader would refuse only as a bad limit.
  */
 public final class RecordJson {
     /** The newest document format this class writes and reads; it also reads format 1. */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
     private static final int FORMAT_WITHOUT_LINEAGE = 1;
     private static final int FORMAT_WITHOUT_GOVERNANCE = 2;
+    private static final int FORMAT_WITHOUT_SHARED_LIMITS = 3;
 
     private static final String ID = "id";
     private static final String DIGEST = "digest";
@@ -61,6 +65,7 @@ public final class RecordJson {
     private static final String RATE_LIMIT_POLICY = "rateLimitPolicy";
     private static final String QUOTA = "quota";
     private static final String CREDITS = "credits";
+    private static final String CREDITS_PER = "creditsPer";
     private static final String LABELS = "labels";
     private static final String DESCRIPTION = "description";
     private static final String REVIEW_AFTER = "reviewAfter";
@@ -73,7 +78,7 @@ public final class RecordJson {
     // A misspelt field in a hand-edited file (say "expire") must not silently drop a restriction, so unknown
     // fields are errors; a new field comes with a new format number.
     private static final Set<String> FIELDS = Set.of(ID, DIGEST, HINT, OWNER, TENANT, ENVIRONMENT, SCOPES,
-            ALLOWED_CIDRS, CREATED, NOT_BEFORE, EXPIRES, STATUS, RATE_LIMIT_POLICY, QUOTA, CREDITS, LABELS, DESCRIPTION,
+            ALLOWED_CIDRS, CREATED, NOT_BEFORE, EXPIRES, STATUS, RATE_LIMIT_POLICY, QUOTA, CREDITS, CREDITS_PER, LABELS, DESCRIPTION,
             REVIEW_AFTER, LAST_USED, REPLACES, REPLACED_BY, LINEAGE, VERSION);
 
     private static final JSON READER = JSON.std;
@@ -106,6 +111,9 @@ public final class RecordJson {
         if (r.credits() != null) {
             m.put(CREDITS, r.credits());
         }
+        if (r.creditsPer() != Per.KEY) {
+            m.put(CREDITS_PER, r.creditsPer().word());
+        }
         m.put(LABELS, new LinkedHashMap<>(new java.util.TreeMap<>(r.labels())));
         putIfPresent(m, DESCRIPTION, r.description());
         putIfPresent(m, REVIEW_AFTER, r.reviewAfter());
@@ -121,8 +129,12 @@ public final class RecordJson {
 
     /** The oldest format that holds {@code r}: readers of older formats refuse the fields they do not know. */
     private static int formatFor(KeyRecord r) {
-        if (r.description() != null || r.reviewAfter() != null) {
+        if (r.creditsPer() != Per.KEY || r.rateLimitPolicy() != null && r.rateLimitPolicy().isShared()
+                || r.quota() != null && r.quota().per() != Per.KEY) {
             return FORMAT;
+        }
+        if (r.description() != null || r.reviewAfter() != null) {
+            return FORMAT_WITHOUT_SHARED_LIMITS;
         }
         return inheritsLineage(r) ? FORMAT_WITHOUT_GOVERNANCE : FORMAT_WITHOUT_LINEAGE;
     }
@@ -185,6 +197,7 @@ public final class RecordJson {
         e.apply(RATE_LIMIT_POLICY, false, v -> b.rateLimitPolicy(RateLimitPolicy.parse(v)));
         e.apply(QUOTA, false, v -> b.quota(Quota.parse(v)));
         b.credits(e.number(CREDITS, false));
+        e.apply(CREDITS_PER, false, v -> b.creditsPer(Per.parse(v)));
         b.labels(e.labels(LABELS));
         e.apply(DESCRIPTION, false, b::description);
         e.apply(REVIEW_AFTER, false, v -> b.reviewAfter(day(v)));

@@ -50,9 +50,9 @@ public final class UsageIds {
         return bucket(r, quota.per()) + ":q:" + periodStart.getEpochSecond();
     }
 
-    /** The credit counter of {@code r}: one total for the whole lineage. */
+    /** The credit counter of {@code r}: one total for the whole lineage, or for its owner or tenant. */
     public static String creditCounter(KeyRecord r) {
-        return bucket(r) + ":c";
+        return bucket(r, r.creditsPer()) + ":c";
     }
 
     /**
@@ -62,6 +62,7 @@ public final class UsageIds {
      * asks for its own, which is the lineage's last.
      */
     public static Instant creditsForgetAt(KeyRecord r) {
-        return r.replacedBy() == null ? r.expires() : null;
+        // A shared balance outlives each of the keys that spend it.
+        return r.replacedBy() == null && r.creditsPer() == Per.KEY ? r.expires() : null;
     }
 }

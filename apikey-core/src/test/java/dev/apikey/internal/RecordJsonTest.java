@@ -37,7 +37,7 @@ class RecordJsonTest {
     void documentRoundTripsThroughBytes() {
         List<KeyRecord> records = List.of(TestRecords.full(), TestRecords.record(), TestRecords.record("b", "t"));
         byte[] bytes = RecordJson.writeDocument(records);
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{").contains("\"format\" : 3");
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{").contains("\"format\" : 4");
         assertThat(RecordJson.readDocument(bytes)).usingRecursiveFieldByFieldElementComparator().isEqualTo(records);
     }
 
@@ -127,8 +127,9 @@ class RecordJsonTest {
         assertThat((String) json.get("digest")).startsWith("sha256:");
         assertThat(json.get("environment")).isEqualTo("test");
         assertThat(json.get("status")).isEqualTo("SUSPENDED");
-        assertThat(json.get("rateLimitPolicy")).isEqualTo("100/1s burst 20, 10000/1d");
-        assertThat(json.get("quota")).isEqualTo("5000/month");
+        assertThat(json.get("rateLimitPolicy")).isEqualTo("100/1s burst 20, 10000/1d per owner");
+        assertThat(json.get("quota")).isEqualTo("5000/month per tenant");
+        assertThat(json.get("creditsPer")).isEqualTo("owner");
         assertThat(json.get("allowedCidrs")).isEqualTo(List.of("10.0.0.0/8", "2001:db8:0:0:0:0:0:0/32"));
         assertThat(json.get("created")).isEqualTo("2025-01-15T10:00:00Z");
         assertThat(json.get("credits")).isEqualTo(250L);
@@ -226,9 +227,28 @@ class RecordJsonTest {
     }
 
     @Test
+    void sharedLimitsNeedFormatFourSoThatOlderReadersRefuseThemAsAFormatError() {
+        KeyRecord governed = TestRecords.builder().description("export").build();
+        assertThat(new String(RecordJson.writeDocument(List.of(governed)), StandardCharsets.UTF_8)).contains("\"format\" : 3");
+        for (KeyRecord shared : List.of(
+                TestRecords.builder().rateLimitPolicy(dev.apikey.RateLimitPolicy.parse("5/1s per owner")).build(),
+                TestRecords.builder().quota(dev.apikey.Quota.parse("5/day per owner")).build(),
+                TestRecords.builder().credits(5L).creditsPer(dev.apikey.Per.OWNER).build())) {
+            byte[] bytes = RecordJson.writeDocument(List.of(governed, shared));
+            assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"format\" : 4");
+            assertThat(RecordJson.readDocument(bytes)).usingRecursiveFieldByFieldElementComparator()
+                    .containsExactly(governed, shared);
+        }
+        Map<String, Object> bad = RecordJson.toJson(TestRecords.builder().credits(5L).build());
+        bad.put("creditsPer", "everyone");
+        assertThatThrownBy(() -> RecordJson.fromJson(bad, 0))
+                .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("creditsPer"));
+    }
+
+    @Test
     void wrongFormatNumberIsRejected() throws Exception {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("format", 4);
+        doc.put("format", 5);
         doc.put("keys", List.of());
         assertThatThrownBy(() -> RecordJson.readDocument(JSON.std.asBytes(doc)))
                 .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("format"));

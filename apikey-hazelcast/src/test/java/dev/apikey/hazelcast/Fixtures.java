@@ -41,8 +41,8 @@ final class Fixtures {
                 .allowedCidrs(List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32")))
                 .created(Instant.parse("2025-01-01T00:00:00.123456789Z"))
                 .notBefore(Instant.parse("2025-01-02T00:00:00Z")).expires(Instant.parse("2030-01-01T00:00:00Z"))
-                .rateLimitPolicy(RateLimitPolicy.parse("100/1s burst 20, 10000/1d")).quota(Quota.parse("1000/day"))
-                .credits(500L).labels(Map.of("team", "billing", "cost-center", "42"))
+                .rateLimitPolicy(RateLimitPolicy.parse("100/1s burst 20, 10000/1d")).quota(Quota.parse("1000/day per owner"))
+                .credits(500L).creditsPer(dev.apikey.Per.TENANT).labels(Map.of("team", "billing", "cost-center", "42"))
                 .lastUsed(Instant.parse("2025-03-01T12:00:00Z")).replaces(KeyIds.newId()).replacedBy(KeyIds.newId())
                 .build();
     }

@@ -43,7 +43,7 @@ class SchemaTest {
         JdbcKeyStore store = JdbcKeyStore.builder(ds).createSchema(true).build();
 
         assertThat(tables(ds)).containsExactlyInAnyOrder("apikey_keys", "apikey_schema_version", "apikey_usage_counters");
-        assertThat(versions(ds)).containsExactly(1, 2, 3, 4);
+        assertThat(versions(ds)).containsExactly(1, 2, 3, 4, 5);
         KeyRecord stored = store.create(TestRecords.record());
         assertThat(store.findByDigest(stored.digest())).contains(stored);
     }
@@ -61,12 +61,12 @@ class SchemaTest {
             st.execute(script());
         }
 
-        assertThat(versions(ds)).containsExactly(1, 2, 3, 4);
+        assertThat(versions(ds)).containsExactly(1, 2, 3, 4, 5);
         assertThat(store.findById(stored.id())).contains(stored);
     }
 
     @Test
-    void aVersion1SchemaIsUpgradedInPlaceKeepingItsRowsGainingTheTriggersSealAndGovernanceColumns() throws Exception {
+    void aVersion1SchemaIsUpgradedInPlaceKeepingItsRowsGainingTheTriggersSealGovernanceAndSharedCreditColumns() throws Exception {
         DataSource ds = DB.freshSchema();
         KeyRecord old = TestRecords.builder().version(1).build();
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -88,7 +88,7 @@ class SchemaTest {
 
         JdbcKeyStore upgraded = JdbcKeyStore.builder(ds).createSchema(true).build();
 
-        assertThat(versions(ds)).containsExactly(1, 2, 3, 4);
+        assertThat(versions(ds)).containsExactly(1, 2, 3, 4, 5);
         assertThat(column(ds, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'apikey_keys'::regclass ORDER BY tgname"))
                 .containsExactly("apikey_keys_notify", "apikey_keys_notify_truncate");
         KeyRecord read = upgraded.findById(old.id()).orElseThrow();
@@ -96,8 +96,9 @@ class SchemaTest {
         assertThat(read.description()).isNull();
         assertThat(read.reviewAfter()).isNull();
         assertThat(upgraded.findSealed(old.digest()).orElseThrow().seal()).isEmpty();
+        assertThat(read.creditsPer()).isEqualTo(dev.apikey.Per.KEY);
         KeyRecord described = upgraded.update(read.toBuilder().description("billing export")
-                .reviewAfter(java.time.LocalDate.of(2027, 1, 31)).build());
+                .reviewAfter(java.time.LocalDate.of(2027, 1, 31)).credits(100L).creditsPer(dev.apikey.Per.OWNER).build());
         assertThat(upgraded.findById(old.id())).contains(described);
     }
 
@@ -122,7 +123,7 @@ class SchemaTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(versions(ds)).containsExactly(1, 2, 3, 4);
+        assertThat(versions(ds)).containsExactly(1, 2, 3, 4, 5);
     }
 
     @Test

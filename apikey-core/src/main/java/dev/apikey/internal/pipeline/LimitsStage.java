@@ -109,7 +109,8 @@ final class LimitsStage implements Stage {
         if (credits != null
                 && counters.tryIncrement(UsageIds.creditCounter(r), credits, UsageIds.creditsForgetAt(r)) < 0) {
             return responses.limited(Outcome.CREDITS_EXHAUSTED, CREDITS_RETRY_NANOS, a.policy, a.rateLimit,
-                    "The API key's credits are used up.");
+                    r.creditsPer() == Per.KEY ? "The API key's credits are used up."
+                            : "The " + r.creditsPer().word() + "'s credits are used up.");
         }
         return CONTINUE;
     }

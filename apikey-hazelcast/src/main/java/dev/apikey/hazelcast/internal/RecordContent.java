@@ -2,6 +2,7 @@ package dev.apikey.hazelcast.internal;
 
 import dev.apikey.Cidr;
 import dev.apikey.KeyRecord;
+import dev.apikey.Per;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,9 @@ final class RecordContent {
                 .field("rateLimitPolicy", r.rateLimitPolicy())
                 .field("quota", r.quota())
                 .field("credits", r.credits())
+                // Whose balance the credits are: a store writer must not move a key's uses onto another budget.
+                // Null for the key's own, as in records written before it, so their MACs still hold.
+                .field("creditsPer", r.creditsPer() == Per.KEY ? null : r.creditsPer().word())
                 .list("labels", labels)
                 // Governance fields: a store writer without the secret must not hide a key from the review (a far
                 // reviewAfter) or relabel its purpose. Null in records written before them, so their MACs still hold.

@@ -3,6 +3,7 @@ package dev.apikey.hazelcast.internal;
 import dev.apikey.Cidr;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyStatus;
+import dev.apikey.Per;
 import dev.apikey.Quota;
 import dev.apikey.RateLimit;
 import dev.apikey.RateLimitPolicy;
@@ -28,7 +29,7 @@ import java.util.TreeSet;
  *   <li>allowed networks: "anywhere" (empty) yields to a list; of two lists, the networks of either that lie
  *       inside a network of the other; if none does, the key is suspended rather than allowed anywhere;</li>
  *   <li>limits: every limit of both policies (a request must pass them all); the quota with the smaller
- *       allowance per day; the smaller credits;</li>
+ *       allowance per day; the smaller credits, with the party they count for (on a tie, the wider party);</li>
  *   <li>rotation links: kept if either side has one;</li>
  *   <li>descriptive fields (owner, tenant, hint, labels): those of the side with the higher version;</li>
  *   <li>lastUsed: the later; version: one more than either side's.</li>
@@ -58,11 +59,22 @@ public final class RecordMerge {
                 .rateLimitPolicy(policies(a.rateLimitPolicy(), b.rateLimitPolicy()))
                 .quota(quota(a.quota(), b.quota()))
                 .credits(smaller(a.credits(), b.credits()))
+                .creditsPer(creditsPer(a, b))
                 .replaces(either(newer.replaces(), a.replaces(), b.replaces()))
                 .replacedBy(either(newer.replacedBy(), a.replacedBy(), b.replacedBy()))
                 .lastUsed(LastUsed.later(a.lastUsed(), b.lastUsed()))
                 .version(Math.max(a.version(), b.version()) + 1)
                 .build();
+    }
+
+    /** Whose balance the merged credits are: the side with the smaller credits; on a tie the wider party. */
+    private static Per creditsPer(KeyRecord a, KeyRecord b) {
+        if (a.credits() == null || b.credits() == null) {
+            return a.credits() != null ? a.creditsPer() : b.creditsPer();
+        }
+        int c = Long.compare(a.credits(), b.credits());
+        return c < 0 ? a.creditsPer() : c > 0 ? b.creditsPer()
+                : a.creditsPer().compareTo(b.creditsPer()) >= 0 ? a.creditsPer() : b.creditsPer();
     }
 
     /** The first non-null of the newer side's value and the two sides' values. */

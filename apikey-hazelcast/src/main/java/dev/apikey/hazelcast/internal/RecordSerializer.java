@@ -9,6 +9,7 @@ import dev.apikey.Environment;
 import dev.apikey.KeyDigest;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyStatus;
+import dev.apikey.Per;
 import dev.apikey.Quota;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.ScopeSet;
@@ -42,6 +43,7 @@ final class RecordSerializer implements CompactSerializer<SealedRecord> {
         String policy = in.readString("rateLimitPolicy");
         String quota = in.readString("quota");
         String reviewAfter = optionalString(in, "reviewAfter");
+        String creditsPer = optionalString(in, "creditsPer");
         KeyRecord record = KeyRecord.builder()
                 .id(in.readString("id"))
                 .digest(KeyDigest.parse(in.readString("digest")))
@@ -58,6 +60,8 @@ final class RecordSerializer implements CompactSerializer<SealedRecord> {
                 .rateLimitPolicy(policy == null ? null : RateLimitPolicy.parse(policy))
                 .quota(quota == null ? null : Quota.parse(quota))
                 .credits(in.readNullableInt64("credits"))
+                // Absent in records written before shared credits existed: the key's own.
+                .creditsPer(creditsPer == null ? null : Per.parse(creditsPer))
                 .labels(labels)
                 // Absent in records written before the governance fields existed: they read as unset.
                 .description(optionalString(in, "description"))
@@ -90,6 +94,7 @@ final class RecordSerializer implements CompactSerializer<SealedRecord> {
         out.writeString("rateLimitPolicy", r.rateLimitPolicy() == null ? null : r.rateLimitPolicy().toString());
         out.writeString("quota", r.quota() == null ? null : r.quota().toString());
         out.writeNullableInt64("credits", r.credits());
+        out.writeString("creditsPer", r.creditsPer() == Per.KEY ? null : r.creditsPer().word());
         out.writeArrayOfString("labelNames", r.labels().keySet().toArray(new String[0]));
         out.writeArrayOfString("labelValues", r.labels().values().toArray(new String[0]));
         out.writeString("description", r.description());

@@ -6,6 +6,7 @@ import dev.apikey.KeyIds;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyRequest;
 import dev.apikey.KeyUpdate;
+import dev.apikey.Per;
 import dev.apikey.Text;
 import dev.apikey.json.StrictJson;
 import dev.apikey.review.KeyReview;
@@ -48,7 +49,7 @@ final class AdminRequests {
     private static final int MAX_POLICY_TEXT = 256;
 
     private static final Set<String> CREATE_FIELDS = Set.of("owner", "tenant", "scopes", "environment", "expiresAt",
-            "rateLimit", "quota", "credits", "allowedCidrs", "labels", "description", "reviewAfter");
+            "rateLimit", "quota", "credits", "creditsPer", "allowedCidrs", "labels", "description", "reviewAfter");
     private static final Set<String> ROTATE_FIELDS = Set.of("gracePeriod");
     private static final Set<String> UPDATE_FIELDS = Set.copyOf(KeyUpdate.FIELDS);
 
@@ -92,8 +93,11 @@ final class AdminRequests {
         String quota = string(in, "quota", MAX_SHORT_TEXT);
         field("quota", () -> request.quota(quota));
         Long credits = integer(in, "credits");
+        Per creditsPer = per(in);
         if (credits != null) {
-            field("credits", () -> request.credits(credits));
+            field("credits", () -> request.credits(credits, creditsPer));
+        } else if (creditsPer != Per.KEY) {
+            throw badField("creditsPer", "creditsPer needs credits");
         }
         List<String> cidrs = strings(in, "allowedCidrs", MAX_CIDRS);
         field("allowedCidrs", () -> request.allowedCidrs(cidrs.toArray(new String[0])));
@@ -135,7 +139,11 @@ final class AdminRequests {
         }
         if (in.containsKey("credits")) {
             Long credits = integer(in, "credits");
-            field("credits", () -> update.credits(credits));
+            Per creditsPer = per(in);
+            field("credits", () -> credits == null || creditsPer == Per.KEY ? update.credits(credits)
+                    : update.credits(credits, creditsPer));
+        } else if (in.containsKey("creditsPer")) {
+            throw badField("creditsPer", "creditsPer is changed together with credits");
         }
         if (in.containsKey("labels")) {
             Map<String, String> labels = labels(in);
@@ -302,6 +310,12 @@ final class AdminRequests {
             throw badField(name, name + " must be at most " + maxLength + " chars, got " + s.length());
         }
         return s;
+    }
+
+    /** Whose balance {@code credits} are: {@code creditsPer} ({@code key}, {@code owner}, {@code tenant}; default key). */
+    private static Per per(Map<String, Object> in) {
+        String text = string(in, "creditsPer", MAX_SHORT_TEXT);
+        return text == null ? Per.KEY : field("creditsPer", () -> Per.parse(text));
     }
 
     private static Long integer(Map<String, Object> in, String name) {

@@ -6,6 +6,7 @@ import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyUpdate;
+import dev.apikey.Per;
 import dev.apikey.ProblemRenderer;
 import dev.apikey.RequiresScope;
 import dev.apikey.jaxrs.ApiKeys;
@@ -312,6 +313,9 @@ public final class AdminResource {
         }
         if (r.credits() != null) {
             m.put("credits", r.credits());
+            if (r.creditsPer() != Per.KEY) {
+                m.put("creditsPer", r.creditsPer().word());
+            }
         }
         if (!r.allowedCidrs().isEmpty()) {
             List<String> cidrs = new ArrayList<>();

@@ -108,6 +108,11 @@ class AdminUpdateTest {
         assertThat(JerseyServer.json(r).path("rateLimit").asText()).isEqualTo("10/1s, 1000/1h per owner");
         assertThat(JerseyServer.json(r).path("quota").asText()).isEqualTo("5000/month per owner");
         assertThat(field(patch(id, "\"2\"", "{\"quota\":\"5000/month per tenant\"}"))).isNull();
+        HttpResponse<String> credits = patch(id, "\"2\"", "{\"credits\":100,\"creditsPer\":\"owner\"}");
+        assertThat(credits.statusCode()).as(credits.body()).isEqualTo(200);
+        assertThat(JerseyServer.json(credits).path("creditsPer").asText()).isEqualTo("owner");
+        assertThat(field(patch(id, "\"3\"", "{\"creditsPer\":\"tenant\"}"))).isEqualTo("creditsPer");
+        assertThat(field(patch(id, "\"3\"", "{\"credits\":5,\"creditsPer\":\"team\"}"))).isEqualTo("creditsPer");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.apikey.InvalidConfigurationException;
 import dev.apikey.KeyDigest;
 import dev.apikey.KeyRecord;
 import dev.apikey.KeyStatus;
+import dev.apikey.Per;
 import dev.apikey.Quota;
 import dev.apikey.RateLimitPolicy;
 import dev.apikey.ScopeSet;
@@ -39,7 +40,7 @@ public final class RecordRows {
     /** The columns every SELECT reads ({@link #read} reads them by name). */
     public static final String COLUMNS = "id, digest, lineage, hint, owner, tenant, environment, scopes, allowed_cidrs, "
             + "created, not_before, expires, status, rate_limit_policy, quota, credits, labels, last_used, replaces, "
-            + "replaced_by, description, review_after, version";
+            + "replaced_by, description, review_after, credits_per, version";
 
     /**
      * The versioned content: every column an update replaces. Not id and digest (they never change), lineage
@@ -47,7 +48,7 @@ public final class RecordRows {
      */
     private static final List<String> CONTENT = List.of("hint", "owner", "tenant", "environment", "scopes",
             "allowed_cidrs", "created", "not_before", "expires", "status", "rate_limit_policy", "quota", "credits",
-            "labels", "replaces", "replaced_by", "description", "review_after");
+            "labels", "replaces", "replaced_by", "description", "review_after", "credits_per");
 
     /** The content columns, comma-separated, for an INSERT's column list. */
     public static final String CONTENT_COLUMNS = String.join(", ", CONTENT);
@@ -116,6 +117,7 @@ public final class RecordRows {
         } else {
             ps.setObject(i++, r.reviewAfter());
         }
+        ps.setString(i++, r.creditsPer() == Per.KEY ? null : r.creditsPer().word());
         return i;
     }
 
@@ -174,6 +176,9 @@ public final class RecordRows {
             b.description(rs.getString("description"));
             column = "review_after";
             b.reviewAfter(rs.getObject("review_after", LocalDate.class));
+            column = "credits_per";
+            String creditsPer = rs.getString("credits_per");
+            b.creditsPer(creditsPer == null ? null : Per.parse(creditsPer));
             column = "record";
             return b.owner(rs.getString("owner"))
                     .tenant(rs.getString("tenant"))
