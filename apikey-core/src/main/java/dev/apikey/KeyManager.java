@@ -110,43 +110,55 @@ public final class KeyManager {
      */
     public IssuedKey issue(KeyRequest request) {
         Objects.requireNonNull(request, "request");
-        String tenant;
-        try {
-            tenant = actor.tenantFor(request.tenant());
-            actor.checkMayGrant(request.scopes(), "issue a key with");
-        } catch (NotPermittedException e) {
-            audit(LifecycleEvent.Action.DENIED, "-", null, "action=issue");
-            throw e;
-        }
+        String tenant = admit(request, "issue");
         Instant now = settings.clock().instant();
-        Instant expires = request.expiresAt(now);
-        if (expires != null && !expires.isAfter(now)) {
-            throw new InvalidConfigurationException("expiresAt must be in the future");
-        }
         ApiKey key = settings.format().generate(request.environment());
-        KeyRecord record = KeyRecord.builder()
-                .id(KeyIds.newId())
-                .digest(settings.hasher().digest(key))
-                .hint(key.hint())
-                .owner(request.owner())
-                .tenant(tenant)
-                .environment(request.environment())
-                .scopes(request.scopes())
-                .allowedCidrs(request.allowedCidrs())
-                .created(now)
-                .notBefore(request.notBefore())
-                .expires(expires)
-                .rateLimitPolicy(request.rateLimitPolicy())
-                .quota(request.quota())
-                .credits(request.credits())
-                .creditsPer(request.creditsPer())
-                .labels(request.labels())
-                .description(request.description())
-                .reviewAfter(request.reviewAfter())
-                .build();
+        KeyRecord record = request.toRecord(tenant, now).digest(settings.hasher().digest(key)).hint(key.hint()).build();
         KeyRecord stored = store.create(record);
         audit(LifecycleEvent.Action.ISSUE, stored.id(), null, null);
         return new IssuedKey(key, stored);
+    }
+
+    /**
+     * Stores a key another system issued, from its plaintext or its SHA-256 digest, with the request's owner, scopes,
+     * limits and expiry, under a new id; audited as {@link LifecycleEvent.Action#ISSUE} with the detail
+     * {@code import=plaintext|digest legacy=true|false}. A plaintext that is a key of this deployment's format is
+     * stored like an issued one (hashed with the deployment's hasher; its environment is the key's). Anything else is
+     * a {@linkplain KeyRecord#legacy() legacy} key: stored as the plain SHA-256 of its text, it verifies only when
+     * the verifier's legacy path is on, and the key review reports it until it is rotated. The plaintext is hashed
+     * here and kept nowhere.
+     *
+     * @throws dev.apikey.spi.DuplicateKeyException if a key with the same digest is already stored (imported before)
+     * @throws InvalidConfigurationException         if the expiry is not in the future
+     * @throws NotPermittedException                 as for {@link #issue}
+     */
+    public KeyRecord importKey(ImportedKey imported) {
+        Objects.requireNonNull(imported, "imported");
+        KeyRequest request = imported.request();
+        String tenant = admit(request, "import");
+        ApiKey parsed = imported.plaintext() == null ? null : settings.format().tryParse(imported.plaintext());
+        KeyRecord.Builder b = request.toRecord(tenant, settings.clock().instant());
+        if (parsed != null) {
+            b.digest(settings.hasher().digest(parsed)).hint(parsed.hint()).environment(parsed.environment());
+        } else {
+            b.digest(imported.legacyDigest()).hint(imported.hint()).legacy(true);
+        }
+        KeyRecord stored = store.create(b.build());
+        audit(LifecycleEvent.Action.ISSUE, stored.id(), null, "import=" + (imported.plaintext() == null ? "digest" : "plaintext")
+                + " legacy=" + stored.legacy());
+        return stored;
+    }
+
+    /** The tenant a new key of {@code request} gets, once the actor may make it; a refusal is audited. */
+    private String admit(KeyRequest request, String action) {
+        try {
+            String tenant = actor.tenantFor(request.tenant());
+            actor.checkMayGrant(request.scopes(), action + " a key with");
+            return tenant;
+        } catch (NotPermittedException e) {
+            audit(LifecycleEvent.Action.DENIED, "-", null, "action=" + action);
+            throw e;
+        }
     }
 
     /**
@@ -180,6 +192,7 @@ public final class KeyManager {
                 .replaces(old.id())
                 .replacedBy(null)
                 .lineage(old.lineage())
+                .legacy(false)                  // the successor is a key of the format: rotating is how legacy ends
                 .version(0)
                 .build();
         KeyRecord stored = store.create(successor);

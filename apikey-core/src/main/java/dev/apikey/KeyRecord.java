@@ -41,6 +41,9 @@ import java.util.TreeMap;
  *                        key); rate limits, quotas and credits are counted per lineage, so a successor continues
  *                        its predecessor's usage. {@code null} reads as the own id, as in records stored before
  *                        the field existed
+ * @param legacy          an imported key that does not follow the key format (see {@code KeyManager.importKey}): its
+ *                        digest is a plain SHA-256 of the credential, it verifies only when the verifier's legacy
+ *                        path is on, and the key review reports it until it is rotated to a key of the format
  * @param version         optimistic-concurrency version, 0 for a record not yet stored
  */
 public record KeyRecord(
@@ -67,6 +70,7 @@ public record KeyRecord(
         String replaces,
         String replacedBy,
         String lineage,
+        boolean legacy,
         long version) {
 
     /** Validates every field and copies the collections. */
@@ -215,6 +219,7 @@ public record KeyRecord(
         private String replaces;
         private String replacedBy;
         private String lineage;
+        private boolean legacy;
         private long version;
 
         private Builder() {
@@ -244,6 +249,7 @@ public record KeyRecord(
             replaces = r.replaces;
             replacedBy = r.replacedBy;
             lineage = r.lineage;
+            legacy = r.legacy;
             version = r.version;
         }
 
@@ -385,6 +391,12 @@ public record KeyRecord(
             return this;
         }
 
+        /** Marks an imported key outside the key format (see {@link KeyRecord#legacy()}). */
+        public Builder legacy(boolean v) {
+            legacy = v;
+            return this;
+        }
+
         /** Sets the version. */
         public Builder version(long v) {
             version = v;
@@ -395,7 +407,7 @@ public record KeyRecord(
         public KeyRecord build() {
             return new KeyRecord(id, digest, hint, owner, tenant, environment, scopes, allowedCidrs, created,
                     notBefore, expires, status, rateLimitPolicy, quota, credits, creditsPer, labels, description, reviewAfter,
-                    lastUsed, replaces, replacedBy, lineage, version);
+                    lastUsed, replaces, replacedBy, lineage, legacy, version);
         }
     }
 }

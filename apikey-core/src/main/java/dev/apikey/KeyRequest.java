@@ -112,6 +112,36 @@ public final class KeyRequest {
         return reviewAfter;
     }
 
+    /**
+     * A new record of this request with a fresh id, created {@code now}, without its digest and hint.
+     *
+     * @param tenant the tenant the acting manager decided on
+     * @throws InvalidConfigurationException if the expiry is not after {@code now}
+     */
+    KeyRecord.Builder toRecord(String tenant, Instant now) {
+        Instant expires = expiresAt(now);
+        if (expires != null && !expires.isAfter(now)) {
+            throw new InvalidConfigurationException("expiresAt must be in the future");
+        }
+        return KeyRecord.builder()
+                .id(KeyIds.newId())
+                .owner(owner)
+                .tenant(tenant)
+                .environment(environment())
+                .scopes(scopes())
+                .allowedCidrs(allowedCidrs())
+                .created(now)
+                .notBefore(notBefore())
+                .expires(expires)
+                .rateLimitPolicy(rateLimitPolicy())
+                .quota(quota())
+                .credits(credits())
+                .creditsPer(creditsPer())
+                .labels(labels())
+                .description(description())
+                .reviewAfter(reviewAfter());
+    }
+
     /** Builder for {@link KeyRequest}. */
     public static final class Builder {
         private String owner;

@@ -177,6 +177,12 @@ public final class VerifierBuilder {
         return this;
     }
 
+    /** See {@link VerifierConfig.Builder#legacyKeys}. */
+    public VerifierBuilder legacyKeys(boolean enabled) {
+        config.legacyKeys(enabled);
+        return this;
+    }
+
     /** See {@link VerifierConfig.Builder#rateLimiterFailOpen}. */
     public VerifierBuilder rateLimiterFailOpen(boolean failOpen) {
         config.rateLimiterFailOpen(failOpen);

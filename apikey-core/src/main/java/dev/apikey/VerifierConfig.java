@@ -40,6 +40,7 @@ public final class VerifierConfig {
     private final RateLimitPolicy defaultPolicy;
     private final boolean rateLimitHeaders;
     private final boolean limiterFailOpen;
+    private final boolean legacyKeys;
     private final Duration lookupTimeout;
     private final ClientThrottle clientThrottle;
     private final CleartextKeys cleartextKeys;
@@ -57,6 +58,7 @@ public final class VerifierConfig {
         this.defaultPolicy = b.defaultPolicy;
         this.rateLimitHeaders = b.rateLimitHeaders;
         this.limiterFailOpen = b.limiterFailOpen;
+        this.legacyKeys = b.legacyKeys;
         this.lookupTimeout = b.lookupTimeout;
         this.clientThrottle = b.clientThrottle;
         this.cleartextKeys = b.cleartextKeys;
@@ -137,6 +139,11 @@ public final class VerifierConfig {
         return limiterFailOpen;
     }
 
+    /** Whether imported keys outside the key format verify (the legacy path; off by default). */
+    public boolean legacyKeys() {
+        return legacyKeys;
+    }
+
     /** The bound on one store lookup, or {@code null} for none. */
     public Duration lookupTimeout() {
         return lookupTimeout;
@@ -171,6 +178,7 @@ public final class VerifierConfig {
         private RateLimitPolicy defaultPolicy;
         private boolean rateLimitHeaders = true;
         private boolean limiterFailOpen;
+        private boolean legacyKeys;
         private Duration lookupTimeout;
         private ClientThrottle clientThrottle = ClientThrottle.ofDefaults();
         private CleartextKeys cleartextKeys = CleartextKeys.REFUSE;
@@ -192,6 +200,7 @@ public final class VerifierConfig {
             defaultPolicy = c.defaultPolicy;
             rateLimitHeaders = c.rateLimitHeaders;
             limiterFailOpen = c.limiterFailOpen;
+            legacyKeys = c.legacyKeys;
             lookupTimeout = c.lookupTimeout;
             clientThrottle = c.clientThrottle;
             cleartextKeys = c.cleartextKeys;
@@ -313,6 +322,18 @@ public final class VerifierConfig {
          */
         public Builder rateLimiterFailOpen(boolean failOpen) {
             this.limiterFailOpen = failOpen;
+            return this;
+        }
+
+        /**
+         * Whether keys imported from another system that do not follow the key format verify (default false). On,
+         * a credential that is not a key of the format but is 16 to 256 visible ASCII chars is looked up by its plain
+         * SHA-256 among the {@linkplain KeyRecord#legacy() legacy} records only; it goes through every other stage
+         * (failure throttle, validity, limits, scopes) like any key, and its decisions are audited with
+         * {@code legacy=true}. Off, such a credential is malformed and costs no lookup.
+         */
+        public Builder legacyKeys(boolean enabled) {
+            this.legacyKeys = enabled;
             return this;
         }
 

@@ -41,14 +41,16 @@ import java.util.Set;
  * field. Format 3 adds {@code description} and {@code reviewAfter} (a day, {@code 2027-06-30}) in the same way: a
  * document is written in format 3 only while some record has one of them. Format 4 adds limits shared by a key's
  * owner or tenant: {@code creditsPer} ({@code owner} or {@code tenant}), and {@code per owner|tenant} in the text of
- * {@code rateLimitPolicy} and {@code quota}, which an older reader would refuse only as a bad limit.
+ * {@code rateLimitPolicy} and {@code quota}, which an older reader would refuse only as a bad limit. Format 5 adds
+ * {@code legacy} (true for an imported key outside the key format), written only while some record is one.
  */
 public final class RecordJson {
     /** The newest document format this class writes and reads; it also reads format 1. */
-    public static final int FORMAT = 4;
+    public static final int FORMAT = 5;
     private static final int FORMAT_WITHOUT_LINEAGE = 1;
     private static final int FORMAT_WITHOUT_GOVERNANCE = 2;
     private static final int FORMAT_WITHOUT_SHARED_LIMITS = 3;
+    private static final int FORMAT_WITHOUT_LEGACY = 4;
 
     private static final String ID = "id";
     private static final String DIGEST = "digest";
@@ -73,13 +75,14 @@ public final class RecordJson {
     private static final String REPLACES = "replaces";
     private static final String REPLACED_BY = "replacedBy";
     private static final String LINEAGE = "lineage";
+    private static final String LEGACY = "legacy";
     private static final String VERSION = "version";
 
     // A misspelt field in a hand-edited file (say "expire") must not silently drop a restriction, so unknown
     // fields are errors; a new field comes with a new format number.
     private static final Set<String> FIELDS = Set.of(ID, DIGEST, HINT, OWNER, TENANT, ENVIRONMENT, SCOPES,
             ALLOWED_CIDRS, CREATED, NOT_BEFORE, EXPIRES, STATUS, RATE_LIMIT_POLICY, QUOTA, CREDITS, CREDITS_PER, LABELS, DESCRIPTION,
-            REVIEW_AFTER, LAST_USED, REPLACES, REPLACED_BY, LINEAGE, VERSION);
+            REVIEW_AFTER, LAST_USED, REPLACES, REPLACED_BY, LINEAGE, LEGACY, VERSION);
 
     private static final JSON READER = JSON.std;
     private static final JSON WRITER = JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT);
@@ -123,15 +126,21 @@ public final class RecordJson {
         if (inheritsLineage(r)) {
             m.put(LINEAGE, r.lineage());
         }
+        if (r.legacy()) {
+            m.put(LEGACY, true);
+        }
         m.put(VERSION, r.version());
         return m;
     }
 
     /** The oldest format that holds {@code r}: readers of older formats refuse the fields they do not know. */
     private static int formatFor(KeyRecord r) {
+        if (r.legacy()) {
+            return FORMAT;
+        }
         if (r.creditsPer() != Per.KEY || r.rateLimitPolicy() != null && r.rateLimitPolicy().isShared()
                 || r.quota() != null && r.quota().per() != Per.KEY) {
-            return FORMAT;
+            return FORMAT_WITHOUT_LEGACY;
         }
         if (r.description() != null || r.reviewAfter() != null) {
             return FORMAT_WITHOUT_SHARED_LIMITS;
@@ -205,6 +214,11 @@ public final class RecordJson {
         e.apply(REPLACES, false, v -> b.replaces(checkId(v)));
         e.apply(REPLACED_BY, false, v -> b.replacedBy(checkId(v)));
         e.apply(LINEAGE, false, v -> b.lineage(checkId(v)));
+        Object legacy = m.get(LEGACY);
+        if (legacy != null && !(legacy instanceof Boolean)) {
+            throw e.error(LEGACY, "expected true or false, got " + StrictJson.kind(legacy));
+        }
+        b.legacy(Boolean.TRUE.equals(legacy));
         Long version = e.number(VERSION, true);
         b.version(version);
         try {

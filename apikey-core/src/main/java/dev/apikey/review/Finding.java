@@ -26,7 +26,9 @@ public enum Finding {
     /** The key holds a wildcard scope ({@code billing:*} or {@code *}). */
     WILDCARD_SCOPE("wildcard-scope"),
     /** The key was rotated and still works until its grace period ends. */
-    IN_GRACE("in-grace");
+    IN_GRACE("in-grace"),
+    /** The key was imported from another system and does not follow the key format: rotate it to one that does. */
+    LEGACY("legacy");
 
     private final String token;
 

@@ -170,6 +170,9 @@ public final class KeyReview {
         if (!wildcards.isEmpty()) {
             found.put(Finding.WILDCARD_SCOPE, "holds " + String.join(", ", wildcards));
         }
+        if (r.legacy() && r.replacedBy() == null) {
+            found.put(Finding.LEGACY, "imported outside the key format; verifies only while the legacy path is on: rotate it");
+        }
         return new KeyFindings(r, found);
     }
 

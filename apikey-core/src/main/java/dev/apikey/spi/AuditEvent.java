@@ -19,10 +19,17 @@ import java.time.Instant;
  * @param path           the request path
  * @param requiredScope  the scope requirement, space-separated, or empty
  * @param durationNanos  how long the decision took
+ * @param legacy         true if the credential went through the legacy path (an imported key outside the key format)
  */
 public record AuditEvent(Instant time, String keyId, String hint, String owner, Outcome outcome, int status,
                          String clientAddress, String method, String path, String requiredScope,
-                         long durationNanos) {
+                         long durationNanos, boolean legacy) {
+
+    /** An event of a key of the format. */
+    public AuditEvent(Instant time, String keyId, String hint, String owner, Outcome outcome, int status,
+                      String clientAddress, String method, String path, String requiredScope, long durationNanos) {
+        this(time, keyId, hint, owner, outcome, status, clientAddress, method, path, requiredScope, durationNanos, false);
+    }
 
     /**
      * One line of {@code name=value} pairs; every value that came from the request is escaped (CR, LF and
@@ -41,6 +48,9 @@ public record AuditEvent(Instant time, String keyId, String hint, String owner, 
                 .append(" path=\"").append(Escaping.escape(path, 256)).append('"')
                 .append(" scope=\"").append(Escaping.escape(requiredScope, 256)).append('"')
                 .append(" micros=").append(durationNanos / 1000);
+        if (legacy) {
+            b.append(" legacy=true");
+        }
         return b.toString();
     }
 

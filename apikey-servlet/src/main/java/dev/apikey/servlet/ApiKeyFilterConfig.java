@@ -51,6 +51,8 @@ public final class ApiKeyFilterConfig {
     public static final String DEFAULT_RATE_LIMIT = "default-rate-limit";
     /** Whether responses carry {@code RateLimit-Policy} and {@code RateLimit} headers: {@code true} (default) or {@code false}. */
     public static final String RATE_LIMIT_HEADERS = "rate-limit-headers";
+    /** {@code true} lets imported keys outside the key format verify (see {@code VerifierConfig.Builder#legacyKeys}). */
+    public static final String LEGACY_KEYS = "legacy-keys";
     /**
      * What happens when the rate limiter or usage counters fail: {@code false} (default) answers 503,
      * {@code true} lets the request through. Authentication itself always fails closed.

@@ -34,6 +34,7 @@ import static dev.apikey.servlet.ApiKeyFilterConfig.KEY_PREFIX;
 import static dev.apikey.servlet.ApiKeyFilterConfig.PRIVATE_CACHE_CONTROL;
 import static dev.apikey.servlet.ApiKeyFilterConfig.PUBLIC_PATHS;
 import static dev.apikey.servlet.ApiKeyFilterConfig.QUERY_PARAMETER;
+import static dev.apikey.servlet.ApiKeyFilterConfig.LEGACY_KEYS;
 import static dev.apikey.servlet.ApiKeyFilterConfig.RATE_LIMIT_FAIL_OPEN;
 import static dev.apikey.servlet.ApiKeyFilterConfig.RATE_LIMIT_HEADERS;
 import static dev.apikey.servlet.ApiKeyFilterConfig.REALM;
@@ -49,7 +50,7 @@ import static dev.apikey.servlet.ApiKeyFilterConfig.VARY_ON_KEY_HEADER;
 final class InitParams {
     /** Init-params that configure the verifier. */
     static final Set<String> VERIFIER = Set.of(STORE, CREATE_STORE, CREATE_SCHEMA, HEADER_NAME, REALM, QUERY_PARAMETER, TRUSTED_PROXIES,
-            DEFAULT_RATE_LIMIT, RATE_LIMIT_HEADERS, RATE_LIMIT_FAIL_OPEN, FAILURE_THROTTLE, KEY_PREFIX, ENVIRONMENTS,
+            DEFAULT_RATE_LIMIT, RATE_LIMIT_HEADERS, RATE_LIMIT_FAIL_OPEN, LEGACY_KEYS, FAILURE_THROTTLE, KEY_PREFIX, ENVIRONMENTS,
             FORWARDED_HEADER, PRIVATE_CACHE_CONTROL, VARY_ON_KEY_HEADER, CLEARTEXT_KEYS);
     /** Init-params that configure the rules. */
     static final Set<String> RULES = Set.of(PUBLIC_PATHS, SCOPE_RULES);
@@ -131,6 +132,7 @@ final class InitParams {
         with(DEFAULT_RATE_LIMIT, v -> c.defaultRateLimit(RateLimitPolicy.parse(v)));
         with(RATE_LIMIT_HEADERS, v -> c.rateLimitHeaders(bool(v)));
         with(RATE_LIMIT_FAIL_OPEN, v -> c.rateLimiterFailOpen(bool(v)));
+        with(LEGACY_KEYS, v -> c.legacyKeys(bool(v)));
         with(FAILURE_THROTTLE, v -> c.clientThrottle(v.strip().equals("off") ? ClientThrottle.disabled()
                 : new ClientThrottle(true, RateLimit.parse(v.strip()), ClientThrottle.ofDefaults().maxTracked(), List.of())));
         with(CLEARTEXT_KEYS, v -> c.cleartextKeys(cleartextKeys(v)));

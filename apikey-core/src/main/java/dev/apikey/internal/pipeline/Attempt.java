@@ -28,6 +28,8 @@ final class Attempt {
     String credential;
     /** The credential as a key of the format; set by {@link ParseStage}. */
     ApiKey key;
+    /** True if the credential is not a key of the format and is looked up as an imported legacy key. */
+    boolean legacy;
     /** The stored record of the key; set by {@link LookupStage}. */
     KeyRecord record;
     /** The policy the key was counted under, or null; set by {@link LimitsStage}. */

@@ -30,7 +30,7 @@ final class AuditStage {
             String client = ClientAddresses.isUnresolved(a.client()) ? a.request().remoteAddress() : a.client();
             sink.record(new AuditEvent(a.now(), r == null ? null : r.id(), hint, r == null ? null : r.owner(),
                     d.outcome(), d.status(), client, a.request().method(), a.request().path(),
-                    a.request().requirement().text(), a.elapsedNanos()));
+                    a.request().requirement().text(), a.elapsedNanos(), a.legacy));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "audit sink failed: " + e.getClass().getName());
         }

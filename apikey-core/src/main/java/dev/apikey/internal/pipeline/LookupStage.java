@@ -1,13 +1,16 @@
 package dev.apikey.internal.pipeline;
 
 import dev.apikey.Decision;
+import dev.apikey.KeyDigest;
 import dev.apikey.KeyHasher;
 import dev.apikey.KeyRecord;
 import dev.apikey.Outcome;
+import dev.apikey.internal.LegacyKeys;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.StoreUnavailableException;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -55,7 +58,7 @@ final class LookupStage implements Stage, AutoCloseable {
         // The key is judged at the time its lookup began, not whenever a slow store answers.
         a.now();
         try {
-            a.record = executor == null ? lookup(a.key.bytes()) : lookupBounded(a.key.bytes());
+            a.record = a.legacy ? legacy(a.credential) : executor == null ? lookup(a.key.bytes()) : lookupBounded(a.key.bytes());
         } catch (RuntimeException e) {
             // The message may hold store details: logged below WARN, never sent to the client.
             LOG.log(System.Logger.Level.DEBUG, () -> "key lookup failed: " + e.getClass().getName());
@@ -74,8 +77,22 @@ final class LookupStage implements Stage, AutoCloseable {
         return null;
     }
 
+    /**
+     * An imported legacy key: its plain SHA-256, and only among legacy records, so this path can never reach a key
+     * of the format.
+     */
+    private KeyRecord legacy(String credential) {
+        KeyDigest digest = LegacyKeys.digest(credential);
+        KeyRecord r = executor == null ? store.findByDigest(digest).orElse(null) : bounded(() -> store.findByDigest(digest).orElse(null));
+        return r != null && r.legacy() ? r : null;
+    }
+
     private KeyRecord lookupBounded(byte[] key) {
-        Future<KeyRecord> f = executor.submit(() -> lookup(key));
+        return bounded(() -> lookup(key));
+    }
+
+    private KeyRecord bounded(Callable<KeyRecord> lookup) {
+        Future<KeyRecord> f = executor.submit(lookup);
         try {
             return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

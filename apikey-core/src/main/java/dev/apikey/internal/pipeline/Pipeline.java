@@ -63,7 +63,7 @@ public final class Pipeline implements AutoCloseable {
                 config.cleartextKeys() != CleartextKeys.SUSPEND ? null
                         : KeyManager.builder(parts.store()).format(parts.format()).hasher(parts.hasher()).clock(parts.clock())
                         .auditSink(parts.audit()).build().actingAs(Actor.named("cleartext-guard")));
-        this.parse = new ParseStage(parts.format(), responses);
+        this.parse = new ParseStage(parts.format(), config.legacyKeys(), responses);
         this.lookup = new LookupStage(parts.store(), parts.hasher(), responses, config.lookupTimeout(),
                 lookupThreads, lookupQueue);
         this.validity = new ValidityStage(config.environments(), responses);

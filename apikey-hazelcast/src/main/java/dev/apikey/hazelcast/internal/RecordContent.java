@@ -62,6 +62,8 @@ final class RecordContent {
                 .field("replacedBy", r.replacedBy())
                 // Lineage decides whose limits and counters a key spends; a key that starts its own chain leaves it null.
                 .field("lineage", r.lineage().equals(r.id()) ? null : r.lineage())
+                // Whether the key verifies through the legacy path; null for other keys, so older MACs still hold.
+                .field("legacy", r.legacy() ? "true" : null)
                 .field("version", r.version())
                 .toByteArray();
     }

@@ -30,7 +30,7 @@ import java.util.TreeSet;
  *       inside a network of the other; if none does, the key is suspended rather than allowed anywhere;</li>
  *   <li>limits: every limit of both policies (a request must pass them all); the quota with the smaller
  *       allowance per day; the smaller credits, with the party they count for (on a tie, the wider party);</li>
- *   <li>rotation links: kept if either side has one;</li>
+ *   <li>rotation links: kept if either side has one; legacy: if either side is;</li>
  *   <li>descriptive fields (owner, tenant, hint, labels): those of the side with the higher version;</li>
  *   <li>lastUsed: the later; version: one more than either side's.</li>
  * </ul>
@@ -60,6 +60,7 @@ public final class RecordMerge {
                 .quota(quota(a.quota(), b.quota()))
                 .credits(smaller(a.credits(), b.credits()))
                 .creditsPer(creditsPer(a, b))
+                .legacy(a.legacy() || b.legacy())
                 .replaces(either(newer.replaces(), a.replaces(), b.replaces()))
                 .replacedBy(either(newer.replacedBy(), a.replacedBy(), b.replacedBy()))
                 .lastUsed(LastUsed.later(a.lastUsed(), b.lastUsed()))

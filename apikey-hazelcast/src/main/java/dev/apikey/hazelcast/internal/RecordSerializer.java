@@ -71,6 +71,8 @@ final class RecordSerializer implements CompactSerializer<SealedRecord> {
                 .replacedBy(in.readString("replacedBy"))
                 // Absent in records written before lineage existed: they read as their own lineage.
                 .lineage(optionalString(in, "lineage"))
+                // Absent in records written before imports existed: not legacy.
+                .legacy(in.getFieldKind("legacy") == FieldKind.BOOLEAN && in.readBoolean("legacy"))
                 .version(in.readInt64("version"))
                 .build();
         return new SealedRecord(record, in.readArrayOfInt8("mac"));
@@ -103,6 +105,7 @@ final class RecordSerializer implements CompactSerializer<SealedRecord> {
         out.writeString("replaces", r.replaces());
         out.writeString("replacedBy", r.replacedBy());
         out.writeString("lineage", r.lineage().equals(r.id()) ? null : r.lineage());
+        out.writeBoolean("legacy", r.legacy());
         out.writeInt64("version", r.version());
         out.writeArrayOfInt8("mac", sealed.mac());
     }

@@ -40,7 +40,7 @@ public final class RecordRows {
     /** The columns every SELECT reads ({@link #read} reads them by name). */
     public static final String COLUMNS = "id, digest, lineage, hint, owner, tenant, environment, scopes, allowed_cidrs, "
             + "created, not_before, expires, status, rate_limit_policy, quota, credits, labels, last_used, replaces, "
-            + "replaced_by, description, review_after, credits_per, version";
+            + "replaced_by, description, review_after, credits_per, legacy, version";
 
     /**
      * The versioned content: every column an update replaces. Not id and digest (they never change), lineage
@@ -48,7 +48,7 @@ public final class RecordRows {
      */
     private static final List<String> CONTENT = List.of("hint", "owner", "tenant", "environment", "scopes",
             "allowed_cidrs", "created", "not_before", "expires", "status", "rate_limit_policy", "quota", "credits",
-            "labels", "replaces", "replaced_by", "description", "review_after", "credits_per");
+            "labels", "replaces", "replaced_by", "description", "review_after", "credits_per", "legacy");
 
     /** The content columns, comma-separated, for an INSERT's column list. */
     public static final String CONTENT_COLUMNS = String.join(", ", CONTENT);
@@ -118,6 +118,7 @@ public final class RecordRows {
             ps.setObject(i++, r.reviewAfter());
         }
         ps.setString(i++, r.creditsPer() == Per.KEY ? null : r.creditsPer().word());
+        ps.setBoolean(i++, r.legacy());
         return i;
     }
 
@@ -179,6 +180,8 @@ public final class RecordRows {
             column = "credits_per";
             String creditsPer = rs.getString("credits_per");
             b.creditsPer(creditsPer == null ? null : Per.parse(creditsPer));
+            column = "legacy";
+            b.legacy(rs.getBoolean("legacy"));
             column = "record";
             return b.owner(rs.getString("owner"))
                     .tenant(rs.getString("tenant"))

@@ -26,7 +26,8 @@ public final class SchemaRunner {
             new Script(2, "V2__apikey_keys_notify.sql"),
             new Script(3, "V3__record_seal.sql"),
             new Script(4, "V4__key_governance.sql"),
-            new Script(5, "V5__shared_credits.sql"));
+            new Script(5, "V5__shared_credits.sql"),
+            new Script(6, "V6__legacy_keys.sql"));
 
     // Any fixed number will do, as long as no other schema runner in the same database uses it: "apikey" in ASCII.
     private static final long LOCK_KEY = 0x6170_696b_6579L;
