@@ -37,7 +37,7 @@ class RecordJsonTest {
     void documentRoundTripsThroughBytes() {
         List<KeyRecord> records = List.of(TestRecords.full(), TestRecords.record(), TestRecords.record("b", "t"));
         byte[] bytes = RecordJson.writeDocument(records);
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{").contains("\"format\" : 4");
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{").contains("\"format\" : 5");
         assertThat(RecordJson.readDocument(bytes)).usingRecursiveFieldByFieldElementComparator().isEqualTo(records);
     }
 
@@ -248,7 +248,7 @@ class RecordJsonTest {
     @Test
     void wrongFormatNumberIsRejected() throws Exception {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("format", 5);
+        doc.put("format", 6);
         doc.put("keys", List.of());
         assertThatThrownBy(() -> RecordJson.readDocument(JSON.std.asBytes(doc)))
                 .isInstanceOfSatisfying(RecordFormatException.class, e -> assertThat(e.field()).isEqualTo("format"));

@@ -79,6 +79,7 @@ public final class TestRecords {
                 .replaces(KeyIds.newId())
                 .replacedBy(KeyIds.newId())
                 .lineage(KeyIds.newId())
+                .legacy(true)
                 .version(7)
                 .build();
     }

@@ -44,7 +44,7 @@ final class Fixtures {
                 .rateLimitPolicy(RateLimitPolicy.parse("100/1s burst 20, 10000/1d")).quota(Quota.parse("1000/day per owner"))
                 .credits(500L).creditsPer(dev.apikey.Per.TENANT).labels(Map.of("team", "billing", "cost-center", "42"))
                 .lastUsed(Instant.parse("2025-03-01T12:00:00Z")).replaces(KeyIds.newId()).replacedBy(KeyIds.newId())
-                .build();
+                .legacy(true).build();
     }
 
     /** A request carrying {@code key} in {@code X-API-Key}. */

@@ -14,7 +14,8 @@ import static dev.apikey.internal.pipeline.Requests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ParseStageTest {
-    private final ParseStage stage = new ParseStage(FORMAT, Requests.responses());
+    private final ParseStage stage = new ParseStage(FORMAT, false, Requests.responses());
+    private final ParseStage withLegacy = new ParseStage(FORMAT, true, Requests.responses());
 
     private Attempt withCredential(String credential) {
         Attempt a = attempt(request().build());
@@ -54,6 +55,26 @@ class ParseStageTest {
         assertThat(stage.check(withCredential(withChecksum(k, 12, '\u0001'))).outcome()).isEqualTo(Outcome.BAD_CREDENTIAL);
         assertThat(stage.check(withCredential("ak_live_\u0085")).outcome()).isEqualTo(Outcome.BAD_CREDENTIAL);
         assertThat(stage.check(withCredential("not a key")).outcome()).isEqualTo(Outcome.MALFORMED_KEY);
+    }
+
+    @Test
+    void withTheLegacyPathOnlyAPlausibleLegacyKeyGoesOnAndAKeyOfTheFormatStillParses() {
+        Attempt legacy = withCredential("sk_live_51HxLegacyPartnerKey0042");
+        assertThat(withLegacy.check(legacy)).isNull();
+        assertThat(legacy.legacy).isTrue();
+        assertThat(legacy.key).isNull();
+        for (String bad : new String[] {"short", "has a space in it somewhere", "x".repeat(257), "café-0123456789abcdef"}) {
+            Attempt a = withCredential(bad);
+            assertThat(withLegacy.check(a).outcome()).as(bad).isEqualTo(Outcome.MALFORMED_KEY);
+            assertThat(a.legacy).isFalse();
+        }
+        ApiKey k = Requests.key();
+        Attempt ours = withCredential(k.reveal());
+        assertThat(withLegacy.check(ours)).isNull();
+        assertThat(ours.legacy).isFalse();
+        assertThat(ours.key).isEqualTo(k);
+        Attempt off = withCredential("sk_live_51HxLegacyPartnerKey0042");
+        assertThat(stage.check(off).outcome()).isEqualTo(Outcome.MALFORMED_KEY);
     }
 
     @Test
