@@ -14,7 +14,7 @@ import java.io.PrintWriter;
 @Command(name = "apikey", mixinStandardHelpOptions = true, version = "apikey " + ApiKeyCli.VERSION,
         description = "Manage API keys and scan for leaked ones.",
         subcommands = {IssueCommand.class, ListCommand.class, ShowCommand.class, RevokeCommand.class,
-                RotateCommand.class, SuspendCommand.class, ResumeCommand.class, UpdateCommand.class, ReviewCommand.class, HashCommand.class,
+                RotateCommand.class, SuspendCommand.class, ResumeCommand.class, UpdateCommand.class, ImportCommand.class, ReviewCommand.class, HashCommand.class,
                 ScanCommand.class, LeakCommand.class})
 public final class ApiKeyCli implements Runnable {
     /** The CLI's version, as {@code --version} and scan reports show it. */
