@@ -77,6 +77,24 @@ class ImportCommandTest {
     }
 
     @Test
+    void theExampleFileOfTheAdoptingPageImportsAsItSays() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "adopting.md"));
+        int marker = doc.indexOf("<!-- run: ImportCommandTest -->");
+        int start = doc.indexOf("```text\n", marker) + "```text\n".length();
+        String example = doc.substring(start, doc.indexOf("```", start));
+        Path csv = file("keys.csv", example);
+
+        CliRun dry = CliRun.of("import", "--store", store(), csv.toString(), "--dry-run");
+        CliRun run = CliRun.of("import", "--store", store(), csv.toString());
+
+        assertThat(marker).isPositive();
+        assertThat(dry.out()).as(dry.all()).contains("would import 2");
+        assertThat(run.code()).as(run.all()).isZero();
+        assertThat(run.out()).contains("imported 2, skipped 0");
+        assertThat(verify("sk_live_51HxLegacyPartnerKey0042")).isEqualTo(Outcome.ALLOWED);
+    }
+
+    @Test
     void aBadRowStopsTheWholeImportUnlessSkippedAndNoErrorQuotesAKey() throws Exception {
         Path csv = file("keys.csv", "key,owner,scopes\n"
                 + PARTNER + ",partner-x,billing:read\n"

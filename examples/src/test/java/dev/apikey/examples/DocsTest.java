@@ -119,7 +119,8 @@ class DocsTest {
         for (DocBlocks b : DocBlocks.all()) {
             boolean ok = switch (b.language()) {
                 case "java", "xml", "toml" -> true;
-                case "text" -> b.marker().isEmpty() || b.marker().equals("regex") || b.marker().equals("webinf-lib");
+                case "text" -> b.marker().isEmpty() || b.marker().equals("regex") || b.marker().equals("webinf-lib")
+                        || b.marker().startsWith("run: ");
                 case "sh" -> b.marker().startsWith("run: ") || b.marker().equals("check: DocsTest");
                 default -> false;
             };
