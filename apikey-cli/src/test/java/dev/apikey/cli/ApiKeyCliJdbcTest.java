@@ -11,6 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -26,6 +28,9 @@ class ApiKeyCliJdbcTest {
     private Function<String, String> saved;
 
     record Result(int code, String out, String err) {
+        String all() {
+            return out + err;
+        }
     }
 
     @BeforeEach
@@ -73,6 +78,28 @@ class ApiKeyCliJdbcTest {
         assertThat(revoked.code()).as(revoked.err()).isZero();
         assertThat(revoked.out()).contains("REVOKED");
         assertThat(DB.queryString("SELECT status FROM apikey_keys WHERE id = '" + id + "'")).isEqualTo("REVOKED");
+    }
+
+    @Test
+    void importUpdateAndSharedLimitsAgainstPostgres() throws Exception {
+        Path csv = Files.createTempFile("import", ".csv");
+        Files.writeString(csv, "key,owner,scopes,quota\nsk_live_51HxLegacyPartnerKey0042,partner-x,billing:read,"
+                + "5000/month per owner\n");
+        Result imported = run("import", "--store", DB.url(), "--create", csv.toString());
+        assertThat(imported.code()).as(imported.all()).isZero();
+        assertThat(imported.out()).contains("(legacy)").doesNotContain("LegacyPartnerKey");
+        String id = DB.queryString("SELECT id FROM apikey_keys WHERE legacy");
+        assertThat(DB.queryString("SELECT quota FROM apikey_keys WHERE id = '" + id + "'")).isEqualTo("5000/month per owner");
+        assertThat(run("import", "--store", DB.url(), csv.toString()).out()).contains("skipped 1 already stored");
+
+        Result updated = run("update", "--store", DB.url(), id, "--credits", "100", "--credits-per", "owner",
+                "--if-version", "1");
+        assertThat(updated.code()).as(updated.err()).isZero();
+        assertThat(DB.queryString("SELECT credits || ' ' || credits_per || ' ' || version FROM apikey_keys WHERE id = '"
+                + id + "'")).isEqualTo("100 owner 2");
+        assertThat(run("update", "--store", DB.url(), id, "--description", "x", "--if-version", "1").code())
+                .isEqualTo(ApiKeyCli.ERROR);
+        assertThat(run("review", "--store", DB.url(), "--fail-on", "legacy").code()).isEqualTo(1);
     }
 
     @Test
