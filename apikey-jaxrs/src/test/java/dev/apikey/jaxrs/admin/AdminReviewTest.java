@@ -2,8 +2,10 @@ package dev.apikey.jaxrs.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apikey.ApiKeyVerifier;
+import dev.apikey.ImportedKey;
 import dev.apikey.IssuedKey;
 import dev.apikey.KeyManager;
+import dev.apikey.KeyRecord;
 import dev.apikey.KeyRequest;
 import dev.apikey.MutableClock;
 import dev.apikey.jaxrs.ApiKeyFeature;
@@ -135,6 +137,21 @@ class AdminReviewTest {
         } finally {
             CLOCK.set(START);
         }
+    }
+
+    @Test
+    void anImportedLegacyKeyIsListedAsLegacyUntilItIsRotatedToTheKeyFormat() {
+        KeyRecord imported = MANAGER.importKey(ImportedKey.plaintext("sk_live_51HxLegacyPartnerKey0042",
+                KeyRequest.builder().owner("partner-x").scopes("billing:read").description("partner feed")
+                        .expiresIn(Duration.ofDays(200)).build()));
+        HttpResponse<String> r = server.get("/admin/keys/review", "X-API-Key", admin);
+        assertThat(r.body()).doesNotContain("LegacyPartnerKey");
+        assertThat(findings(JerseyServer.json(r)).get(imported.id())).containsExactly("legacy");
+
+        String successor = MANAGER.rotate(imported.id(), Duration.ZERO).record().id();
+        Map<String, List<String>> after = findings(review(admin, ""));
+        assertThat(after).doesNotContainKey(imported.id());
+        assertThat(after.getOrDefault(successor, List.of())).doesNotContain("legacy");
     }
 
     @Test
