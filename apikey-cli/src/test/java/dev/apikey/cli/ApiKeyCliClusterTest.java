@@ -79,6 +79,30 @@ class ApiKeyCliClusterTest {
     }
 
     @Test
+    void importAndUpdateGoThroughTheClusterAndTheLegacyKeyVerifiesOnAMember() throws Exception {
+        java.nio.file.Path jsonl = java.nio.file.Files.createTempFile("import", ".jsonl");
+        java.nio.file.Files.writeString(jsonl, "{\"key\":\"ghp_ClusterImportedToken0001\",\"owner\":\"ci\","
+                + "\"scopes\":[\"builds:read\"]}\n");
+        String[] imported = run("import", "--hazelcast", "127.0.0.1:" + PORT, "--cluster-name", "cli-test", jsonl.toString());
+        assertThat(imported[0]).as(imported[2]).isEqualTo("0");
+        Matcher m = Pattern.compile("imported (key_\\S+) \\(legacy\\)").matcher(imported[1]);
+        assertThat(m.find()).as(imported[1]).isTrue();
+        String id = m.group(1);
+
+        String[] updated = run("update", "--hazelcast", "127.0.0.1:" + PORT, "--cluster-name", "cli-test", id,
+                "--label", "team=ci", "--if-version", "1");
+        assertThat(updated[0]).as(updated[2]).isEqualTo("0");
+        ApiKeyHazelcast onMember = ApiKeyHazelcast.from(member, OPTIONS);
+        assertThat(onMember.keyStore().findById(id).orElseThrow().labels()).containsEntry("team", "ci");
+        try (dev.apikey.ApiKeyVerifier v = dev.apikey.ApiKeyVerifier.builder(onMember.keyStore()).legacyKeys(true)
+                .auditSink(e -> { }).build()) {
+            assertThat(v.verify(dev.apikey.AccessRequest.builder().remoteAddress("127.0.0.1")
+                    .headers(n -> n.equalsIgnoreCase("x-api-key") ? java.util.List.of("ghp_ClusterImportedToken0001")
+                            : java.util.List.of()).build()).isAllowed()).isTrue();
+        }
+    }
+
+    @Test
     void anUnreachableClusterIsOneClearError() {
         String[] r = run("list", "--hazelcast", "127.0.0.1:5789", "--cluster-name", "nobody");
         assertThat(r[0]).isEqualTo("2");
