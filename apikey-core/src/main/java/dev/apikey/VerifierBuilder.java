@@ -177,6 +177,12 @@ public final class VerifierBuilder {
         return this;
     }
 
+    /** See {@link VerifierConfig.Builder#anomalies}. */
+    public VerifierBuilder anomalies(dev.apikey.anomaly.AnomalyPolicy policy) {
+        config.anomalies(policy);
+        return this;
+    }
+
     /** See {@link VerifierConfig.Builder#legacyKeys}. */
     public VerifierBuilder legacyKeys(boolean enabled) {
         config.legacyKeys(enabled);

@@ -1,5 +1,6 @@
 package dev.apikey;
 
+import dev.apikey.anomaly.AnomalyPolicy;
 import dev.apikey.internal.ClientAddresses;
 
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class VerifierConfig {
     private final boolean rateLimitHeaders;
     private final boolean limiterFailOpen;
     private final boolean legacyKeys;
+    private final AnomalyPolicy anomalies;
     private final Duration lookupTimeout;
     private final ClientThrottle clientThrottle;
     private final CleartextKeys cleartextKeys;
@@ -59,6 +61,7 @@ public final class VerifierConfig {
         this.rateLimitHeaders = b.rateLimitHeaders;
         this.limiterFailOpen = b.limiterFailOpen;
         this.legacyKeys = b.legacyKeys;
+        this.anomalies = b.anomalies;
         this.lookupTimeout = b.lookupTimeout;
         this.clientThrottle = b.clientThrottle;
         this.cleartextKeys = b.cleartextKeys;
@@ -139,6 +142,11 @@ public final class VerifierConfig {
         return limiterFailOpen;
     }
 
+    /** The anomaly signals, or {@code null} when they are off (the default). */
+    public AnomalyPolicy anomalies() {
+        return anomalies;
+    }
+
     /** Whether imported keys outside the key format verify (the legacy path; off by default). */
     public boolean legacyKeys() {
         return legacyKeys;
@@ -179,6 +187,7 @@ public final class VerifierConfig {
         private boolean rateLimitHeaders = true;
         private boolean limiterFailOpen;
         private boolean legacyKeys;
+        private AnomalyPolicy anomalies;
         private Duration lookupTimeout;
         private ClientThrottle clientThrottle = ClientThrottle.ofDefaults();
         private CleartextKeys cleartextKeys = CleartextKeys.REFUSE;
@@ -201,6 +210,7 @@ public final class VerifierConfig {
             rateLimitHeaders = c.rateLimitHeaders;
             limiterFailOpen = c.limiterFailOpen;
             legacyKeys = c.legacyKeys;
+            anomalies = c.anomalies;
             lookupTimeout = c.lookupTimeout;
             clientThrottle = c.clientThrottle;
             cleartextKeys = c.cleartextKeys;
@@ -334,6 +344,16 @@ public final class VerifierConfig {
          */
         public Builder legacyKeys(boolean enabled) {
             this.legacyKeys = enabled;
+            return this;
+        }
+
+        /**
+         * Turns on the anomaly signals ({@link AnomalyPolicy}), or off with {@code null} (default off). They watch
+         * allowed requests per key on this node, report anomalies as lifecycle events and, if the policy says so,
+         * suspend the key.
+         */
+        public Builder anomalies(AnomalyPolicy policy) {
+            this.anomalies = policy;
             return this;
         }
 

@@ -40,6 +40,8 @@ public final class Pipeline implements AutoCloseable {
     private final Stage allowlist;
     private final Stage limits;
     private final Stage scope;
+    /** Null when the anomaly signals are off. */
+    private final Stage anomalies;
     private final FailureThrottleStage failureThrottle;
     private final AuditStage audit;
     /** Null when none is set, so a verifier without metrics pays one null check. */
@@ -71,6 +73,9 @@ public final class Pipeline implements AutoCloseable {
         this.limits = new LimitsStage(parts.rateLimiter(), parts.counters(), config.defaultPolicy(),
                 config.limiterFailOpen(), responses);
         this.scope = new ScopeStage(responses);
+        this.anomalies = config.anomalies() == null ? null : new AnomalyStage(config.anomalies(), parts.audit(),
+                KeyManager.builder(parts.store()).format(parts.format()).hasher(parts.hasher()).clock(parts.clock())
+                        .auditSink(parts.audit()).build().actingAs(Actor.named(AnomalyStage.ACTOR)));
         this.failureThrottle = new FailureThrottleStage(config.clientThrottle(), responses);
         this.audit = new AuditStage(parts.audit());
         this.observer = parts.observer();
@@ -133,6 +138,9 @@ public final class Pipeline implements AutoCloseable {
         }
         if (d == null) {
             d = scope.check(a);                 // with the scopes the request needs: else 403
+        }
+        if (d == null && anomalies != null) {
+            d = anomalies.check(a);             // unusual traffic on the key: reported (suspended if asked), never refused
         }
         return d != null ? d : allow(a);
     }
