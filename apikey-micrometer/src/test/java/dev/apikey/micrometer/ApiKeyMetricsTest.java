@@ -53,7 +53,26 @@ class ApiKeyMetricsTest {
             verifier.verify(request("adapter-" + i, null));
         }
         assertThat(registry.getMeters()).hasSize(before);
-        assertThat(before).isEqualTo(3 * (Outcome.values().length + 1));
+        assertThat(before).isEqualTo(3 * (Outcome.values().length + 1) + dev.apikey.spi.LifecycleEvent.Action.values().length);
         assertThat(count("other", "missing_key")).isEqualTo(100);
+    }
+
+    @Test
+    void lifecycleEventsAreCountedByAction() {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        ApiKeyMetrics metrics = ApiKeyMetrics.bindTo(reg);
+        KeyManager m = KeyManager.builder(store).auditSink(metrics.auditSink()).build();
+        String id = m.issue(KeyRequest.builder().owner("app").build()).record().id();
+        m.suspend(id);
+        m.revoke(id);
+        metrics.auditSink().lifecycle(new dev.apikey.spi.LifecycleEvent(java.time.Instant.now(),
+                dev.apikey.spi.LifecycleEvent.Action.ANOMALY, "anomaly", id, null, "signal=traffic"));
+
+        assertThat(reg.get(ApiKeyMetrics.LIFECYCLE).tag("action", "issue").counter().count()).isEqualTo(1);
+        assertThat(reg.get(ApiKeyMetrics.LIFECYCLE).tag("action", "suspend").counter().count()).isEqualTo(1);
+        assertThat(reg.get(ApiKeyMetrics.LIFECYCLE).tag("action", "revoke").counter().count()).isEqualTo(1);
+        assertThat(reg.get(ApiKeyMetrics.LIFECYCLE).tag("action", "anomaly").counter().count()).isEqualTo(1);
+        assertThat(reg.find(ApiKeyMetrics.LIFECYCLE).counters()).hasSize(dev.apikey.spi.LifecycleEvent.Action.values().length);
+        assertThat(metrics.auditSink().wants(Outcome.ALLOWED)).isFalse();
     }
 }

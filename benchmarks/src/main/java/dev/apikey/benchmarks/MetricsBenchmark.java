@@ -7,6 +7,7 @@ import dev.apikey.Decision;
 import dev.apikey.KeyManager;
 import dev.apikey.KeyRequest;
 import dev.apikey.ScopeRequirement;
+import dev.apikey.anomaly.AnomalyPolicy;
 import dev.apikey.micrometer.ApiKeyMetrics;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.store.InMemoryKeyStore;
@@ -28,8 +29,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A valid verify with {@link ApiKeyMetrics} on against the same verify with no observer, in one run and on one
- * store (issue 29 target: on / off at most 1.15). Auditing and the failure throttle are off in both.
+ * A valid verify with {@link ApiKeyMetrics} on, and with metrics and the anomaly signals on, against the same verify
+ * with neither, in one run and on one store (issue 29 target: all on / off at most 1.15). Auditing and the failure
+ * throttle are off in all three.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 public class MetricsBenchmark {
     private ApiKeyVerifier plain;
     private ApiKeyVerifier metered;
+    private ApiKeyVerifier watched;
     private AccessRequest valid;
 
     @Setup(Level.Trial)
@@ -53,11 +56,15 @@ public class MetricsBenchmark {
         metered = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
                 .clientThrottle(ClientThrottle.disabled())
                 .decisionObserver(ApiKeyMetrics.bindTo(new SimpleMeterRegistry())).build();
+        watched = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
+                .clientThrottle(ClientThrottle.disabled())
+                .decisionObserver(ApiKeyMetrics.bindTo(new SimpleMeterRegistry()))
+                .anomalies(AnomalyPolicy.ofDefaults()).build();
         List<String> header = List.of(key);
         valid = AccessRequest.builder().adapter(AccessRequest.SERVLET).remoteAddress("127.0.0.1").method("GET")
                 .path("/billing").headers(name -> name.equalsIgnoreCase("X-API-Key") ? header : List.of())
                 .requirement(ScopeRequirement.all("billing:read")).build();
-        if (!plain.verify(valid).isAllowed() || !metered.verify(valid).isAllowed()) {
+        if (!plain.verify(valid).isAllowed() || !metered.verify(valid).isAllowed() || !watched.verify(valid).isAllowed()) {
             throw new IllegalStateException("setup: valid key rejected");
         }
     }
@@ -66,6 +73,7 @@ public class MetricsBenchmark {
     public void tearDown() {
         plain.close();
         metered.close();
+        watched.close();
     }
 
     /** No observer: the verifier pays one null check. */
@@ -78,5 +86,11 @@ public class MetricsBenchmark {
     @Benchmark
     public Decision verifyValidMetricsOn() {
         return metered.verify(valid);
+    }
+
+    /** Metrics and the anomaly signals: also one state update under the key's lock (no anomaly fires here). */
+    @Benchmark
+    public Decision verifyValidMetricsAndAnomaliesOn() {
+        return watched.verify(valid);
     }
 }
