@@ -10,17 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The per-node state of the anomaly signals ({@link AnomalyPolicy}): for each watched key one small object, about
  * {@value #BYTES_PER_KEY} bytes with its map entry (two window counters, a 64-bit sketch of the networks seen, two
- * moving averages, three times), so at most {@code maxKeys} × that: 11 MB at the default 100,000 keys. The distinct
+ * moving averages, three times, the last client), so at most {@code maxKeys} × that: 13 MB at the default 100,000 keys. The distinct
  * networks of a window are estimated by linear counting over 64 bits (exact enough up to about 100 networks, which
  * is beyond any useful threshold). When more keys than {@code maxKeys} are watched, some are forgotten (they start
  * their warm-up again). Thread-safe; a key's state is updated under its own lock.
  */
 public final class AnomalyDetector {
     /**
-     * Heap per watched key, computed from the field sizes with compressed references: the state 72 bytes, its map
-     * node 32, about 8 of table; the id string is the record's own and costs nothing here.
+     * Heap per watched key, computed from the field sizes with compressed references: the state 88 bytes, its map
+     * node 32, about 8 of table; the id string is the record's own, and the last client's address string is shared
+     * with the request that brought it (at most about 56 bytes more while it is kept).
      */
-    public static final int BYTES_PER_KEY = 112;
+    public static final int BYTES_PER_KEY = 128;
     /** Weight of the newest window in the moving averages. */
     private static final double ALPHA = 0.2;
 
@@ -42,6 +43,9 @@ public final class AnomalyDetector {
         int windows;
         long lastTraffic = Long.MIN_VALUE / 2;
         long lastNetworks = Long.MIN_VALUE / 2;
+        /** The last client and its network's bit: most requests of a key come from the client before. */
+        String lastClient;
+        long lastBit;
 
         State(long now) {
             windowStart = now;
@@ -75,8 +79,14 @@ public final class AnomalyDetector {
         synchronized (s) {
             roll(s, nowNanos);
             s.requests++;
+            boolean newNetwork = false;
             if (client != null) {
-                s.networks |= 1L << (network(client) & 63);
+                if (!client.equals(s.lastClient)) {
+                    s.lastClient = client;
+                    s.lastBit = 1L << (network(client) & 63);
+                }
+                newNetwork = (s.networks & s.lastBit) == 0;
+                s.networks |= s.lastBit;
             }
             if (s.windows < policy.warmupWindows()) {
                 return null;
@@ -86,6 +96,10 @@ public final class AnomalyDetector {
                 s.lastTraffic = nowNanos;
                 return new Alert(Signal.TRAFFIC, "signal=traffic requests=" + s.requests + " usual="
                         + Math.round(s.usualRequests) + " window=" + policy.window());
+            }
+            // The count of networks only grows when a new one shows up: only then can it newly cross the threshold.
+            if (!newNetwork) {
+                return null;
             }
             double distinct = distinct(s.networks);
             if (distinct >= policy.minNetworks() && distinct > policy.networksFactor() * s.usualNetworks
