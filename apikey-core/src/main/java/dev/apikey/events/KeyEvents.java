@@ -1,7 +1,5 @@
 package dev.apikey.events;
 
-import dev.apikey.Outcome;
-import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.LifecycleEvent;
 import dev.apikey.spi.LifecycleEvent.Action;
@@ -35,22 +33,10 @@ public final class KeyEvents {
     public static AuditSink auditSink(KeyEventListener listener, Set<Action> actions) {
         Objects.requireNonNull(listener, "listener");
         Set<Action> wanted = EnumSet.copyOf(Objects.requireNonNull(actions, "actions"));
-        return new AuditSink() {
-            @Override
-            public void record(AuditEvent event) {
+        return AuditSink.lifecycleOnly(event -> {
+            if (wanted.contains(event.action())) {
+                listener.onEvent(event);
             }
-
-            @Override
-            public boolean wants(Outcome outcome) {
-                return false;
-            }
-
-            @Override
-            public void lifecycle(LifecycleEvent event) {
-                if (wanted.contains(event.action())) {
-                    listener.onEvent(event);
-                }
-            }
-        };
+        });
     }
 }

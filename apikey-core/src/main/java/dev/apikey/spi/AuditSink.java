@@ -4,6 +4,9 @@ import dev.apikey.Outcome;
 import dev.apikey.internal.FanOutAuditSink;
 import dev.apikey.local.LoggingAuditSink;
 
+import java.util.Objects;
+import java.util.function.Consumer;
+
 /**
  * Receives one {@link AuditEvent} per decision and one {@link LifecycleEvent} per lifecycle change. Called on the
  * request thread: implementations should be quick and must not throw (an exception is caught and logged, and never
@@ -43,6 +46,29 @@ public interface AuditSink {
      */
     static AuditSink all(AuditSink... sinks) {
         return FanOutAuditSink.of(sinks);
+    }
+
+    /**
+     * A sink for lifecycle changes only: {@code onLifecycle} gets each one, and the sink wants no decision, so the
+     * request path builds no audit event for it. For listeners, metrics and the like.
+     */
+    static AuditSink lifecycleOnly(Consumer<LifecycleEvent> onLifecycle) {
+        Objects.requireNonNull(onLifecycle, "onLifecycle");
+        return new AuditSink() {
+            @Override
+            public void record(AuditEvent event) {
+            }
+
+            @Override
+            public boolean wants(Outcome outcome) {
+                return false;
+            }
+
+            @Override
+            public void lifecycle(LifecycleEvent event) {
+                onLifecycle.accept(event);
+            }
+        };
     }
 
     /** A sink that drops every event, decisions and lifecycle changes; the pipeline does not even build events for it. */

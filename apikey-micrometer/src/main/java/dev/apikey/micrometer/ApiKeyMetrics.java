@@ -2,7 +2,6 @@ package dev.apikey.micrometer;
 
 import dev.apikey.AccessRequest;
 import dev.apikey.Outcome;
-import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.DecisionObserver;
 import dev.apikey.spi.LifecycleEvent;
@@ -65,21 +64,7 @@ public final class ApiKeyMetrics implements DecisionObserver {
      * request path builds no audit event for it.
      */
     public AuditSink auditSink() {
-        return new AuditSink() {
-            @Override
-            public void record(AuditEvent event) {
-            }
-
-            @Override
-            public boolean wants(Outcome outcome) {
-                return false;
-            }
-
-            @Override
-            public void lifecycle(LifecycleEvent event) {
-                lifecycle[event.action().ordinal()].increment();
-            }
-        };
+        return AuditSink.lifecycleOnly(event -> lifecycle[event.action().ordinal()].increment());
     }
 
     /** Meters registered in {@code registry}, ready to observe a verifier. */
