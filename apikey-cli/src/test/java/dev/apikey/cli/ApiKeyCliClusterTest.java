@@ -24,11 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CLI as a Hazelcast client of a real member on 127.0.0.1. */
 class ApiKeyCliClusterTest {
-    private static final int PORT = 5781;
+    /** A free port, so that two builds on one machine never meet (a fixed one did, once). */
+    private static final int PORT = freePort();
     private static final String SECRET = Base64.getEncoder().encodeToString(
             "cli cluster test secret, 32 bytes+".getBytes(StandardCharsets.UTF_8));
     private static final HazelcastOptions OPTIONS = HazelcastOptions.custom().clusterSecretBase64(SECRET).build();
     private static HazelcastInstance member;
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @BeforeAll
     static void startMember() {
