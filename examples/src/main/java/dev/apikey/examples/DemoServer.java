@@ -141,8 +141,10 @@ public final class DemoServer implements Callable<Integer> {
 
     private static Running serve(DemoServer o, DemoStores stores) throws Exception {
         dev.apikey.spi.KeyStore keyStore = stores.keyStore();
-        KeyManager manager = KeyManager.builder(keyStore).build();
-        VerifierBuilder vb = stores.applyTo(ApiKeyVerifier.builder(keyStore).from(manager).realm("apikey-demo"));
+        DemoMetrics metrics = new DemoMetrics();
+        KeyManager manager = KeyManager.builder(keyStore).auditSink(metrics.auditSink()).build();
+        VerifierBuilder vb = stores.applyTo(ApiKeyVerifier.builder(keyStore).from(manager).realm("apikey-demo")
+                .auditSink(metrics.auditSink()).decisionObserver(metrics.observer()));
         ApiKeyVerifier verifier = vb.build();
         writeDemoKeys(manager, o.keysOut);
 
@@ -163,7 +165,7 @@ public final class DemoServer implements Callable<Integer> {
             chain.doFilter(request, response);
         };
         webapp.addFilter(new FilterHolder(remoteAddress), "/*", EnumSet.of(DispatcherType.REQUEST));
-        ResourceConfig app = new ResourceConfig(DemoResource.class)
+        ResourceConfig app = new ResourceConfig(DemoResource.class).register(metrics.endpoint())
                 .register(new ApiKeyFeature(verifier).withRemoteAddress(ApiKeyFeature.fromRequestProperty()).withAdmin(manager))
                 // GitHub's secret-scanning partner endpoint, POST /secret-scanning/github: revokes reported keys of ours.
                 .register(GitHubSecretScanning.builder(new LeakReports(manager.actingAs(Actor.named("github-secret-scanning")),

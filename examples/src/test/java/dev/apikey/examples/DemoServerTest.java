@@ -201,4 +201,22 @@ class DemoServerTest {
             audit.setLevel(saved);
         }
     }
+
+    @Test
+    void metricsArePrometheusTextForAnAdminKeyAndRefusedToOthers() {
+        http.get("/api/invoices", key("reader"));
+        http.get("/api/invoices", "ak_live_not-a-key");
+
+        assertThat(http.get("/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(http.get("/metrics", key("reader")).statusCode()).isEqualTo(403);
+        var r = http.get("/metrics", key("admin"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+        assertThat(r.body()).contains("apikey_decisions_total{adapter=\"jaxrs\",outcome=\"allowed\"}")
+                .contains("apikey_decisions_total{adapter=\"jaxrs\",outcome=\"malformed_key\"}")
+                .contains("apikey_verification_seconds_count{adapter=\"jaxrs\"}")
+                .containsPattern("apikey_lifecycle_total\\{action=\"issue\"\\} ([5-9]|\\d\\d+)\\.0")
+                .doesNotContain(key("reader")).doesNotContain(key("admin"));
+    }
 }
