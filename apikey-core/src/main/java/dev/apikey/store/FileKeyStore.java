@@ -9,6 +9,7 @@ import dev.apikey.internal.RecordSnapshot;
 import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.StoreStatistics;
 import dev.apikey.spi.StoreUnavailableException;
 import dev.apikey.spi.VersionConflictException;
 
@@ -48,7 +49,7 @@ import java.util.function.Supplier;
  * and the new content replaces the file atomically. A failed write leaves the previous file whole and throws
  * {@link StoreUnavailableException}. Thread-safe.
  */
-public final class FileKeyStore implements KeyStore {
+public final class FileKeyStore implements KeyStore, StoreStatistics {
     /** Default for {@link Builder#reloadInterval}: 250 ms. */
     public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofMillis(250);
 
@@ -127,6 +128,12 @@ public final class FileKeyStore implements KeyStore {
         }
         refreshIfDue();
         return Optional.ofNullable(content.snapshot().byId(id));
+    }
+
+    /** The records of the file as last read. */
+    @Override
+    public long recordCount() {
+        return content.snapshot().records().size();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.apikey.KeyRecord;
 import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.StoreStatistics;
 import dev.apikey.spi.VersionConflictException;
 
 import java.time.Instant;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The embedded default store: records in memory, looked up by digest in one hash-map probe. Updates are
  * atomic per record; an update is visible to every reader once {@link #update} returns.
  */
-public final class InMemoryKeyStore implements KeyStore {
+public final class InMemoryKeyStore implements KeyStore, StoreStatistics {
     private final ConcurrentHashMap<KeyDigest, KeyRecord> byDigest = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, KeyDigest> idToDigest = new ConcurrentHashMap<>();
 
@@ -98,6 +99,11 @@ public final class InMemoryKeyStore implements KeyStore {
 
     /** Number of stored records (all statuses). */
     public int size() {
+        return byDigest.size();
+    }
+
+    @Override
+    public long recordCount() {
         return byDigest.size();
     }
 

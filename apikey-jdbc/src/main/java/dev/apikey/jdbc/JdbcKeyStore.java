@@ -12,6 +12,7 @@ import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.SealedKeyStore;
+import dev.apikey.spi.StoreStatistics;
 import dev.apikey.spi.StoreUnavailableException;
 import dev.apikey.spi.VersionConflictException;
 
@@ -54,7 +55,7 @@ import java.util.Optional;
  *       that backs a cluster needs no cache of its own (the cluster is the cache).</li>
  * </ul>
  */
-public final class JdbcKeyStore implements SealedKeyStore, AutoCloseable {
+public final class JdbcKeyStore implements SealedKeyStore, StoreStatistics, AutoCloseable {
     /** The largest page {@link #listPage} returns. */
     public static final int MAX_PAGE = KeyQuery.MAX_LIMIT;
 
@@ -282,6 +283,28 @@ public final class JdbcKeyStore implements SealedKeyStore, AutoCloseable {
      */
     public boolean cacheListening() {
         return cache != null && cache.listening();
+    }
+
+    /** One {@code count(*)} of the table, for a gauge: call it at scrape time, not per request. */
+    @Override
+    public long recordCount() {
+        return jdbc.run("counting", c -> {
+            try (PreparedStatement ps = jdbc.prepare(c, "SELECT count(*) FROM apikey_keys");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public long cacheHits() {
+        return cache == null ? -1 : cache.hits();
+    }
+
+    @Override
+    public long cacheMisses() {
+        return cache == null ? -1 : cache.misses();
     }
 
     /** How many records the cache holds (0 without one). */

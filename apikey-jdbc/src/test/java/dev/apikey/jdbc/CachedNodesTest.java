@@ -197,6 +197,21 @@ class CachedNodesTest {
     }
 
     @Test
+    void theStoreCountsItsRecordsAndItsCachesHitsAndMissesForGauges() {
+        IssuedKey key = issue();
+        issue();
+        long hits = storeB.cacheHits();
+        long misses = storeB.cacheMisses();
+
+        cachedOnB(key, ScopeRequirement.none());
+
+        assertThat(storeB.cacheMisses()).isEqualTo(misses + 1);
+        assertThat(storeB.cacheHits()).isEqualTo(hits + 1);
+        assertThat(storeB.recordCount()).isEqualTo(2);
+        assertThat(JdbcKeyStore.builder(DB.dataSource()).build().cacheHits()).as("no cache").isEqualTo(-1);
+    }
+
+    @Test
     void aCacheHitRunsNoSqlAndRecordingLastUseKeepsTheEntry() {
         IssuedKey key = issue();
         // The first verify reads the record and writes its last-used time (an UPDATE the trigger ignores).

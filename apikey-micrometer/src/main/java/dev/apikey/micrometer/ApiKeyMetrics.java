@@ -4,8 +4,12 @@ import dev.apikey.AccessRequest;
 import dev.apikey.Outcome;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.DecisionObserver;
+import dev.apikey.spi.KeyStore;
 import dev.apikey.spi.LifecycleEvent;
+import dev.apikey.spi.StoreStatistics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -33,6 +37,13 @@ public final class ApiKeyMetrics implements DecisionObserver {
     public static final String VERIFICATION = "apikey.verification";
     /** The name of the lifecycle event counter. */
     public static final String LIFECYCLE = "apikey.lifecycle";
+    /** The name of the store's record gauge. */
+    public static final String STORE_RECORDS = "apikey.store.records";
+    /** The name of the store cache's lookup counter (tag {@code result}: {@code hit} or {@code miss}). */
+    public static final String STORE_CACHE_LOOKUPS = "apikey.store.cache.lookups";
+    /** The name of the store cache's hit-ratio gauge. */
+    public static final String STORE_CACHE_HIT_RATIO = "apikey.store.cache.hit.ratio";
+    private static final System.Logger LOG = System.getLogger(ApiKeyMetrics.class.getName());
 
     private static final String[] ADAPTERS = {AccessRequest.SERVLET, AccessRequest.JAXRS, AccessRequest.OTHER};
     private static final int OTHER = 2;
@@ -41,7 +52,10 @@ public final class ApiKeyMetrics implements DecisionObserver {
     private final Timer[] timers = new Timer[ADAPTERS.length];
     private final Counter[] lifecycle = new Counter[LifecycleEvent.Action.values().length];
 
+    private final MeterRegistry registry;
+
     private ApiKeyMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (int a = 0; a < ADAPTERS.length; a++) {
             for (Outcome o : Outcome.values()) {
                 decisions[a][o.ordinal()] = Counter.builder(DECISIONS)
@@ -65,6 +79,48 @@ public final class ApiKeyMetrics implements DecisionObserver {
      */
     public AuditSink auditSink() {
         return AuditSink.lifecycleOnly(event -> lifecycle[event.action().ordinal()].increment());
+    }
+
+    /**
+     * Gauges for {@code store} if it tells about itself ({@link StoreStatistics}: the in-memory, file and JDBC stores
+     * do): {@value #STORE_RECORDS}, and for a store with a per-node cache (JDBC with {@code cache(...)})
+     * {@value #STORE_CACHE_LOOKUPS}{@code {result=hit|miss}} and {@value #STORE_CACHE_HIT_RATIO}. The record count is
+     * read at scrape time (one {@code count(*)} for JDBC); a store that cannot answer shows NaN and logs at DEBUG.
+     *
+     * @return this, for chaining
+     */
+    public ApiKeyMetrics bindStore(KeyStore store) {
+        if (!(store instanceof StoreStatistics stats)) {
+            return this;
+        }
+        Gauge.builder(STORE_RECORDS, stats, ApiKeyMetrics::records).description("API-key records in the store")
+                .strongReference(true).register(registry);
+        if (stats.cacheHits() >= 0) {
+            FunctionCounter.builder(STORE_CACHE_LOOKUPS, stats, StoreStatistics::cacheHits).tag("result", "hit")
+                    .description("Key lookups by digest, answered by the store's per-node cache or not")
+                    .register(registry);
+            FunctionCounter.builder(STORE_CACHE_LOOKUPS, stats, StoreStatistics::cacheMisses).tag("result", "miss")
+                    .description("Key lookups by digest, answered by the store's per-node cache or not")
+                    .register(registry);
+            Gauge.builder(STORE_CACHE_HIT_RATIO, stats, ApiKeyMetrics::hitRatio)
+                    .description("Share of key lookups the store's per-node cache answered").register(registry);
+        }
+        return this;
+    }
+
+    private static double records(StoreStatistics s) {
+        try {
+            return s.recordCount();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "store record count failed: " + e.getClass().getName());
+            return Double.NaN;
+        }
+    }
+
+    private static double hitRatio(StoreStatistics s) {
+        double hits = s.cacheHits();
+        double all = hits + s.cacheMisses();
+        return all > 0 ? hits / all : Double.NaN;
     }
 
     /** Meters registered in {@code registry}, ready to observe a verifier. */

@@ -75,4 +75,67 @@ class ApiKeyMetricsTest {
         assertThat(reg.find(ApiKeyMetrics.LIFECYCLE).counters()).hasSize(dev.apikey.spi.LifecycleEvent.Action.values().length);
         assertThat(metrics.auditSink().wants(Outcome.ALLOWED)).isFalse();
     }
+
+    @Test
+    void storeGaugesCountRecordsAndTheCachesHitsAndAStoreThatCannotSayAddsNothing() {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        InMemoryKeyStore own = new InMemoryKeyStore();
+        KeyManager m = KeyManager.builder(own).build();
+        ApiKeyMetrics.bindTo(reg).bindStore(own);
+        m.issue(KeyRequest.builder().owner("a").build());
+        m.issue(KeyRequest.builder().owner("b").build());
+        assertThat(reg.get(ApiKeyMetrics.STORE_RECORDS).gauge().value()).isEqualTo(2);
+        assertThat(reg.find(ApiKeyMetrics.STORE_CACHE_HIT_RATIO).gauge()).as("no cache, no cache meters").isNull();
+
+        long[] counts = {3, 1};
+        dev.apikey.spi.StoreStatistics cached = new dev.apikey.spi.StoreStatistics() {
+            @Override
+            public long recordCount() {
+                throw new dev.apikey.spi.StoreUnavailableException("down");
+            }
+
+            @Override
+            public long cacheHits() {
+                return counts[0];
+            }
+
+            @Override
+            public long cacheMisses() {
+                return counts[1];
+            }
+        };
+        SimpleMeterRegistry reg2 = new SimpleMeterRegistry();
+        ApiKeyMetrics.bindTo(reg2).bindStore(new CachedStore(own, cached));
+        assertThat(reg2.get(ApiKeyMetrics.STORE_CACHE_HIT_RATIO).gauge().value()).isEqualTo(0.75);
+        assertThat(reg2.get(ApiKeyMetrics.STORE_CACHE_LOOKUPS).tag("result", "miss").functionCounter().count()).isEqualTo(1);
+        assertThat(reg2.get(ApiKeyMetrics.STORE_RECORDS).gauge().value()).isNaN();
+        SimpleMeterRegistry reg3 = new SimpleMeterRegistry();
+        ApiKeyMetrics.bindTo(reg3).bindStore(new dev.apikey.spi.ForwardingKeyStore(own));
+        assertThat(reg3.find(ApiKeyMetrics.STORE_RECORDS).gauge()).isNull();
+    }
+
+    /** A store with statistics given by the test. */
+    private static final class CachedStore extends dev.apikey.spi.ForwardingKeyStore implements dev.apikey.spi.StoreStatistics {
+        private final dev.apikey.spi.StoreStatistics stats;
+
+        CachedStore(dev.apikey.spi.KeyStore delegate, dev.apikey.spi.StoreStatistics stats) {
+            super(delegate);
+            this.stats = stats;
+        }
+
+        @Override
+        public long recordCount() {
+            return stats.recordCount();
+        }
+
+        @Override
+        public long cacheHits() {
+            return stats.cacheHits();
+        }
+
+        @Override
+        public long cacheMisses() {
+            return stats.cacheMisses();
+        }
+    }
 }

@@ -142,6 +142,7 @@ public final class DemoServer implements Callable<Integer> {
     private static Running serve(DemoServer o, DemoStores stores) throws Exception {
         dev.apikey.spi.KeyStore keyStore = stores.keyStore();
         DemoMetrics metrics = new DemoMetrics();
+        metrics.observer().bindStore(keyStore);
         KeyManager manager = KeyManager.builder(keyStore).auditSink(metrics.auditSink()).build();
         VerifierBuilder vb = stores.applyTo(ApiKeyVerifier.builder(keyStore).from(manager).realm("apikey-demo")
                 .auditSink(metrics.auditSink()).decisionObserver(metrics.observer()));

@@ -216,6 +216,7 @@ class DemoServerTest {
         assertThat(r.body()).contains("apikey_decisions_total{adapter=\"jaxrs\",outcome=\"allowed\"}")
                 .contains("apikey_decisions_total{adapter=\"jaxrs\",outcome=\"malformed_key\"}")
                 .contains("apikey_verification_seconds_count{adapter=\"jaxrs\"}")
+                .containsPattern("apikey_store_records [5-9]\\.0|apikey_store_records \\d\\d+\\.0")
                 .containsPattern("apikey_lifecycle_total\\{action=\"issue\"\\} ([5-9]|\\d\\d+)\\.0")
                 .doesNotContain(key("reader")).doesNotContain(key("admin"));
     }

@@ -6,6 +6,7 @@ import dev.apikey.KeyRecord;
 
 import javax.sql.DataSource;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -15,6 +16,8 @@ import java.util.function.LongSupplier;
  * and keeps what it found, unless a change was announced while it read.
  */
 public final class CachedLookups implements AutoCloseable {
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     private final RecordCache cache;
     private final ChangeListener listener;
 
@@ -46,13 +49,25 @@ public final class CachedLookups implements AutoCloseable {
     public Optional<KeyRecord> find(KeyDigest digest, Function<KeyDigest, Optional<KeyRecord>> load) {
         Optional<KeyRecord> hit = cache.get(digest);
         if (hit != null) {
+            hits.increment();
             return hit;
         }
+        misses.increment();
         long gen = cache.generation();
         long readAt = cache.now();
         Optional<KeyRecord> found = load.apply(digest);
         found.ifPresent(r -> cache.put(digest, r, gen, readAt));
         return found;
+    }
+
+    /** Lookups the cache answered. */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Lookups the cache passed on to the database. */
+    public long misses() {
+        return misses.sum();
     }
 
     /** This node changed the record with id {@code id}: forget it now, before the notification comes back. */
