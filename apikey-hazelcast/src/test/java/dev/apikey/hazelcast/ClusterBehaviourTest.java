@@ -133,6 +133,17 @@ class ClusterBehaviourTest {
     }
 
     @Test
+    void theRegistryCountsItsRecordsOnEveryMemberForTheGauge() {
+        List<ApiKeyHazelcast> hz = onEveryMember(TestCluster.freshMaps().build());
+        KeyManager manager = KeyManager.builder(hz.get(0).keyStore()).build();
+        manager.issue(KeyRequest.builder().owner("count").build());
+        manager.issue(KeyRequest.builder().owner("count").build());
+        for (ApiKeyHazelcast member : hz) {
+            assertThat(((dev.apikey.spi.StoreStatistics) member.keyStore()).recordCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aWriteRunTwiceIsNotADuplicateButAnotherValueUnderTheSameKeyIs() {
         ClusterKeys keys = ClusterKeys.of(TestCluster.SECRET);
         com.hazelcast.map.IMap<String, Object> ids = cluster.member(0).getMap("apikey-test-put-if-absent");

@@ -82,7 +82,7 @@ public final class ApiKeyMetrics implements DecisionObserver {
     }
 
     /**
-     * Gauges for {@code store} if it tells about itself ({@link StoreStatistics}: the in-memory, file and JDBC stores
+     * Gauges for {@code store} if it tells about itself ({@link StoreStatistics}: the in-memory, file, JDBC and Hazelcast stores
      * do): {@value #STORE_RECORDS}, and for a store with a per-node cache (JDBC with {@code cache(...)})
      * {@value #STORE_CACHE_LOOKUPS}{@code {result=hit|miss}} and {@value #STORE_CACHE_HIT_RATIO}. The record count is
      * read at scrape time (one {@code count(*)} for JDBC); a store that cannot answer shows NaN and logs at DEBUG.

@@ -9,6 +9,8 @@ import dev.apikey.KeyRecord;
 import dev.apikey.spi.DuplicateKeyException;
 import dev.apikey.spi.KeyQuery;
 import dev.apikey.spi.KeyStore;
+import dev.apikey.spi.StoreStatistics;
+import dev.apikey.spi.StoreUnavailableException;
 import dev.apikey.spi.VersionConflictException;
 
 import java.time.Instant;
@@ -28,7 +30,7 @@ import java.util.logging.Logger;
  * Every write goes through a tagged entry processor; every read checks the record's MAC, and a record whose MAC
  * fails is treated as absent and logged (with its key id, never its digest).
  */
-public final class HazelcastKeyStore implements KeyStore {
+public final class HazelcastKeyStore implements KeyStore, StoreStatistics {
     private static final Logger LOG = Logger.getLogger(HazelcastKeyStore.class.getName());
 
     private final IMap<String, SealedRecord> registry;
@@ -110,6 +112,16 @@ public final class HazelcastKeyStore implements KeyStore {
                 + " whose MAC fails; treated as absent (written without the cluster secret, or by a member with"
                 + " another secret)");
         return Optional.empty();
+    }
+
+    /** The registry's entries across the cluster (records and tombstones), as the cluster counts them. */
+    @Override
+    public long recordCount() {
+        try {
+            return registry.size();
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("counting: the Hazelcast cluster did not answer", e);
+        }
     }
 
     @Override
