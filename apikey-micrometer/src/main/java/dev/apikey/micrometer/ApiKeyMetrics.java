@@ -1,6 +1,7 @@
 package dev.apikey.micrometer;
 
 import dev.apikey.AccessRequest;
+import dev.apikey.InvalidConfigurationException;
 import dev.apikey.Outcome;
 import dev.apikey.spi.AuditSink;
 import dev.apikey.spi.DecisionObserver;
@@ -13,6 +14,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,8 @@ public final class ApiKeyMetrics implements DecisionObserver {
     public static final String VERIFICATION = "apikey.verification";
     /** The name of the lifecycle event counter. */
     public static final String LIFECYCLE = "apikey.lifecycle";
+    /** The name of the per-key decision counter (opt-in, {@link #bindTo(MeterRegistry, int, Duration)}). */
+    public static final String KEY_DECISIONS = "apikey.key.decisions";
     /** The name of the store's record gauge. */
     public static final String STORE_RECORDS = "apikey.store.records";
     /** The name of the store cache's lookup counter (tag {@code result}: {@code hit} or {@code miss}). */
@@ -53,9 +58,12 @@ public final class ApiKeyMetrics implements DecisionObserver {
     private final Counter[] lifecycle = new Counter[LifecycleEvent.Action.values().length];
 
     private final MeterRegistry registry;
+    /** Null unless per-key counters were asked for. */
+    private final TopKeys topKeys;
 
-    private ApiKeyMetrics(MeterRegistry registry) {
+    private ApiKeyMetrics(MeterRegistry registry, TopKeys topKeys) {
         this.registry = registry;
+        this.topKeys = topKeys;
         for (int a = 0; a < ADAPTERS.length; a++) {
             for (Outcome o : Outcome.values()) {
                 decisions[a][o.ordinal()] = Counter.builder(DECISIONS)
@@ -125,7 +133,28 @@ public final class ApiKeyMetrics implements DecisionObserver {
 
     /** Meters registered in {@code registry}, ready to observe a verifier. */
     public static ApiKeyMetrics bindTo(MeterRegistry registry) {
-        return new ApiKeyMetrics(Objects.requireNonNull(registry, "registry"));
+        return new ApiKeyMetrics(Objects.requireNonNull(registry, "registry"), null);
+    }
+
+    /**
+     * As {@link #bindTo(MeterRegistry)}, plus per-key counters: {@value #KEY_DECISIONS}{@code {key}} for the
+     * {@code topKeys} keys with the most decisions in the last {@code period}, and {@code key="other"} for the rest,
+     * so at most {@code topKeys + 1} series. The tag is the public key id; never a key or a digest.
+     *
+     * @throws InvalidConfigurationException if {@code topKeys} is not 1 to 1000 or the period is not positive
+     */
+    public static ApiKeyMetrics bindTo(MeterRegistry registry, int topKeys, Duration period) {
+        Objects.requireNonNull(registry, "registry");
+        if (topKeys < 1 || topKeys > 1000 || period == null || period.isNegative() || period.isZero()) {
+            throw new InvalidConfigurationException("top keys must be 1 to 1000 and the period positive, got "
+                    + topKeys + " and " + period);
+        }
+        return new ApiKeyMetrics(registry, new TopKeys(registry, topKeys, period.toNanos(), System::nanoTime));
+    }
+
+    /** The ids that have their own {@value #KEY_DECISIONS} series now (empty without per-key counters). */
+    public List<String> topKeys() {
+        return topKeys == null ? List.of() : topKeys.keys();
     }
 
     @Override
@@ -133,6 +162,9 @@ public final class ApiKeyMetrics implements DecisionObserver {
         int a = slot(adapter);
         decisions[a][outcome.ordinal()].increment();
         timers[a].record(nanos, TimeUnit.NANOSECONDS);
+        if (topKeys != null && keyId != null) {
+            topKeys.count(keyId);
+        }
     }
 
     /** The adapter's slot; adapters pass the constants, so the reference check nearly always decides. */

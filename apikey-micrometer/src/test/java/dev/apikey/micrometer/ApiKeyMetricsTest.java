@@ -77,6 +77,22 @@ class ApiKeyMetricsTest {
     }
 
     @Test
+    void perKeyCountersAreOptInAndSeeOnlyDecisionsOfStoredKeys() {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        ApiKeyVerifier v = ApiKeyVerifier.builder(store).from(manager).auditSink(AuditSink.NONE)
+                .lastUsedExecutor(Runnable::run)
+                .decisionObserver(ApiKeyMetrics.bindTo(reg, 5, java.time.Duration.ofMinutes(1))).build();
+        String key = manager.issue(KeyRequest.builder().owner("a").build()).key().reveal();
+        v.verify(request(AccessRequest.SERVLET, key));
+        v.verify(request(AccessRequest.SERVLET, null));
+
+        assertThat(reg.get(ApiKeyMetrics.KEY_DECISIONS).tag("key", "other").counter().count()).isEqualTo(1);
+        assertThat(registry.find(ApiKeyMetrics.KEY_DECISIONS).counters()).as("off by default").isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ApiKeyMetrics.bindTo(reg, 0, java.time.Duration.ofMinutes(1)))
+                .isInstanceOf(dev.apikey.InvalidConfigurationException.class);
+    }
+
+    @Test
     void storeGaugesCountRecordsAndTheCachesHitsAndAStoreThatCannotSayAddsNothing() {
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         InMemoryKeyStore own = new InMemoryKeyStore();
