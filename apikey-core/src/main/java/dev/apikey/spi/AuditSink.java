@@ -72,18 +72,5 @@ public interface AuditSink {
     }
 
     /** A sink that drops every event, decisions and lifecycle changes; the pipeline does not even build events for it. */
-    AuditSink NONE = new AuditSink() {
-        @Override
-        public void record(AuditEvent event) {
-        }
-
-        @Override
-        public boolean wants(Outcome outcome) {
-            return false;
-        }
-
-        @Override
-        public void lifecycle(LifecycleEvent event) {
-        }
-    };
+    AuditSink NONE = lifecycleOnly(event -> { });
 }
