@@ -114,7 +114,7 @@ class MetricsOverHttpTest {
             assertThat(decisions(adapter, "allowed")).as(adapter).isEqualTo(2);
             assertThat(decisions(adapter, "insufficient_scope")).as(adapter).isEqualTo(1);
             assertThat(decisions(adapter, "missing_key")).as(adapter).isEqualTo(1);
-            assertThat(REGISTRY.get(ApiKeyMetrics.VERIFICATION).tag("adapter", adapter).timer().count()).isEqualTo(4);
+            assertThat(REGISTRY.get(ApiKeyMetrics.VERIFICATION).tag("adapter", adapter).functionTimer().count()).isEqualTo(4);
         }
         assertThat(decisions("other", "allowed")).isZero();
     }

@@ -10,15 +10,16 @@ import dev.apikey.spi.LifecycleEvent;
 import dev.apikey.spi.StoreStatistics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Micrometer meters for a verifier's decisions: hand it to {@code ApiKeyVerifier.builder(store).decisionObserver(...)}.
@@ -54,7 +55,10 @@ public final class ApiKeyMetrics implements DecisionObserver {
     private static final int OTHER = 2;
 
     private final Counter[][] decisions = new Counter[ADAPTERS.length][Outcome.values().length];
-    private final Timer[] timers = new Timer[ADAPTERS.length];
+    // One count and one sum per adapter, read by a FunctionTimer: a Timer's record also keeps a rolling maximum,
+    // which cost more than the rest of the metrics together (MetricsBenchmark A/B, see docs/operating.md).
+    private final LongAdder[] timed = new LongAdder[ADAPTERS.length];
+    private final LongAdder[] timedNanos = new LongAdder[ADAPTERS.length];
     private final Counter[] lifecycle = new Counter[LifecycleEvent.Action.values().length];
 
     private final MeterRegistry registry;
@@ -71,8 +75,13 @@ public final class ApiKeyMetrics implements DecisionObserver {
                         .tag("adapter", ADAPTERS[a]).tag("outcome", o.name().toLowerCase(Locale.ROOT))
                         .register(registry);
             }
-            timers[a] = Timer.builder(VERIFICATION).description("Time the API-key verifier took per decision")
-                    .tag("adapter", ADAPTERS[a]).register(registry);
+            LongAdder count = new LongAdder();
+            LongAdder total = new LongAdder();
+            timed[a] = count;
+            timedNanos[a] = total;
+            FunctionTimer.builder(VERIFICATION, count, LongAdder::sum, c -> total.sum(), TimeUnit.NANOSECONDS)
+                    .description("Time the API-key verifier took per decision").tag("adapter", ADAPTERS[a])
+                    .register(registry);
         }
         for (LifecycleEvent.Action action : LifecycleEvent.Action.values()) {
             lifecycle[action.ordinal()] = Counter.builder(LIFECYCLE).description("API-key lifecycle events by action")
@@ -161,7 +170,8 @@ public final class ApiKeyMetrics implements DecisionObserver {
     public void decided(String adapter, Outcome outcome, String keyId, long nanos) {
         int a = slot(adapter);
         decisions[a][outcome.ordinal()].increment();
-        timers[a].record(nanos, TimeUnit.NANOSECONDS);
+        timed[a].increment();
+        timedNanos[a].add(nanos);
         if (topKeys != null && keyId != null) {
             topKeys.count(keyId);
         }

@@ -43,7 +43,7 @@ class ApiKeyMetricsTest {
         assertThat(count("jaxrs", "missing_key")).isEqualTo(1);
         assertThat(count("jaxrs", "allowed")).isZero();
         assertThat(count("other", "allowed")).isEqualTo(1);
-        assertThat(registry.get(ApiKeyMetrics.VERIFICATION).tag("adapter", "servlet").timer().count()).isEqualTo(2);
+        assertThat(registry.get(ApiKeyMetrics.VERIFICATION).tag("adapter", "servlet").functionTimer().count()).isEqualTo(2);
     }
 
     @Test
