@@ -26,12 +26,13 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  *   <li>{@value #DECISIONS} (counter), tags {@code adapter} ({@code servlet}, {@code jaxrs}, {@code other}) and
  *       {@code outcome} (the {@link Outcome} in lower case, e.g. {@code allowed}, {@code unknown_key});</li>
- *   <li>{@value #VERIFICATION} (timer), tag {@code adapter}: how long each decision took in the verifier;</li>
+ *   <li>{@value #VERIFICATION} (function timer: count and total, no maximum), tag {@code adapter}: how long each
+ *       decision took in the verifier;</li>
  *   <li>{@value #LIFECYCLE} (counter), tag {@code action} ({@code issue}, {@code revoke}, {@code anomaly}, ...): key
  *       lifecycle events, counted by the sink {@link #auditSink()} that the application adds to its audit sinks.</li>
  * </ul>
  * Every meter is created up front (3 adapters, one per outcome), so a decision costs two array reads, an increment
- * and a timer record: no tag is built and no map is asked per request. An adapter name other than
+ * and two additions: no tag is built and no map is asked per request. An adapter name other than
  * {@code servlet} and {@code jaxrs} counts as {@code other}, so the number of series is fixed. Thread-safe.
  */
 public final class ApiKeyMetrics implements DecisionObserver {
