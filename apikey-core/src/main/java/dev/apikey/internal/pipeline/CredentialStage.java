@@ -47,7 +47,9 @@ final class CredentialStage implements Stage {
 
         /** Adds every value; false once the request is to be refused ({@link #rejection}). */
         boolean addAll(List<String> values, boolean authorization) {
-            for (String v : values) {
+            // By index: an iterator per header was 9% of a valid verify's allocation (VerifyBenchmark -prof gc).
+            for (int i = 0, n = values.size(); i < n; i++) {
+                String v = values.get(i);
                 if (++seen > VerifierConfig.MAX_CREDENTIAL_VALUES) {
                     rejection = Outcome.BAD_CREDENTIAL;
                     return false;
