@@ -296,11 +296,31 @@ public final class KeyManager {
      *                                       invalid record
      */
     public KeyRecord update(String id, long expectedVersion, KeyUpdate update) {
+        return update(require(id, "update"), expectedVersion, update);
+    }
+
+    /**
+     * {@link #update(String, long, KeyUpdate)} on whatever the current version is, retried if the key changes
+     * meanwhile: for callers that do not hold a version they read (the CLI without {@code --if-version}).
+     */
+    public KeyRecord update(String id, KeyUpdate update) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            KeyRecord current = require(id, "update");
+            try {
+                return update(current, current.version(), update);
+            } catch (VersionConflictException e) {
+                Thread.onSpinWait();
+            }
+        }
+        throw new VersionConflictException(id, -1, -1);
+    }
+
+    private KeyRecord update(KeyRecord current, long expectedVersion, KeyUpdate update) {
         Objects.requireNonNull(update, "update");
+        String id = current.id();
         if (update.isEmpty()) {
             throw new InvalidConfigurationException("the update changes nothing; set at least one field");
         }
-        KeyRecord current = require(id, "update");
         if (current.version() != expectedVersion) {
             throw new VersionConflictException(id, expectedVersion, current.version());
         }
@@ -320,21 +340,6 @@ public final class KeyManager {
         KeyRecord stored = store.update(update.applyTo(current));
         audit(LifecycleEvent.Action.UPDATE, id, null, "fields=" + String.join(",", update.fields()));
         return stored;
-    }
-
-    /**
-     * {@link #update(String, long, KeyUpdate)} on whatever the current version is, retried if the key changes
-     * meanwhile: for callers that do not hold a version they read (the CLI without {@code --if-version}).
-     */
-    public KeyRecord update(String id, KeyUpdate update) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            try {
-                return update(id, require(id, "update").version(), update);
-            } catch (VersionConflictException e) {
-                Thread.onSpinWait();
-            }
-        }
-        throw new VersionConflictException(id, -1, -1);
     }
 
     /**

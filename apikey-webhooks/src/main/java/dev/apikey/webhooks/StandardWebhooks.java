@@ -241,9 +241,11 @@ public final class StandardWebhooks implements KeyEventListener, AutoCloseable {
         close(Duration.ofSeconds(10));
     }
 
+    /** Scheme, host and port only: a receiver's URL may carry a token in its path, query or user info. */
     @Override
     public String toString() {
-        return "StandardWebhooks[" + endpoint + "]";
+        return "StandardWebhooks[" + endpoint.getScheme() + "://" + endpoint.getHost()
+                + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort()) + "]";
     }
 
     /** Builder for {@link StandardWebhooks}. */

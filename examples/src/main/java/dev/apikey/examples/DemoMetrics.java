@@ -20,6 +20,7 @@ import jakarta.ws.rs.Produces;
 final class DemoMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ApiKeyMetrics metrics = ApiKeyMetrics.bindTo(registry);
+    private final AuditSink auditSink = AuditSink.all(new LoggingAuditSink(), metrics.auditSink());
 
     /** The decision observer to build the verifier with. */
     ApiKeyMetrics observer() {
@@ -28,7 +29,7 @@ final class DemoMetrics {
 
     /** The audit log plus the lifecycle counter, for the key manager and the verifier. */
     AuditSink auditSink() {
-        return AuditSink.all(new LoggingAuditSink(), metrics.auditSink());
+        return auditSink;
     }
 
     /** {@code GET /metrics}. */

@@ -62,9 +62,7 @@ public final class Pipeline implements AutoCloseable {
         this.forwardedClient = new ForwardedClientStage(responses);
         this.credential = new CredentialStage(config, responses);
         this.transport = new TransportStage(config.cleartextKeys(), clients, responses,
-                config.cleartextKeys() != CleartextKeys.SUSPEND ? null
-                        : KeyManager.builder(parts.store()).format(parts.format()).hasher(parts.hasher()).clock(parts.clock())
-                        .auditSink(parts.audit()).build().actingAs(Actor.named("cleartext-guard")));
+                config.cleartextKeys() != CleartextKeys.SUSPEND ? null : managerActingAs(parts, "cleartext-guard"));
         this.parse = new ParseStage(parts.format(), config.legacyKeys(), responses);
         this.lookup = new LookupStage(parts.store(), parts.hasher(), responses, config.lookupTimeout(),
                 lookupThreads, lookupQueue);
@@ -73,13 +71,18 @@ public final class Pipeline implements AutoCloseable {
         this.limits = new LimitsStage(parts.rateLimiter(), parts.counters(), config.defaultPolicy(),
                 config.limiterFailOpen(), responses);
         this.scope = new ScopeStage(responses);
-        this.anomalies = config.anomalies() == null ? null : new AnomalyStage(config.anomalies(), parts.audit(),
-                KeyManager.builder(parts.store()).format(parts.format()).hasher(parts.hasher()).clock(parts.clock())
-                        .auditSink(parts.audit()).build().actingAs(Actor.named(AnomalyStage.ACTOR)));
+        this.anomalies = config.anomalies() == null ? null
+                : new AnomalyStage(config.anomalies(), parts.audit(), managerActingAs(parts, AnomalyStage.ACTOR));
         this.failureThrottle = new FailureThrottleStage(config.clientThrottle(), responses);
         this.audit = new AuditStage(parts.audit());
         this.observer = parts.observer();
         this.lastUsed = parts.lastUsed();
+    }
+
+    /** A key manager over the pipeline's store whose changes (a suspension) are audited under {@code actor}. */
+    private static KeyManager managerActingAs(Parts parts, String actor) {
+        return KeyManager.builder(parts.store()).format(parts.format()).hasher(parts.hasher()).clock(parts.clock())
+                .auditSink(parts.audit()).build().actingAs(Actor.named(actor));
     }
 
     /** Decides one request; never throws for anything the request contains, and fails closed. */

@@ -80,9 +80,8 @@ final class AdminRequests {
         if (environment != null) {
             field("environment", () -> request.environment(Environment.parse(environment)));
         }
-        String expiresAt = string(in, "expiresAt", MAX_SHORT_TEXT);
-        if (expiresAt != null) {
-            Instant at = field("expiresAt", () -> Instant.parse(expiresAt));
+        Instant at = instant(in, "expiresAt");
+        if (at != null) {
             if (!at.isAfter(now)) {
                 throw badField("expiresAt", "expiresAt must be in the future");
             }
@@ -104,11 +103,7 @@ final class AdminRequests {
         labels(in).forEach((k, v) -> field("labels", () -> request.label(k, v)));
         String description = string(in, "description", KeyRecord.MAX_DESCRIPTION);
         field("description", () -> request.description(description));
-        String reviewAfter = string(in, "reviewAfter", MAX_SHORT_TEXT);
-        if (reviewAfter != null) {
-            LocalDate day = field("reviewAfter", () -> LocalDate.parse(reviewAfter));
-            request.reviewAfter(day);
-        }
+        request.reviewAfter(day(in, "reviewAfter"));
         return field(null, request::build);
     }
 
@@ -154,14 +149,10 @@ final class AdminRequests {
             field("description", () -> update.description(description));
         }
         if (in.containsKey("reviewAfter")) {
-            String text = string(in, "reviewAfter", MAX_SHORT_TEXT);
-            LocalDate day = text == null ? null : field("reviewAfter", () -> LocalDate.parse(text));
-            update.reviewAfter(day);
+            update.reviewAfter(day(in, "reviewAfter"));
         }
         if (in.containsKey("expiresAt")) {
-            String text = string(in, "expiresAt", MAX_SHORT_TEXT);
-            Instant at = text == null ? null : field("expiresAt", () -> Instant.parse(text));
-            update.expiresAt(at);
+            update.expiresAt(instant(in, "expiresAt"));
         }
         if (in.containsKey("allowedCidrs")) {
             List<String> cidrs = strings(in, "allowedCidrs", MAX_CIDRS);
@@ -316,6 +307,18 @@ final class AdminRequests {
     private static Per per(Map<String, Object> in) {
         String text = string(in, "creditsPer", MAX_SHORT_TEXT);
         return text == null ? Per.KEY : field("creditsPer", () -> Per.parse(text));
+    }
+
+    /** The ISO-8601 instant in field {@code name}, or null when it is absent or null. */
+    private static Instant instant(Map<String, Object> in, String name) {
+        String text = string(in, name, MAX_SHORT_TEXT);
+        return text == null ? null : field(name, () -> Instant.parse(text));
+    }
+
+    /** The ISO-8601 date in field {@code name}, or null when it is absent or null. */
+    private static LocalDate day(Map<String, Object> in, String name) {
+        String text = string(in, name, MAX_SHORT_TEXT);
+        return text == null ? null : field(name, () -> LocalDate.parse(text));
     }
 
     private static Long integer(Map<String, Object> in, String name) {
