@@ -12,11 +12,14 @@ public final class ApiKey {
     private final String value;
     private final int prefixLength;
     private final Environment environment;
+    /** The key's bytes when a parse made them already, else null; never handed out. */
+    private final byte[] ascii;
 
-    ApiKey(String value, int prefixLength, Environment environment) {
+    ApiKey(String value, int prefixLength, Environment environment, byte[] ascii) {
         this.value = value;
         this.prefixLength = prefixLength;
         this.environment = environment;
+        this.ascii = ascii;
     }
 
     /** The plaintext key. Show it to its owner once; never log it. */
@@ -37,6 +40,11 @@ public final class ApiKey {
     /** The key's ASCII bytes, for hashing. */
     public byte[] bytes() {
         return value.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The key's bytes without a copy, for a hasher that reads and never keeps them. */
+    byte[] bytesForHashing() {
+        return ascii != null ? ascii : bytes();
     }
 
     /** The display hint: prefix and environment, an ellipsis, and the last 4 chars ({@code ak_live_…x9Qz}). */

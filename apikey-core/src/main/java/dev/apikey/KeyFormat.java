@@ -2,6 +2,7 @@ package dev.apikey;
 
 import dev.apikey.internal.Base62;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.zip.CRC32;
@@ -69,7 +70,7 @@ public final class KeyFormat {
 
     private KeyFormat(String prefix) {
         this.prefix = prefix;
-        this.prefixBytes = prefix.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        this.prefixBytes = prefix.getBytes(StandardCharsets.US_ASCII);
         this.length = prefix.length() + 1 + 4 + 1 + RANDOM_LENGTH + CHECKSUM_LENGTH;
     }
 
@@ -136,7 +137,7 @@ public final class KeyFormat {
         Base62.randomDigits(random, chars, pos, RANDOM_LENGTH);
         pos += RANDOM_LENGTH;
         Base62.encodeFixed(crc(chars, pos), CHECKSUM_LENGTH, chars, pos);
-        return new ApiKey(new String(chars), prefix.length(), environment);
+        return new ApiKey(new String(chars), prefix.length(), environment, null);
     }
 
     /**
@@ -151,13 +152,28 @@ public final class KeyFormat {
         if (candidate.length() != length) {
             return Check.WRONG_LENGTH;
         }
-        // One implementation, over bytes: a char outside ASCII becomes NUL, which fails the same check
-        // (prefix, environment or alphabet) that the char itself would.
-        byte[] ascii = new byte[length];
-        for (int i = 0; i < length; i++) {
-            char c = candidate.charAt(i);
-            ascii[i] = c < 0x80 ? (byte) c : 0;
+        return check(latin1(candidate));
+    }
+
+    /**
+     * The candidate's chars as bytes, for one implementation of the checks over bytes: a char outside Latin-1
+     * becomes {@code ?} and one outside ASCII keeps its high bit, and either fails the same check (prefix,
+     * environment or alphabet) that the char itself would.
+     */
+    private static byte[] latin1(CharSequence candidate) {
+        if (candidate instanceof String s) {
+            return s.getBytes(StandardCharsets.ISO_8859_1);
         }
+        byte[] b = new byte[candidate.length()];
+        for (int i = 0; i < b.length; i++) {
+            char c = candidate.charAt(i);
+            b[i] = c < 0x100 ? (byte) c : (byte) '?';
+        }
+        return b;
+    }
+
+    /** {@link #check(CharSequence)} of a candidate of the format's length, as {@link #latin1} bytes. */
+    private Check check(byte[] ascii) {
         Check shape = shape(ascii, length);
         if (shape != null) {
             return shape;
@@ -245,11 +261,18 @@ public final class KeyFormat {
      * @return the key, or {@code null} if {@link #check} does not answer {@link Check#OK}
      */
     public ApiKey tryParse(CharSequence candidate) {
-        return check(candidate) == Check.OK ? keyOf(candidate) : null;
+        if (candidate == null || candidate.length() != length) {
+            return null;
+        }
+        byte[] ascii = latin1(candidate);
+        // The checked bytes go with the key: hashing it needs them, and they need not be made twice.
+        return check(ascii) == Check.OK
+                ? new ApiKey(candidate.toString(), prefix.length(), environmentAt(candidate, prefix.length() + 1), ascii)
+                : null;
     }
 
     private ApiKey keyOf(CharSequence candidate) {
-        return new ApiKey(candidate.toString(), prefix.length(), environmentAt(candidate, prefix.length() + 1));
+        return new ApiKey(candidate.toString(), prefix.length(), environmentAt(candidate, prefix.length() + 1), null);
     }
 
     /**

@@ -73,14 +73,14 @@ public final class KeyHasher {
 
     /** The digest under the current scheme; new and rotated keys are stored with it. */
     public KeyDigest digest(ApiKey key) {
-        return digestAt(0, key.bytes());
+        return digestAt(0, key.bytesForHashing());
     }
 
     /**
      * Digests to look a key up by, current scheme first. Has one element unless peppers are being rotated.
      */
     public List<KeyDigest> lookupDigests(ApiKey key) {
-        byte[] b = key.bytes();
+        byte[] b = key.bytesForHashing();
         if (schemes.size() == 1) {
             return List.of(digestAt(0, b));
         }
@@ -94,6 +94,11 @@ public final class KeyHasher {
     /** How many schemes {@link #lookupDigests} tries (1 unless peppers are being rotated). */
     public int schemeCount() {
         return schemes.size();
+    }
+
+    /** The digest of {@code key} under scheme number {@code index} (0 is current). */
+    public KeyDigest digestAt(int index, ApiKey key) {
+        return digestAt(index, key.bytesForHashing());
     }
 
     /** The digest under scheme number {@code index} (0 is current) of the given key bytes. */

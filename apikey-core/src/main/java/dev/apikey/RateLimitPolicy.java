@@ -29,8 +29,9 @@ public record RateLimitPolicy(List<RateLimit> limits) {
 
     /** True if some limit is counted per owner or per tenant rather than per key. */
     public boolean isShared() {
-        for (RateLimit l : limits) {
-            if (l.per() != Per.KEY) {
+        // By index: asked on every request, where an iterator is an allocation.
+        for (int i = 0; i < limits.size(); i++) {
+            if (limits.get(i).per() != Per.KEY) {
                 return true;
             }
         }

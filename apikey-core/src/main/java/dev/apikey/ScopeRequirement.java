@@ -72,16 +72,17 @@ public final class ScopeRequirement {
         if (scopes.isEmpty()) {
             return true;
         }
+        // By index: this runs on every request, and an iterator is an allocation.
         if (mode == RequiresScope.Mode.ALL) {
-            for (Scope s : scopes) {
-                if (!granted.allows(s)) {
+            for (int i = 0; i < scopes.size(); i++) {
+                if (!granted.allows(scopes.get(i))) {
                     return false;
                 }
             }
             return true;
         }
-        for (Scope s : scopes) {
-            if (granted.allows(s)) {
+        for (int i = 0; i < scopes.size(); i++) {
+            if (granted.allows(scopes.get(i))) {
                 return true;
             }
         }

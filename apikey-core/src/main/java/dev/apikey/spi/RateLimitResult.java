@@ -35,7 +35,8 @@ public record RateLimitResult(boolean allowed, List<LimitState> limits, long ret
      */
     public LimitState decisive() {
         LimitState best = null;
-        for (LimitState s : limits) {
+        for (int i = 0; i < limits.size(); i++) {  // by index: asked on every request
+            LimitState s = limits.get(i);
             if (best == null) {
                 best = s;
             } else if (s.denied() != best.denied()) {

@@ -1,5 +1,6 @@
 package dev.apikey.internal.pipeline;
 
+import dev.apikey.ApiKey;
 import dev.apikey.Decision;
 import dev.apikey.KeyDigest;
 import dev.apikey.KeyHasher;
@@ -58,7 +59,7 @@ final class LookupStage implements Stage, AutoCloseable {
         // The key is judged at the time its lookup began, not whenever a slow store answers.
         a.now();
         try {
-            a.record = a.legacy ? legacy(a.credential) : executor == null ? lookup(a.key.bytes()) : lookupBounded(a.key.bytes());
+            a.record = a.legacy ? legacy(a.credential) : executor == null ? lookup(a.key) : lookupBounded(a.key);
         } catch (RuntimeException e) {
             // The message may hold store details: logged below WARN, never sent to the client.
             LOG.log(System.Logger.Level.DEBUG, () -> "key lookup failed: " + e.getClass().getName());
@@ -67,7 +68,7 @@ final class LookupStage implements Stage, AutoCloseable {
         return a.record == null ? responses.of(Outcome.UNKNOWN_KEY) : CONTINUE;
     }
 
-    private KeyRecord lookup(byte[] key) {
+    private KeyRecord lookup(ApiKey key) {
         for (int i = 0; i < hasher.schemeCount(); i++) {
             KeyRecord r = store.findByDigest(hasher.digestAt(i, key)).orElse(null);
             if (r != null) {
@@ -87,7 +88,7 @@ final class LookupStage implements Stage, AutoCloseable {
         return r != null && r.legacy() ? r : null;
     }
 
-    private KeyRecord lookupBounded(byte[] key) {
+    private KeyRecord lookupBounded(ApiKey key) {
         return bounded(() -> lookup(key));
     }
 
