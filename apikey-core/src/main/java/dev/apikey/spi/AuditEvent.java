@@ -18,7 +18,7 @@ import java.time.Instant;
  * @param method         the HTTP method
  * @param path           the request path
  * @param requiredScope  the scope requirement, space-separated, or empty
- * @param durationNanos  how long the decision took
+ * @param durationNanos  how long the decision took; 0 if it was not timed (see {@link AuditSink#wants})
  * @param legacy         true if the credential went through the legacy path (an imported key outside the key format)
  */
 public record AuditEvent(Instant time, String keyId, String hint, String owner, Outcome outcome, int status,

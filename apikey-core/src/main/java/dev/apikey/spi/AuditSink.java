@@ -30,7 +30,9 @@ public interface AuditSink {
      * Whether this sink wants the decisions of {@code outcome}; the pipeline builds no {@link AuditEvent} for an
      * outcome no sink wants (allowed requests are most of the traffic, and a sink that drops them should not pay
      * for them). Asked once per decision, so it must be cheap; the default wants every outcome. Lifecycle changes
-     * are always delivered.
+     * are always delivered. The verifier also asks for every outcome once when it is built: if the sink wants none
+     * then (and no {@link DecisionObserver} is set), decisions are not timed, and an event the sink asks for later
+     * carries a {@link AuditEvent#durationNanos()} of 0.
      */
     default boolean wants(Outcome outcome) {
         return true;

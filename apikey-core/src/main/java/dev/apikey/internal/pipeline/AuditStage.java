@@ -2,6 +2,7 @@ package dev.apikey.internal.pipeline;
 
 import dev.apikey.Decision;
 import dev.apikey.KeyRecord;
+import dev.apikey.Outcome;
 import dev.apikey.internal.ClientAddresses;
 import dev.apikey.spi.AuditEvent;
 import dev.apikey.spi.AuditSink;
@@ -18,6 +19,20 @@ final class AuditStage {
 
     AuditStage(AuditSink sink) {
         this.sink = sink;
+    }
+
+    /** Whether the sink wanted any outcome when asked (at start): if not, decisions need no timing for it. */
+    boolean wantsAny() {
+        for (Outcome o : Outcome.values()) {
+            try {
+                if (sink.wants(o)) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void record(Attempt a, Decision d) {

@@ -47,6 +47,8 @@ public final class Pipeline implements AutoCloseable {
     /** Null when none is set, so a verifier without metrics pays one null check. */
     private final DecisionObserver observer;
     private final LastUsedRecorder lastUsed;
+    /** Whether a decision's duration is read: by the observer, or by the audit sink. */
+    private final boolean timed;
 
     /** The parts a pipeline works with, besides its configuration. */
     public record Parts(KeyStore store, KeyFormat format, KeyHasher hasher, Clock clock, RateLimiter rateLimiter,
@@ -77,6 +79,7 @@ public final class Pipeline implements AutoCloseable {
         this.audit = new AuditStage(parts.audit());
         this.observer = parts.observer();
         this.lastUsed = parts.lastUsed();
+        this.timed = observer != null || audit.wantsAny();
     }
 
     /** A key manager over the pipeline's store whose changes (a suspension) are audited under {@code actor}. */
@@ -87,7 +90,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Decides one request; never throws for anything the request contains, and fails closed. */
     public Decision verify(AccessRequest request) {
-        Attempt a = new Attempt(request, clock, clients);
+        Attempt a = new Attempt(request, clock, clients, timed);
         Decision d;
         try {
             d = decide(a);
@@ -156,7 +159,7 @@ public final class Pipeline implements AutoCloseable {
     /** The 400 answer for a request whose path an adapter refuses to match against its rules; audited, no key read. */
     public Decision rejectInvalidPath(AccessRequest request) {
         Decision d = responses.of(Outcome.INVALID_PATH);
-        Attempt a = new Attempt(request, clock, clients);
+        Attempt a = new Attempt(request, clock, clients, timed);
         audit.record(a, d);
         if (observer != null) {
             observe(a, d);

@@ -18,7 +18,7 @@ class ForwardedClientStageTest {
             ClientAddresses.X_FORWARDED_FOR);
 
     private Attempt via(String peer, String... headers) {
-        return new Attempt(request(headers).remoteAddress(peer).build(), new MutableClock(NOW), behindProxy);
+        return new Attempt(request(headers).remoteAddress(peer).build(), new MutableClock(NOW), behindProxy, true);
     }
 
     @Test

@@ -129,4 +129,33 @@ class PipelineTest {
         assertThat(path.outcome()).isEqualTo(Outcome.INVALID_PATH);
         assertThat(events).extracting(AuditEvent::outcome).containsExactly(Outcome.STORE_UNAVAILABLE, Outcome.INVALID_PATH);
     }
+
+    @Test
+    void aSinkThatWantsDecisionsGetsTheirDurations() {
+        ApiKey k = stored("a:b");
+        pipeline.verify(request("X-API-Key", k.reveal()).build());
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.durationNanos()).isPositive());
+    }
+
+    @Test
+    void withoutAnObserverOrASinkThatWantsDecisionsNothingIsTimed() {
+        java.util.concurrent.atomic.AtomicBoolean wanting = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.apikey.spi.AuditSink changing = new dev.apikey.spi.AuditSink() {
+            @Override
+            public void record(AuditEvent event) {
+                events.add(event);
+            }
+
+            @Override
+            public boolean wants(Outcome outcome) {
+                return wanting.get();
+            }
+        };
+        Pipeline untimed = new Pipeline(VerifierConfig.ofDefaults(), new Pipeline.Parts(store, FORMAT,
+                KeyHasher.sha256(), clock, limiter, new LocalUsageCounters(clock), changing,
+                new LastUsedRecorder(store, Runnable::run), null), 1, 1);
+        wanting.set(true);  // a sink that wanted nothing when the verifier was built
+        untimed.verify(request("X-API-Key", stored("a:b").reveal()).build());
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.durationNanos()).isZero());
+    }
 }

@@ -42,7 +42,7 @@ final class Requests {
     }
 
     static Attempt attempt(AccessRequest request, MutableClock clock) {
-        return new Attempt(request, clock, new ClientAddresses(List.of(), ClientAddresses.X_FORWARDED_FOR));
+        return new Attempt(request, clock, new ClientAddresses(List.of(), ClientAddresses.X_FORWARDED_FOR), true);
     }
 
     /** An attempt whose credential was parsed as {@code key} and looked up as {@code record}. */

@@ -38,7 +38,7 @@ class TransportStageTest {
         if (secure != null) {
             b.secure(secure);
         }
-        return new Attempt(b.build(), new MutableClock(NOW), clients);
+        return new Attempt(b.build(), new MutableClock(NOW), clients, true);
     }
 
     @Test
@@ -65,7 +65,7 @@ class TransportStageTest {
         Attempt a = new Attempt(request().remoteAddressFrom(() -> {
             asked.incrementAndGet();
             return "198.51.100.7";
-        }).secure(true).build(), new MutableClock(NOW), direct);
+        }).secure(true).build(), new MutableClock(NOW), direct, true);
         assertThat(stage(CleartextKeys.REFUSE, direct).beforeLookup(a)).isNull();
         assertThat(asked).hasValue(0);
     }
