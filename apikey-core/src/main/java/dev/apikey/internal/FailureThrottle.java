@@ -41,9 +41,9 @@ public final class FailureThrottle {
         this.config = config;
     }
 
-    /** True if a failure of {@code address} would be counted at all (so the caller needs the time). */
-    public boolean counts(String address) {
-        return config.enabled() && address != null;
+    /** False if the throttle is off: then no failure is counted, and a caller need not work out its time or client. */
+    public boolean enabled() {
+        return config.enabled();
     }
 
     /**

@@ -24,11 +24,7 @@ final class AuditStage {
     /** Whether the sink wanted any outcome when asked (at start): if not, decisions need no timing for it. */
     boolean wantsAny() {
         for (Outcome o : Outcome.values()) {
-            try {
-                if (sink.wants(o)) {
-                    return true;
-                }
-            } catch (RuntimeException e) {
+            if (wants(o)) {
                 return true;
             }
         }
@@ -36,7 +32,7 @@ final class AuditStage {
     }
 
     void record(Attempt a, Decision d) {
-        if (!wants(d)) {
+        if (!wants(d.outcome())) {
             return;
         }
         try {
@@ -52,9 +48,9 @@ final class AuditStage {
     }
 
     /** False when the sink would drop the event anyway, so it is not built. A sink that throws here wants it. */
-    private boolean wants(Decision d) {
+    private boolean wants(Outcome outcome) {
         try {
-            return sink.wants(d.outcome());
+            return sink.wants(outcome);
         } catch (RuntimeException e) {
             return true;
         }

@@ -11,18 +11,16 @@ import dev.apikey.internal.FailureThrottle;
  */
 final class FailureThrottleStage {
     private final FailureThrottle throttle;
-    private final boolean enabled;
     private final Responses responses;
 
     FailureThrottleStage(ClientThrottle config, Responses responses) {
         this.throttle = new FailureThrottle(config);
-        this.enabled = config.enabled();
         this.responses = responses;
     }
 
     /** {@code failure} as it stands, or 429 if its client has failed too often. */
     Decision afterFailure(Attempt a, Decision failure) {
-        if (!enabled) {
+        if (!throttle.enabled()) {
             return failure;  // without reading the clock or the client's address for nothing
         }
         long wait = throttle.recordFailure(a.client(), a.nowNanos());
