@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issues 8 and 28 end to end and writes results/latest.md (about 30 minutes on 2 cores):
+# Runs every benchmark of issues 8, 27 and 28 end to end and writes results/latest.md (about 40 minutes on 2 cores):
 # core JMH with the gc profiler, heap per stored key, HTTP overhead with wrk, the 3-member cluster bench, and the
 # JDBC rows on PostgreSQL.
 # Usage: [THP=1] benchmarks/run.sh [core] [http] [cluster] [jdbc]   (from anywhere; needs JDK 17+, Maven, python3;
@@ -30,6 +30,12 @@ fi
 JDBC_PAIRS=${JDBC_PAIRS:-3}
 if ! [[ "$JDBC_PAIRS" =~ ^[1-9][0-9]*$ ]]; then
   echo "JDBC_PAIRS must be a whole number of at least 1, got '$JDBC_PAIRS'" >&2
+  exit 2
+fi
+# The HTTP targets compare ours with the floor control, so both get the same number of forks by default.
+HTTP_FORKS=${HTTP_FORKS:-3}; FLOOR_FORKS=${FLOOR_FORKS:-$HTTP_FORKS}
+if ! [[ "$HTTP_FORKS$FLOOR_FORKS" =~ ^[0-9]+$ ]]; then
+  echo "HTTP_FORKS and FLOOR_FORKS must be whole numbers, got '$HTTP_FORKS' and '$FLOOR_FORKS'" >&2
   exit 2
 fi
 echo "== build (-Pbenchmarks)"
@@ -81,15 +87,15 @@ echo "== HTTP overhead (wrk)"
 # compiled code is shaped by the others' traffic: see README). The comparison is made in many short pairs: each
 # round runs both apps back to back (which goes first alternates). The server is started HTTP_FORKS times afresh,
 # like JMH's forks; the report takes the median over all rounds of all forks of the with/without ratio, and shows
-# each fork's median. The same is done, in FLOOR_FORKS forks, for the floor (benchmarks Floor.java: the contract's
-# minimum, one digest and one map look-up, the two RateLimit headers and the principal) as a control row: the
-# overhead no filter doing the job can go below. Each server is first warmed in alternating 10 s runs of its two
+# each fork's median. The same is done, in FLOOR_FORKS forks (as many as HTTP_FORKS unless given), for the floor
+# (benchmarks Floor.java: the contract's minimum, one digest and one map look-up, the two RateLimit headers and the
+# principal): the overhead no filter doing the job can go below, and what the HTTP targets judge ours against. Each server is first warmed in alternating 10 s runs of its two
 # apps until its JIT has settled: the server prints its compilations (-XX:+PrintCompilation), and warming goes on
 # until two runs in a row see at most WARM_QUIET each (a Jersey server needs 70-80 s of load; after a fixed 20 s
 # or 45 s warm-up the app with the filter was still compiling and lost up to a third of its throughput to that).
 ncpu=$(nproc)
 srv_cpu=$(( ncpu > 1 ? 1 : 0 ))
-HTTP_FORKS=${HTTP_FORKS:-3}; FLOOR_FORKS=${FLOOR_FORKS:-1}; WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=${WRK_ROUNDS:-6}
+WRK_THREADS=1; WRK_CONNS=16; WRK_DUR=3s; WRK_ROUNDS=${WRK_ROUNDS:-6}
 WARM_MIN=${WARM_MIN:-60}; WARM_MAX=${WARM_MAX:-160}; WARM_QUIET=20
 echo "wrk -t$WRK_THREADS -c$WRK_CONNS; one server JVM per fork serving the app without and the app with the filter side by side; $HTTP_FORKS forks (the floor control: $FLOOR_FORKS), each server warmed in alternating 10 s runs of its two apps until its JIT compiled at most $WARM_QUIET methods in each of two runs in a row (${WARM_MIN}-${WARM_MAX} s in all), then $WRK_ROUNDS rounds of $WRK_DUR per app back to back" > "$raw/wrk-settings.txt"
 rm -f "$raw"/wrk-*-*-*.txt "$raw"/warm-*.txt "$raw"/key-*.txt "$raw"/server-*.log

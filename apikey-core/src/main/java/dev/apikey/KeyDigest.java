@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public final class KeyDigest {
     // The 32 bytes are held as four big-endian longs rather than a byte[32]: a stored digest is then one
-    // object of 56 bytes instead of two of 72, and building one for a lookup is a single allocation.
+    // object of 48 bytes instead of two of 72 together, and building one for a lookup is a single allocation.
     private final String scheme;
     private final long b0;
     private final long b1;
