@@ -14,7 +14,7 @@
 # code, and a fork's JIT luck moves them all alike (servlet: without, with, floor, noop, no-headers; jersey: without,
 # with, floor; the adapter is the first variant's). Drive the baseline and ONE variant per run: with several filters
 # driven in one server, each one's compiled code is shaped by the others' traffic (the floor measured 0.89x beside ours
-# and 0.97x alone; see README).
+# and 0.97x alone; see NOTES.md).
 # Needs a build with -Pbenchmarks first.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

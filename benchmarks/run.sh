@@ -84,7 +84,7 @@ echo "== HTTP overhead (wrk)"
 # own speed drifts by a quarter over tens of seconds. So the app without the filter and the app with it are served
 # side by side by ONE server JVM (HttpBenchServer ADAPTER shared: each app under the context path of its name), and
 # both share that JVM's luck; only those two apps are driven (with several filters driven in one server, each one's
-# compiled code is shaped by the others' traffic: see README). The comparison is made in many short pairs: each
+# compiled code is shaped by the others' traffic: see NOTES.md). The comparison is made in many short pairs: each
 # round runs both apps back to back (which goes first alternates). The server is started HTTP_FORKS times afresh,
 # like JMH's forks; the report takes the median over all rounds of all forks of the with/without ratio, and shows
 # each fork's median. The same is done, in FLOOR_FORKS forks (as many as HTTP_FORKS unless given), for the floor
